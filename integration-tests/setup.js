@@ -1,0 +1,3 @@
+// Each spec file boots a fresh Medusa app; stale MikroORM metadata from a previous file would leak into it.
+const { MetadataStorage } = require("@medusajs/framework/mikro-orm/core")
+MetadataStorage.clear()

@@ -1,0 +1,72 @@
+import { defineConfig, loadEnv } from "@medusajs/framework/utils"
+
+loadEnv(process.env.NODE_ENV || "development", process.cwd())
+
+/** Stripe options from the environment; `STRIPE_WEBHOOK_SECRET` may list several secrets, comma-separated. */
+function stripeOptions(overrides: { capture: boolean }) {
+  return {
+    apiKey: process.env.STRIPE_API_KEY,
+    webhookSecret: process.env.STRIPE_WEBHOOK_SECRET?.split(","),
+    apiBaseUrl: process.env.STRIPE_API_BASE_URL || undefined,
+    ...overrides,
+  }
+}
+
+/** Inbox options; the process-level tests shorten the re-drive delays through the environment. */
+function inboxOptions() {
+  return {
+    providers: ["stripe_stripe", "stripe_auto", "yoco_yoco"],
+    ...(process.env.PAYMENT_WEBHOOKS_REDRIVE_AFTER_SECONDS
+      ? { redriveAfterSeconds: Number(process.env.PAYMENT_WEBHOOKS_REDRIVE_AFTER_SECONDS), backoffSeconds: 1 }
+      : {}),
+  }
+}
+
+/**
+ * The repo is its own test store: this config registers the plugin's providers from source,
+ * exactly as a store registers them from the package (`medusa-payment-webhooks/providers/…`).
+ * PSP hosts come from the environment so tests and the demo can point them at loopback fakes.
+ */
+module.exports = defineConfig({
+  projectConfig: {
+    databaseUrl: process.env.DATABASE_URL,
+    http: {
+      storeCors: process.env.STORE_CORS || "http://localhost:8000",
+      adminCors: process.env.ADMIN_CORS || "http://localhost:9000",
+      authCors: process.env.AUTH_CORS || "http://localhost:9000",
+      jwtSecret: process.env.JWT_SECRET || "supersecret",
+      cookieSecret: process.env.COOKIE_SECRET || "supersecret",
+    },
+  },
+  admin: { disable: true },
+  modules: [
+    // The plugin entry `plugins: [{ resolve: "medusa-payment-webhooks" }]` registers this module in a store.
+    { resolve: "./src/modules/payment-webhooks", options: inboxOptions() },
+    {
+      resolve: "@medusajs/medusa/payment",
+      options: {
+        providers: [
+          // Manual capture (authorize at checkout, capture from the admin): pp_stripe_stripe.
+          { resolve: "./src/providers/stripe", id: "stripe", options: stripeOptions({ capture: false }) },
+          // Automatic capture, for stores that charge at checkout: pp_stripe_auto.
+          { resolve: "./src/providers/stripe", id: "auto", options: stripeOptions({ capture: true }) },
+          // Yoco (South Africa, ZAR): pp_yoco_yoco. Registered only when a key is set.
+          ...(process.env.YOCO_SECRET_KEY
+            ? [{
+                resolve: "./src/providers/yoco",
+                id: "yoco",
+                options: {
+                  secretKey: process.env.YOCO_SECRET_KEY,
+                  webhookSecret: process.env.YOCO_WEBHOOK_SECRET?.split(","),
+                  apiBaseUrl: process.env.YOCO_API_BASE_URL || undefined,
+                  successUrl: "http://localhost:8000/checkout/success?session={session_id}",
+                  cancelUrl: "http://localhost:8000/checkout?session={session_id}",
+                  failureUrl: "http://localhost:8000/checkout/failed?session={session_id}",
+                },
+              }]
+            : []),
+        ],
+      },
+    },
+  ],
+})
