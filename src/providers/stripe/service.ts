@@ -1,0 +1,307 @@
+import type Stripe from "stripe"
+import { AbstractPaymentProvider, MedusaError } from "@medusajs/framework/utils"
+import type {
+  AuthorizePaymentInput, AuthorizePaymentOutput, CancelPaymentInput, CancelPaymentOutput,
+  CapturePaymentInput, CapturePaymentOutput, CreateAccountHolderInput, CreateAccountHolderOutput,
+  DeleteAccountHolderInput, DeleteAccountHolderOutput, DeletePaymentInput, DeletePaymentOutput,
+  DeletePaymentMethodInput, DeletePaymentMethodOutput, GetPaymentStatusInput, GetPaymentStatusOutput,
+  InitiatePaymentInput, InitiatePaymentOutput, ListPaymentMethodsInput, ListPaymentMethodsOutput, Logger,
+  ProviderWebhookPayload, RefundPaymentInput, RefundPaymentOutput, RetrievePaymentInput, RetrievePaymentOutput,
+  SavePaymentMethodInput, SavePaymentMethodOutput, UpdateAccountHolderInput, UpdateAccountHolderOutput,
+  UpdatePaymentInput, UpdatePaymentOutput,
+} from "@medusajs/framework/types"
+import { toMinorUnits } from "../../lib/money"
+import { secretList } from "../../lib/options"
+import { singleHeader, toRawBody } from "../../lib/raw-body"
+import { verifyStripeSignature } from "../../lib/signatures/stripe"
+import type { MappedWebhookEvent } from "../../lib/webhook-result"
+import { createStripeClient, snapshotIntent } from "./client"
+import { accountHolderId, customerParams } from "./customers"
+import { intentOfError, STRIPE_ALREADY_REFUNDED, STRIPE_UNEXPECTED_STATE, stripeCodeOf, stripeFailure } from "./errors"
+import { mapStripeEvent } from "./events"
+import { parseStripeOptions, type StripeOptions } from "./options"
+import { sessionStatusOf } from "./status"
+
+/** What the provider resolves from Medusa's container. */
+type StripeProviderCradle = { logger: Logger }
+
+/** A refund this provider asked Stripe for, kept on the payment so its webhook is recognised later. */
+type RecordedRefund = { id: string; amount: number; status: string | null }
+
+function intentIdOf(data: Record<string, unknown> | undefined, operation: string): string {
+  const id = data?.id
+  if (typeof id !== "string" || !id.startsWith("pi_")) {
+    throw new MedusaError(MedusaError.Types.INVALID_DATA, `Stripe ${operation} failed: the payment has no PaymentIntent id`)
+  }
+  return id
+}
+
+/**
+ * Stripe payment provider on PaymentIntents. This class reads as Medusa's contract; amounts,
+ * statuses, event mapping and signatures live in pure functions beside it.
+ */
+export class StripeProviderService extends AbstractPaymentProvider<StripeOptions> {
+  static override identifier = "stripe"
+  /** Marks this package's providers, so the webhook inbox knows which routes are its own. */
+  static readonly webhookInbox = true
+
+  protected readonly options_: StripeOptions
+  protected readonly stripe_: Stripe
+  protected readonly logger_: Logger
+
+  /** Fails the store's boot with the name of a missing or invalid option. */
+  static override validateOptions(options: Record<string, unknown>): void {
+    parseStripeOptions(options)
+  }
+
+  constructor(cradle: StripeProviderCradle, options: Record<string, unknown>) {
+    const parsed = parseStripeOptions(options)
+    super(cradle, parsed)
+    this.options_ = parsed
+    this.logger_ = cradle.logger
+    this.stripe_ = createStripeClient(parsed)
+  }
+
+  /** Creates the PaymentIntent for a session, linked to it by `metadata.session_id`. */
+  async initiatePayment({ amount, currency_code, data, context }: InitiatePaymentInput): Promise<InitiatePaymentOutput> {
+    const sessionId = typeof data?.session_id === "string" ? data.session_id : undefined
+    const extraMetadata = (data?.metadata ?? {}) as Record<string, string>
+    const params: Stripe.PaymentIntentCreateParams = {
+      amount: toMinorUnits(amount, currency_code),
+      currency: currency_code.toLowerCase(),
+      capture_method: this.options_.capture ? "automatic" : "manual",
+      description: this.options_.paymentDescription,
+      metadata: { ...extraMetadata, ...(sessionId ? { session_id: sessionId } : {}) },
+      customer: accountHolderId(context),
+      ...(this.options_.automaticPaymentMethods ? { automatic_payment_methods: { enabled: true } } : {}),
+      ...(typeof data?.payment_method === "string" ? { payment_method: data.payment_method } : {}),
+      ...(data?.setup_future_usage === "off_session" || data?.setup_future_usage === "on_session"
+        ? { setup_future_usage: data.setup_future_usage }
+        : {}),
+    }
+    try {
+      const intent = await this.stripe_.paymentIntents.create(params, { idempotencyKey: context?.idempotency_key })
+      return { id: intent.id, status: sessionStatusOf(intent), data: snapshotIntent(intent) }
+    } catch (error) {
+      throw stripeFailure("initiatePayment", error)
+    }
+  }
+
+  /** Follows a cart's new amount or currency onto the PaymentIntent. */
+  async updatePayment({ amount, currency_code, data, context }: UpdatePaymentInput): Promise<UpdatePaymentOutput> {
+    const id = intentIdOf(data, "updatePayment")
+    const minor = toMinorUnits(amount, currency_code)
+    const currency = currency_code.toLowerCase()
+    if (data?.amount === minor && data?.currency === currency) {
+      return { data }
+    }
+    try {
+      const intent = await this.stripe_.paymentIntents.update(
+        id,
+        { amount: minor, currency },
+        { idempotencyKey: context?.idempotency_key }
+      )
+      return { status: sessionStatusOf(intent), data: snapshotIntent(intent) }
+    } catch (error) {
+      throw stripeFailure("updatePayment", error)
+    }
+  }
+
+  /** Reads the PaymentIntent: `requires_capture` is authorized, `succeeded` is already captured. */
+  async authorizePayment(input: AuthorizePaymentInput): Promise<AuthorizePaymentOutput> {
+    return this.getPaymentStatus(input)
+  }
+
+  /** The session's status as Stripe knows it now. */
+  async getPaymentStatus({ data }: GetPaymentStatusInput): Promise<GetPaymentStatusOutput> {
+    const intent = await this.retrieveIntent(intentIdOf(data, "getPaymentStatus"), "getPaymentStatus")
+    return { status: sessionStatusOf(intent), data: snapshotIntent(intent) }
+  }
+
+  /** Captures once: an intent that already succeeded (auto-capture, dashboard, a retry) is returned as it is. */
+  async capturePayment({ data, context }: CapturePaymentInput): Promise<CapturePaymentOutput> {
+    const id = intentIdOf(data, "capturePayment")
+    const current = await this.retrieveIntent(id, "capturePayment")
+    if (current.status === "succeeded") {
+      return { data: snapshotIntent(current) }
+    }
+    try {
+      const intent = await this.stripe_.paymentIntents.capture(id, {}, { idempotencyKey: context?.idempotency_key })
+      return { data: snapshotIntent(intent) }
+    } catch (error) {
+      // Another process captured it between our read and our call: that is success, not a failure.
+      const intent = intentOfError(error)
+      if (stripeCodeOf(error) === STRIPE_UNEXPECTED_STATE && intent?.status === "succeeded") {
+        return { data: snapshotIntent(intent) }
+      }
+      throw stripeFailure("capturePayment", error)
+    }
+  }
+
+  /** Refunds all or part of the payment, and remembers the refund id so its webhook is not counted twice. */
+  async refundPayment({ amount, data, context }: RefundPaymentInput): Promise<RefundPaymentOutput> {
+    const id = intentIdOf(data, "refundPayment")
+    const currency = typeof data?.currency === "string" ? data.currency : undefined
+    if (!currency) {
+      throw new MedusaError(MedusaError.Types.INVALID_DATA, "Stripe refundPayment failed: the payment has no currency")
+    }
+    const previous = Array.isArray(data?.refunds) ? (data.refunds as RecordedRefund[]) : []
+    try {
+      const refund = await this.stripe_.refunds.create(
+        { payment_intent: id, amount: toMinorUnits(amount, currency) },
+        { idempotencyKey: context?.idempotency_key }
+      )
+      const recorded: RecordedRefund = { id: refund.id, amount: refund.amount, status: refund.status }
+      return { data: { ...data, refunds: [...previous, recorded] } }
+    } catch (error) {
+      if (stripeCodeOf(error) === STRIPE_ALREADY_REFUNDED) {
+        return { data }
+      }
+      throw stripeFailure("refundPayment", error)
+    }
+  }
+
+  /** Cancels the PaymentIntent; one already canceled or succeeded is left as it is. */
+  async cancelPayment({ data, context }: CancelPaymentInput): Promise<CancelPaymentOutput> {
+    if (typeof data?.id !== "string") {
+      return { data }
+    }
+    try {
+      const intent = await this.stripe_.paymentIntents.cancel(data.id, {}, { idempotencyKey: context?.idempotency_key })
+      return { data: snapshotIntent(intent) }
+    } catch (error) {
+      const intent = intentOfError(error)
+      if (stripeCodeOf(error) === STRIPE_UNEXPECTED_STATE && intent) {
+        return { data: snapshotIntent(intent) }
+      }
+      throw stripeFailure("cancelPayment", error)
+    }
+  }
+
+  /** A deleted session's PaymentIntent is canceled so it can never be paid. */
+  async deletePayment(input: DeletePaymentInput): Promise<DeletePaymentOutput> {
+    return this.cancelPayment(input)
+  }
+
+  /** The PaymentIntent as Stripe has it now. */
+  async retrievePayment({ data }: RetrievePaymentInput): Promise<RetrievePaymentOutput> {
+    const intent = await this.retrieveIntent(intentIdOf(data, "retrievePayment"), "retrievePayment")
+    return { data: snapshotIntent(intent) }
+  }
+
+  /** Creates the Stripe customer of a Medusa customer (or returns the one already linked). */
+  async createAccountHolder({ context }: CreateAccountHolderInput): Promise<CreateAccountHolderOutput> {
+    const existing = accountHolderId(context)
+    if (existing) {
+      return { id: existing }
+    }
+    try {
+      const customer = await this.stripe_.customers.create(customerParams(context.customer), {
+        idempotencyKey: context.idempotency_key,
+      })
+      return { id: customer.id, data: { id: customer.id, email: customer.email } }
+    } catch (error) {
+      throw stripeFailure("createAccountHolder", error)
+    }
+  }
+
+  /** Copies a Medusa customer's changes to the Stripe customer. */
+  async updateAccountHolder({ context }: UpdateAccountHolderInput): Promise<UpdateAccountHolderOutput> {
+    const id = accountHolderId(context)
+    if (!id) {
+      throw new MedusaError(MedusaError.Types.INVALID_DATA, "Stripe updateAccountHolder failed: no account holder")
+    }
+    if (!context.customer) {
+      return {}
+    }
+    try {
+      const customer = await this.stripe_.customers.update(id, customerParams(context.customer), {
+        idempotencyKey: context.idempotency_key,
+      })
+      return { data: { id: customer.id, email: customer.email } }
+    } catch (error) {
+      throw stripeFailure("updateAccountHolder", error)
+    }
+  }
+
+  /** Deletes the Stripe customer of an account holder. */
+  async deleteAccountHolder({ context }: DeleteAccountHolderInput): Promise<DeleteAccountHolderOutput> {
+    const id = context.account_holder?.data?.id
+    if (typeof id !== "string") {
+      throw new MedusaError(MedusaError.Types.INVALID_DATA, "Stripe deleteAccountHolder failed: no account holder")
+    }
+    try {
+      await this.stripe_.customers.del(id)
+      return {}
+    } catch (error) {
+      throw stripeFailure("deleteAccountHolder", error)
+    }
+  }
+
+  /** The customer's saved payment methods (up to 100). */
+  async listPaymentMethods({ context }: ListPaymentMethodsInput): Promise<ListPaymentMethodsOutput> {
+    const id = accountHolderId(context)
+    if (!id) {
+      return []
+    }
+    try {
+      const methods = await this.stripe_.customers.listPaymentMethods(id, { limit: 100 })
+      return methods.data.map((method) => ({ id: method.id, data: { id: method.id, type: method.type, card: method.card ? { brand: method.card.brand, last4: method.card.last4, exp_month: method.card.exp_month, exp_year: method.card.exp_year } : null } }))
+    } catch (error) {
+      throw stripeFailure("listPaymentMethods", error)
+    }
+  }
+
+  /** Starts saving a payment method for the customer (a SetupIntent the storefront confirms). */
+  async savePaymentMethod({ context, data }: SavePaymentMethodInput): Promise<SavePaymentMethodOutput> {
+    const customer = accountHolderId(context)
+    if (!customer) {
+      throw new MedusaError(MedusaError.Types.INVALID_DATA, "Stripe savePaymentMethod failed: no account holder")
+    }
+    try {
+      const setup = await this.stripe_.setupIntents.create(
+        { customer, ...(typeof data?.payment_method === "string" ? { payment_method: data.payment_method } : {}) },
+        { idempotencyKey: context?.idempotency_key }
+      )
+      return { id: setup.id, data: { id: setup.id, client_secret: setup.client_secret, status: setup.status } }
+    } catch (error) {
+      throw stripeFailure("savePaymentMethod", error)
+    }
+  }
+
+  /** Detaches a saved payment method from its customer. */
+  async deletePaymentMethod({ data, context }: DeletePaymentMethodInput): Promise<DeletePaymentMethodOutput> {
+    try {
+      await this.stripe_.paymentMethods.detach(data.id, {}, { idempotencyKey: context?.idempotency_key })
+      return {}
+    } catch (error) {
+      throw stripeFailure("deletePaymentMethod", error)
+    }
+  }
+
+  /**
+   * Verifies `Stripe-Signature` on the raw body against every configured secret, then maps the event.
+   * Throws WebhookVerificationError for anything unverified: it never returns a result for it.
+   */
+  async getWebhookActionAndData(payload: ProviderWebhookPayload["payload"]): Promise<MappedWebhookEvent> {
+    const { event } = verifyStripeSignature({
+      rawBody: toRawBody(payload.rawData),
+      header: singleHeader(payload.headers, "stripe-signature"),
+      secrets: secretList(this.options_.webhookSecret),
+      toleranceSeconds: this.options_.webhookTolerance,
+    })
+    const mapped = mapStripeEvent(event)
+    if (mapped.reason) {
+      this.logger_.debug(`Stripe webhook ${event.id} (${event.type}) leads to no action: ${mapped.reason}`)
+    }
+    return mapped
+  }
+
+  private async retrieveIntent(id: string, operation: string): Promise<Stripe.PaymentIntent> {
+    try {
+      return await this.stripe_.paymentIntents.retrieve(id)
+    } catch (error) {
+      throw stripeFailure(operation, error)
+    }
+  }
+}
