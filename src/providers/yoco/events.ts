@@ -1,0 +1,144 @@
+import { z } from "zod"
+import type { WebhookActionResult } from "@medusajs/framework/types"
+import { PaymentActions } from "@medusajs/framework/utils"
+import { fromMinorUnits } from "../../lib/money"
+import type { YocoMode } from "./options"
+import type { YocoCheckout } from "./types"
+
+/** The parts of a Yoco webhook event the mapping reads; other fields are kept but ignored. */
+export const yocoEventSchema = z.looseObject({
+  id: z.string().min(1),
+  type: z.string().min(1),
+  createdDate: z.string().optional(),
+  payload: z.looseObject({
+    id: z.string().optional(),
+    type: z.string().optional(),
+    /** Cents. */
+    amount: z.number().int().optional(),
+    currency: z.string().optional(),
+    status: z.string().optional(),
+    mode: z.string().optional(),
+    metadata: z.record(z.string(), z.unknown()).nullish(),
+  }),
+})
+
+/** A verified Yoco event (`payment.succeeded`, `refund.succeeded`, `refund.failed`, …). */
+export type YocoEvent = z.infer<typeof yocoEventSchema>
+
+/** Reads a verified body as a Yoco event; undefined when it is not one. */
+export function parseYocoEvent(body: unknown): YocoEvent | undefined {
+  const result = yocoEventSchema.safeParse(body)
+  return result.success ? result.data : undefined
+}
+
+/** What the mapping knows beside the event. */
+export type YocoEventContext = {
+  /** The mode of the configured secret key. */
+  mode: YocoMode
+  /**
+   * The checkout named by `payload.metadata.checkoutId`, as retrieved from Yoco: `null` when Yoco
+   * does not know it (404), undefined when it was not retrieved (the event carried the session id).
+   */
+  checkout?: YocoCheckout | null
+}
+
+/**
+ * Medusa's webhook result, plus why an event was set aside and whether that is suspicious (a signed
+ * event contradicting our own checkout deserves a warning) — for the log, never sent to Medusa.
+ */
+export type YocoWebhookMapping = WebhookActionResult & { reason?: string; suspicious?: boolean }
+
+const notSupported = (reason: string, suspicious?: true): YocoWebhookMapping => ({
+  action: PaymentActions.NOT_SUPPORTED,
+  reason,
+  ...(suspicious ? { suspicious } : {}),
+})
+
+const text = (value: unknown): string | undefined => (typeof value === "string" && value ? value : undefined)
+
+/** `payload.metadata.checkoutId`: how Yoco tells which checkout an event belongs to. */
+export function checkoutIdOf(event: YocoEvent): string | undefined {
+  return text(event.payload.metadata?.checkoutId)
+}
+
+/** `payload.metadata.session_id`, when Yoco echoes the checkout's metadata into the event. */
+export function sessionIdOf(event: YocoEvent): string | undefined {
+  return text(event.payload.metadata?.session_id)
+}
+
+/**
+ * The checkout to retrieve before mapping, if any: only for a `payment.succeeded` of our mode
+ * whose metadata lacks the session id (retrieving for events we drop anyway would waste a call).
+ */
+export function checkoutToRetrieve(event: YocoEvent, mode: YocoMode): string | undefined {
+  if (event.type !== "payment.succeeded" || event.payload.mode !== mode || sessionIdOf(event)) {
+    return undefined
+  }
+  return checkoutIdOf(event)
+}
+
+/**
+ * Maps a verified Yoco event to Medusa's webhook action. Pure: no I/O, no clock.
+ * `payment.succeeded` → captured (Yoco captures at once) with the session id and the amount in
+ * major units; everything that cannot be proven to be one of this store's payments → not_supported.
+ */
+export function mapYocoEvent(event: YocoEvent, context: YocoEventContext): YocoWebhookMapping {
+  const { payload } = event
+  if (payload.mode !== context.mode) {
+    // One Yoco endpoint receives live and test events alike; only the key's own mode is ours.
+    return notSupported(`event mode "${payload.mode ?? "none"}" differs from the secret key's mode "${context.mode}"`)
+  }
+  if (event.type === "refund.succeeded" || event.type === "refund.failed") {
+    return notSupported(`${event.type} is not synced to Medusa yet (refunds are recorded as pending until a later feature syncs them)`)
+  }
+  if (event.type !== "payment.succeeded") {
+    return notSupported(`event type "${event.type}" is not handled`)
+  }
+  return mapPaymentSucceeded(event, context)
+}
+
+function mapPaymentSucceeded(event: YocoEvent, context: YocoEventContext): YocoWebhookMapping {
+  const { payload } = event
+  const checkoutId = checkoutIdOf(event)
+  if (!checkoutId) {
+    return notSupported("payment has no metadata.checkoutId: not a Checkout API payment")
+  }
+  if (payload.status !== undefined && payload.status !== "succeeded") {
+    return notSupported(`payment.succeeded carries status "${payload.status}"`)
+  }
+  if (payload.amount === undefined || !payload.currency) {
+    return notSupported(`payment for checkout ${checkoutId} has no amount or currency`)
+  }
+  if (payload.currency.toUpperCase() !== "ZAR") {
+    return notSupported(`payment for checkout ${checkoutId} is in ${payload.currency}; this store only creates ZAR checkouts`)
+  }
+  let sessionId = sessionIdOf(event)
+  const { checkout } = context
+  if (checkout === null) {
+    return notSupported(`checkout ${checkoutId} is unknown to this Yoco account and mode`)
+  }
+  if (checkout) {
+    if (checkout.id !== checkoutId) {
+      return notSupported(`retrieved checkout ${checkout.id} is not the event's checkout ${checkoutId}`, true)
+    }
+    const checkoutSession = text(checkout.metadata?.session_id)
+    if (!checkoutSession || (sessionId && sessionId !== checkoutSession)) {
+      // Another integration on the same Yoco account (or a tampered echo): not a Medusa session of ours.
+      return notSupported(`checkout ${checkoutId} was not created by this store (no matching session_id)`, sessionId ? true : undefined)
+    }
+    if (checkout.amount !== payload.amount || checkout.currency.toUpperCase() !== payload.currency.toUpperCase()) {
+      return notSupported(
+        `payment of ${payload.amount} ${payload.currency} differs from checkout ${checkoutId}'s ${checkout.amount} ${checkout.currency}`,
+        true
+      )
+    }
+    sessionId = checkoutSession
+  }
+  if (!sessionId) {
+    return notSupported(`checkout ${checkoutId} has no session_id: not created by this store`)
+  }
+  return {
+    action: PaymentActions.SUCCESSFUL,
+    data: { session_id: sessionId, amount: fromMinorUnits(payload.amount, payload.currency) },
+  }
+}

@@ -1,0 +1,274 @@
+import type {
+  AuthorizePaymentInput,
+  AuthorizePaymentOutput,
+  BigNumberInput,
+  CancelPaymentInput,
+  CancelPaymentOutput,
+  CapturePaymentInput,
+  CapturePaymentOutput,
+  DeletePaymentInput,
+  DeletePaymentOutput,
+  GetPaymentStatusInput,
+  GetPaymentStatusOutput,
+  InitiatePaymentInput,
+  InitiatePaymentOutput,
+  Logger,
+  ProviderWebhookPayload,
+  RefundPaymentInput,
+  RefundPaymentOutput,
+  RetrievePaymentInput,
+  RetrievePaymentOutput,
+  UpdatePaymentInput,
+  UpdatePaymentOutput,
+  WebhookActionResult,
+} from "@medusajs/framework/types"
+import { AbstractPaymentProvider, MedusaError, PaymentActions, PaymentSessionStatus } from "@medusajs/framework/utils"
+import { fromMinorUnits, toMinorUnits } from "../../lib/money"
+import { secretList } from "../../lib/options"
+import { toRawBody } from "../../lib/raw-body"
+import { verifyStandardWebhook } from "../../lib/signatures/standard-webhooks"
+import { isYocoApiError, YocoClient } from "./client"
+import { checkoutToRetrieve, mapYocoEvent, parseYocoEvent } from "./events"
+import { parseYocoOptions, redirectUrlFor, YocoOptions } from "./options"
+import { dataForCheckout, readSessionData, requireCheckoutId, withRefund, YocoSessionData } from "./session-data"
+import type { YocoCheckout } from "./types"
+
+/**
+ * Smallest checkout Yoco accepts, in cents: R2.00. Not confirmed against Yoco's reference (unreachable
+ * here); it is the limit every public Yoco integration we found enforces. Checked before any call.
+ */
+export const YOCO_MIN_AMOUNT_CENTS = 200
+
+/** What the provider resolves from Medusa's container. */
+export type YocoCradle = { logger: Logger }
+
+/**
+ * Yoco payments through the Checkout API: a session is a hosted checkout the customer is redirected
+ * to; Yoco captures at once, so a paid checkout is `captured`. Payments complete through verified
+ * `payment.succeeded` webhooks; refunds stay `pending` until Yoco confirms them.
+ */
+export class YocoProviderService extends AbstractPaymentProvider<YocoOptions> {
+  static override identifier = "yoco"
+
+  protected readonly logger_: Logger
+  protected readonly options_: YocoOptions
+  protected readonly client_: YocoClient
+
+  /** Fails at boot with a MedusaError naming the bad option. */
+  static override validateOptions(options: Record<string, unknown>): void {
+    parseYocoOptions(options)
+  }
+
+  constructor(cradle: YocoCradle, options: Record<string, unknown>) {
+    const parsed = parseYocoOptions(options)
+    super(cradle, parsed)
+    this.logger_ = cradle.logger
+    this.options_ = parsed
+    this.client_ = new YocoClient({ secretKey: parsed.secretKey, baseUrl: parsed.apiBaseUrl })
+  }
+
+  /** Creates the session's checkout; the storefront redirects the customer to `data.redirect_url`. */
+  async initiatePayment(input: InitiatePaymentInput): Promise<InitiatePaymentOutput> {
+    const sessionId = typeof input.data?.session_id === "string" ? input.data.session_id : undefined
+    if (!sessionId) {
+      throw new MedusaError(MedusaError.Types.INVALID_DATA, "Yoco initiatePayment: the payment session id (data.session_id) is missing")
+    }
+    const { amount, currency } = this.checkoutAmount("initiatePayment", input.amount, input.currency_code)
+    // Medusa's key is the session id; the amount in it keeps a changed cart from replaying an old checkout.
+    const key = `${input.context?.idempotency_key ?? sessionId}:${amount}:${currency}`
+    const checkout = await this.createCheckout("initiatePayment", sessionId, amount, key)
+    return { id: checkout.id, data: dataForCheckout(checkout, sessionId, this.options_.mode), status: PaymentSessionStatus.PENDING }
+  }
+
+  /** Checkouts are immutable: a new amount or currency means a new checkout (and redirect URL). */
+  async updatePayment(input: UpdatePaymentInput): Promise<UpdatePaymentOutput> {
+    const data = readSessionData("updatePayment", input.data)
+    const { amount, currency } = this.checkoutAmount("updatePayment", input.amount, input.currency_code)
+    if (data.checkout_id && data.amount === amount && data.currency === currency) {
+      return { data: input.data ?? {} }
+    }
+    if (!data.session_id) {
+      throw new MedusaError(MedusaError.Types.INVALID_DATA, "Yoco updatePayment: the payment data has no session_id")
+    }
+    // The previous checkout id makes the key unique per change, yet stable when Medusa retries this update.
+    const key = `${input.context?.idempotency_key ?? data.session_id}:${data.checkout_id ?? "none"}:${amount}:${currency}`
+    const checkout = await this.createCheckout("updatePayment", data.session_id, amount, key)
+    // The previous checkout's status and payment id no longer describe this session.
+    const next: YocoSessionData = {
+      ...data,
+      ...dataForCheckout(checkout, data.session_id, this.options_.mode),
+      checkout_status: undefined,
+      payment_id: undefined,
+      canceled: undefined,
+    }
+    return { data: next, status: PaymentSessionStatus.PENDING }
+  }
+
+  /** Reads the checkout: `completed` → captured (Yoco captures at once), otherwise pending. */
+  async authorizePayment(input: AuthorizePaymentInput): Promise<AuthorizePaymentOutput> {
+    return this.statusFromCheckout("authorizePayment", input.data)
+  }
+
+  /** Same reading as {@link authorizePayment}. */
+  async getPaymentStatus(input: GetPaymentStatusInput): Promise<GetPaymentStatusOutput> {
+    return this.statusFromCheckout("getPaymentStatus", input.data)
+  }
+
+  /** Nothing to do: Yoco captured when the customer paid. */
+  async capturePayment(input: CapturePaymentInput): Promise<CapturePaymentOutput> {
+    return { data: input.data ?? {} }
+  }
+
+  /** Requests a full or partial refund; it is recorded as pending until `refund.succeeded` arrives. */
+  async refundPayment(input: RefundPaymentInput): Promise<RefundPaymentOutput> {
+    const data = readSessionData("refundPayment", input.data)
+    const checkoutId = requireCheckoutId("refundPayment", data)
+    const amount = this.minorUnits("refundPayment", input.amount, data.currency ?? "ZAR")
+    if (amount <= 0) {
+      throw new MedusaError(MedusaError.Types.INVALID_DATA, "Yoco refundPayment: the refund amount must be positive")
+    }
+    const metadata = data.session_id ? { session_id: data.session_id } : undefined
+    // Medusa's key here is the refund id: a retried refund replays Yoco's first answer.
+    const refund = await this.call("refundPayment", () =>
+      this.client_.refundCheckout(checkoutId, { amount, metadata }, { idempotencyKey: input.context?.idempotency_key })
+    )
+    const refunds = withRefund(data, { refund_id: refund.refundId, status: "pending", amount })
+    return { data: { ...data, refunds } }
+  }
+
+  /** Leaves the session unusable without calling Yoco (a checkout cannot be cancelled there). */
+  async cancelPayment(input: CancelPaymentInput): Promise<CancelPaymentOutput> {
+    return { data: { ...input.data, canceled: true } }
+  }
+
+  /** Same as {@link cancelPayment}. */
+  async deletePayment(input: DeletePaymentInput): Promise<DeletePaymentOutput> {
+    return { data: { ...input.data, canceled: true } }
+  }
+
+  /** Reads the checkout and returns the data with its current status. */
+  async retrievePayment(input: RetrievePaymentInput): Promise<RetrievePaymentOutput> {
+    const data = readSessionData("retrievePayment", input.data)
+    const checkout = await this.call("retrievePayment", () => this.client_.getCheckout(requireCheckoutId("retrievePayment", data)))
+    return { data: { ...data, checkout_status: checkout.status, payment_id: checkout.paymentId ?? undefined } }
+  }
+
+  /**
+   * Verifies the delivery (Standard Webhooks, every configured secret, our tolerance) and maps it.
+   * An unverified body throws a WebhookVerificationError saying why. Events that are not one of this
+   * store's payments are `not_supported`, with the reason logged (never the payload or a secret).
+   */
+  async getWebhookActionAndData(payload: ProviderWebhookPayload["payload"]): Promise<WebhookActionResult> {
+    const verified = verifyStandardWebhook({
+      rawBody: toRawBody(payload.rawData),
+      headers: payload.headers,
+      secrets: secretList(this.options_.webhookSecret),
+      toleranceSeconds: this.options_.webhookTolerance,
+    })
+    const event = parseYocoEvent(verified.payload)
+    if (!event) {
+      this.logger_.warn(`Yoco webhook ${verified.id} set aside: the signed body is not a Yoco event`)
+      return { action: PaymentActions.NOT_SUPPORTED }
+    }
+    const checkoutId = checkoutToRetrieve(event, this.options_.mode)
+    const checkout = checkoutId ? await this.findCheckout(checkoutId) : undefined
+    const { reason, suspicious, ...result } = mapYocoEvent(event, { mode: this.options_.mode, checkout })
+    if (result.action === PaymentActions.NOT_SUPPORTED) {
+      // Other integrations' and other modes' events are routine on a shared Yoco account: info, not warn.
+      const line = `Yoco webhook ${verified.id} (${event.type}, ${event.id}) set aside: ${reason}`
+      if (suspicious) {
+        this.logger_.warn(line)
+      } else {
+        this.logger_.info(line)
+      }
+    }
+    return result
+  }
+
+  private async statusFromCheckout(operation: string, raw: Record<string, unknown> | undefined) {
+    const data = readSessionData(operation, raw)
+    if (data.canceled) {
+      return { status: PaymentSessionStatus.CANCELED, data }
+    }
+    const checkout = await this.call(operation, () => this.client_.getCheckout(requireCheckoutId(operation, data)))
+    const status = checkout.status === "completed" ? PaymentSessionStatus.CAPTURED : PaymentSessionStatus.PENDING
+    return { status, data: { ...data, checkout_status: checkout.status, payment_id: checkout.paymentId ?? undefined } }
+  }
+
+  private createCheckout(operation: string, sessionId: string, amount: number, idempotencyKey: string): Promise<YocoCheckout> {
+    const { successUrl, cancelUrl, failureUrl } = this.options_
+    return this.call(operation, () =>
+      this.client_.createCheckout(
+        {
+          amount,
+          currency: "ZAR",
+          successUrl: redirectUrlFor(successUrl, sessionId),
+          cancelUrl: redirectUrlFor(cancelUrl, sessionId),
+          failureUrl: redirectUrlFor(failureUrl, sessionId),
+          metadata: { session_id: sessionId },
+        },
+        { idempotencyKey }
+      )
+    )
+  }
+
+  /** The checkout an event names; `null` when Yoco does not know it (another account, mode or a forgery). */
+  private async findCheckout(checkoutId: string): Promise<YocoCheckout | null> {
+    try {
+      return await this.client_.getCheckout(checkoutId)
+    } catch (error) {
+      if (isYocoApiError(error) && error.status === 404) {
+        return null
+      }
+      // Anything else is transient or a misconfiguration: fail, so the delivery can be retried.
+      throw this.toMedusaError("getWebhookActionAndData", error)
+    }
+  }
+
+  /** Validates currency and minimum before any call to Yoco. */
+  private checkoutAmount(operation: string, amount: BigNumberInput, currencyCode: string): { amount: number; currency: "ZAR" } {
+    if (currencyCode.toUpperCase() !== "ZAR") {
+      throw new MedusaError(MedusaError.Types.INVALID_DATA, `Yoco ${operation}: currency ${currencyCode.toUpperCase()} is not supported; Yoco only accepts ZAR`)
+    }
+    const cents = this.minorUnits(operation, amount, "ZAR")
+    if (cents < YOCO_MIN_AMOUNT_CENTS) {
+      throw new MedusaError(
+        MedusaError.Types.INVALID_DATA,
+        `Yoco ${operation}: amount R${fromMinorUnits(cents, "ZAR").toFixed(2)} is below Yoco's minimum of R${(YOCO_MIN_AMOUNT_CENTS / 100).toFixed(2)}`
+      )
+    }
+    return { amount: cents, currency: "ZAR" }
+  }
+
+  private minorUnits(operation: string, amount: BigNumberInput, currency: string): number {
+    try {
+      return toMinorUnits(amount, currency)
+    } catch (error) {
+      throw new MedusaError(MedusaError.Types.INVALID_DATA, `Yoco ${operation}: ${error instanceof Error ? error.message : "invalid amount"}`)
+    }
+  }
+
+  private async call<T>(operation: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run()
+    } catch (error) {
+      throw this.toMedusaError(operation, error)
+    }
+  }
+
+  /** A Yoco failure as a MedusaError naming the Medusa operation (the client's message never holds the key). */
+  private toMedusaError(operation: string, error: unknown): unknown {
+    if (!isYocoApiError(error)) {
+      return error
+    }
+    const type =
+      error.status === 404
+        ? MedusaError.Types.NOT_FOUND
+        : error.status !== undefined && error.status >= 400 && error.status < 500 && error.status !== 401 && error.status !== 403 && error.status !== 429
+          ? MedusaError.Types.INVALID_DATA
+          : MedusaError.Types.UNEXPECTED_STATE
+    return new MedusaError(type, `Yoco ${operation} failed: ${error.message}`)
+  }
+}
+
+export default YocoProviderService

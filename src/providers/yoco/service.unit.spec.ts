@@ -1,0 +1,259 @@
+import type { Logger } from "@medusajs/framework/types"
+import { MedusaError } from "@medusajs/framework/utils"
+import { FakeYoco, FakeYocoEvent } from "../../../integration-tests/fakes/yoco"
+import { isWebhookVerificationError } from "../../lib/errors"
+import { signStandardWebhook } from "../../lib/signatures/standard-webhooks"
+import { YocoProviderService } from "./service"
+
+/** Keeps every log line, to assert what is (and is not) logged. */
+class RecordingLogger implements Logger {
+  readonly lines: string[] = []
+  private record = (message: unknown) => void this.lines.push(String(message))
+  panic = this.record
+  shouldLog = () => true
+  setLogLevel = () => undefined
+  unsetLogLevel = () => undefined
+  activity = (message: string) => (this.record(message), "activity")
+  progress = (_id: string, message: string) => this.record(message)
+  error = (message: string | Error) => this.record(message)
+  failure = (_id: string, message: string) => this.record(message)
+  success = (_id: string, message: string) => (this.record(message), {})
+  silly = this.record
+  debug = this.record
+  verbose = this.record
+  http = this.record
+  info = this.record
+  warn = (message: string) => this.record(`WARN ${message}`)
+  log = (...args: unknown[]) => this.record(args.join(" "))
+}
+
+const fake = new FakeYoco({ retryScheduleMs: [0] })
+const logger = new RecordingLogger()
+let provider: YocoProviderService
+
+function makeProvider(overrides: Record<string, unknown> = {}) {
+  return new YocoProviderService(
+    { logger },
+    {
+      secretKey: FakeYoco.TEST_KEY,
+      webhookSecret: fake.webhookSecret,
+      apiBaseUrl: fake.url,
+      successUrl: "https://shop.example/checkout/{session_id}/paid",
+      cancelUrl: "https://shop.example/cart",
+      ...overrides,
+    }
+  )
+}
+
+async function errorOf(run: () => Promise<unknown>): Promise<Error> {
+  try {
+    await run()
+  } catch (error) {
+    if (error instanceof Error) return error
+  }
+  throw new Error("expected an error")
+}
+
+const initiate = (sessionId = "payses_1", amount: number | string = 25) =>
+  provider.initiatePayment({ amount, currency_code: "zar", data: { session_id: sessionId }, context: { idempotency_key: sessionId } })
+
+function signed(event: FakeYocoEvent | Record<string, unknown>, secret = fake.webhookSecret) {
+  const rawData = JSON.stringify(event)
+  return { data: JSON.parse(rawData), rawData: Buffer.from(rawData), headers: signStandardWebhook({ id: "msg_1", payload: rawData, secret }) }
+}
+
+beforeAll(async () => {
+  await fake.start()
+  provider = makeProvider()
+})
+afterAll(() => fake.stop())
+beforeEach(() => {
+  fake.requests.length = 0
+  logger.lines.length = 0
+})
+
+describe("YocoProviderService options", () => {
+  it("is the `yoco` provider and fails at boot naming the option", () => {
+    expect(YocoProviderService.identifier).toBe("yoco")
+    expect(() => YocoProviderService.validateOptions({ secretKey: FakeYoco.TEST_KEY })).toThrow(
+      "Required option `webhookSecret` is missing in the Yoco provider"
+    )
+    expect(() => YocoProviderService.validateOptions({ secretKey: FakeYoco.TEST_KEY, webhookSecret: fake.webhookSecret })).not.toThrow()
+  })
+})
+
+describe("YocoProviderService payments", () => {
+  it("initiates a ZAR checkout in cents, with the session id in metadata and URLs", async () => {
+    const result = await initiate("payses_init", "19.99")
+    expect(result.status).toBe("pending")
+    expect(result.data).toEqual({
+      checkout_id: result.id,
+      redirect_url: expect.stringContaining(result.id),
+      amount: 1999,
+      currency: "ZAR",
+      session_id: "payses_init",
+      mode: "test",
+    })
+    expect(fake.checkout(result.id)).toMatchObject({
+      amount: 1999,
+      successUrl: "https://shop.example/checkout/payses_init/paid",
+      cancelUrl: "https://shop.example/cart",
+      failureUrl: undefined,
+      metadata: { session_id: "payses_init", checkoutId: result.id },
+    })
+    expect((await initiate("payses_init", "19.99")).id).toBe(result.id)
+  })
+
+  it.each([
+    ["a currency other than ZAR", { amount: 25, currency_code: "usd" }, "currency USD is not supported"],
+    ["an amount below R2.00", { amount: 1.99, currency_code: "zar" }, "amount R1.99 is below Yoco's minimum of R2.00"],
+  ])("refuses %s before any call to Yoco", async (_name, input, message) => {
+    const error = await errorOf(() => provider.initiatePayment({ ...input, data: { session_id: "payses_x" } }))
+    expect(error).toBeInstanceOf(MedusaError)
+    expect(error.message).toContain(`Yoco initiatePayment: ${message}`)
+    expect(fake.requests).toHaveLength(0)
+  })
+
+  it("keeps the checkout when the amount is unchanged and creates a new one when it changes", async () => {
+    const { data } = await initiate("payses_upd")
+    fake.requests.length = 0
+    expect(await provider.updatePayment({ amount: 25, currency_code: "zar", data })).toEqual({ data })
+    expect(fake.requests).toHaveLength(0)
+    const updated = await provider.updatePayment({ amount: 30, currency_code: "zar", data })
+    expect(updated.status).toBe("pending")
+    expect(updated.data).toMatchObject({ amount: 3000, session_id: "payses_upd" })
+    expect(updated.data?.checkout_id).not.toBe(data?.checkout_id)
+  })
+
+  it("authorizes as captured only once the checkout is paid, and never a cancelled session", async () => {
+    const { id, data } = await initiate("payses_auth")
+    expect((await provider.authorizePayment({ data })).status).toBe("pending")
+    await fake.pay(id, { deliverTo: [] })
+    const authorized = await provider.authorizePayment({ data })
+    expect(authorized).toMatchObject({ status: "captured", data: { checkout_status: "completed", payment_id: fake.checkout(id).paymentId } })
+    expect((await provider.getPaymentStatus({ data })).status).toBe("captured")
+    expect((await provider.capturePayment({ data })).data).toEqual(data)
+    expect((await provider.retrievePayment({ data })).data).toMatchObject({ checkout_status: "completed" })
+
+    const canceled = await provider.cancelPayment({ data })
+    expect(canceled.data).toMatchObject({ canceled: true, checkout_id: id })
+    fake.requests.length = 0
+    expect((await provider.authorizePayment({ data: canceled.data })).status).toBe("canceled")
+    expect((await provider.deletePayment({ data })).data).toMatchObject({ canceled: true })
+    expect(fake.requests).toHaveLength(0)
+  })
+
+  it("records partial refunds as pending, once per Medusa refund", async () => {
+    const { id, data } = await initiate("payses_refund", 100)
+    await fake.pay(id, { deliverTo: [] })
+    const first = await provider.refundPayment({ amount: 40, data, context: { idempotency_key: "ref_1" } })
+    const replayed = await provider.refundPayment({ amount: 40, data: first.data, context: { idempotency_key: "ref_1" } })
+    expect(replayed.data?.refunds).toEqual([{ refund_id: expect.stringMatching(/^rf_/), status: "pending", amount: 4000 }])
+    const second = await provider.refundPayment({ amount: 60, data: replayed.data, context: { idempotency_key: "ref_2" } })
+    expect(second.data?.refunds).toHaveLength(2)
+    expect(fake.checkout(id).refunds.map((refund) => refund.amount)).toEqual([4000, 6000])
+  })
+
+  it("raises a Yoco refusal as a MedusaError naming the operation", async () => {
+    const { id, data } = await initiate("payses_refuse")
+    await fake.pay(id, { deliverTo: [] })
+    fake.allowTestModeRefunds = false
+    try {
+      const error = await errorOf(() => provider.refundPayment({ amount: 10, data }))
+      expect(error).toBeInstanceOf(MedusaError)
+      expect(error.message).toBe("Yoco refundPayment failed: Yoco refundCheckout failed: HTTP 400 Test mode checkouts cannot be refunded (code test_mode_refund)")
+      expect(error.message).not.toContain(FakeYoco.TEST_KEY)
+    } finally {
+      fake.allowTestModeRefunds = true
+    }
+  })
+})
+
+describe("YocoProviderService.getWebhookActionAndData", () => {
+  it("maps a verified payment.succeeded that echoes the session id to captured, without calling Yoco", async () => {
+    const { id } = await initiate("payses_hook", 25)
+    const { event } = await fake.pay(id, { deliverTo: [] })
+    fake.requests.length = 0
+    expect(await provider.getWebhookActionAndData(signed(event))).toEqual({ action: "captured", data: { session_id: "payses_hook", amount: 25 } })
+    expect(fake.requests).toHaveLength(0)
+  })
+
+  it("retrieves the checkout when the event carries only checkoutId", async () => {
+    const { id } = await initiate("payses_lookup", 25)
+    const { event } = await fake.pay(id, { deliverTo: [], overrides: { metadata: { checkoutId: id } } })
+    fake.requests.length = 0
+    expect(await provider.getWebhookActionAndData(signed(event))).toEqual({ action: "captured", data: { session_id: "payses_lookup", amount: 25 } })
+    expect(fake.requests.map((request) => `${request.method} ${request.path}`)).toEqual([`GET /api/checkouts/${id}`])
+  })
+
+  it("sets aside another integration's checkout, an unknown checkout and a mismatched amount, logging why", async () => {
+    const foreign = (await new FakeYocoClient().create()).id
+    const { event } = await fake.pay(foreign, { deliverTo: [] })
+    expect(await provider.getWebhookActionAndData(signed(event))).toEqual({ action: "not_supported" })
+
+    const unknown = fake.buildEvent("payment.succeeded", foreign, { metadata: { checkoutId: "ch_unknown" } })
+    expect(await provider.getWebhookActionAndData(signed(unknown))).toEqual({ action: "not_supported" })
+
+    const { id } = await initiate("payses_mismatch", 25)
+    const mismatched = fake.buildEvent("payment.succeeded", id, { amount: 200, metadata: { checkoutId: id } })
+    expect(await provider.getWebhookActionAndData(signed(mismatched))).toEqual({ action: "not_supported" })
+
+    expect(logger.lines).toEqual([
+      expect.stringContaining("not created by this store"),
+      expect.stringContaining("unknown to this Yoco account"),
+      expect.stringMatching(/^WARN .*differs from checkout/),
+    ])
+    expect(logger.lines.join("\n")).not.toContain(fake.webhookSecret)
+    expect(logger.lines.join("\n")).not.toContain("maskedCard")
+  })
+
+  it("sets aside a test-mode event when configured with a live key, without calling Yoco", async () => {
+    const live = makeProvider({ secretKey: FakeYoco.LIVE_KEY })
+    const { id } = await initiate("payses_mode", 25)
+    const event = fake.buildEvent("payment.succeeded", id, { metadata: { checkoutId: id } })
+    fake.requests.length = 0
+    expect(await live.getWebhookActionAndData(signed(event))).toEqual({ action: "not_supported" })
+    expect(fake.requests).toHaveLength(0)
+    expect(logger.lines[0]).toContain('event mode "test" differs')
+  })
+
+  it("throws a typed error for a forged or re-parsed body", async () => {
+    const { id } = await initiate("payses_forged", 25)
+    const event = fake.buildEvent("payment.succeeded", id)
+    const forged = await errorOf(() => provider.getWebhookActionAndData(signed(event, `whsec_${Buffer.from("x".repeat(24)).toString("base64")}`)))
+    expect(isWebhookVerificationError(forged) && forged.reason).toBe("no_matching_signature")
+    const parsed = { ...signed(event), rawData: JSON.parse(JSON.stringify(event)) }
+    const notRaw = await errorOf(() => provider.getWebhookActionAndData(parsed))
+    expect(isWebhookVerificationError(notRaw) && notRaw.reason).toBe("not_raw_body")
+  })
+
+  it("accepts the rotated secret and a Redis-serialised raw body", async () => {
+    const rotated = makeProvider({ webhookSecret: [`whsec_${Buffer.from("o".repeat(24)).toString("base64")}`, fake.webhookSecret] })
+    const { id } = await initiate("payses_rotated", 25)
+    const event = fake.buildEvent("payment.succeeded", id)
+    const delivery = signed(event)
+    const serialised = { ...delivery, rawData: JSON.parse(JSON.stringify(delivery.rawData)) }
+    expect(await rotated.getWebhookActionAndData(serialised)).toMatchObject({ action: "captured" })
+  })
+
+  it("fails (so the delivery can be retried) when Yoco is unavailable for the checkout lookup", async () => {
+    const { id } = await initiate("payses_down", 25)
+    const event = fake.buildEvent("payment.succeeded", id, { metadata: { checkoutId: id } })
+    fake.failNext(3, 503)
+    const error = await errorOf(() => provider.getWebhookActionAndData(signed(event)))
+    expect(error).toBeInstanceOf(MedusaError)
+    expect(error.message).toBe("Yoco getWebhookActionAndData failed: Yoco getCheckout failed: HTTP 503 Injected failure")
+  })
+})
+
+/** Creates a checkout the way another integration on the same Yoco account would: no session id. */
+class FakeYocoClient {
+  async create(): Promise<{ id: string }> {
+    const response = await fetch(`${fake.url}/checkouts`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${FakeYoco.TEST_KEY}`, "content-type": "application/json" },
+      body: JSON.stringify({ amount: 5000, currency: "ZAR", metadata: { orderId: "other-shop-42" } }),
+    })
+    return response.json()
+  }
+}
