@@ -1,0 +1,110 @@
+import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
+import { signStripePayload } from "../../src/lib/signatures/stripe"
+import { FakeStripe } from "../fakes/stripe"
+import { createAdminSecret } from "../support/admin-key"
+import { seedStore, type SeededStore } from "../support/seed"
+import { StoreClient } from "../support/store-client"
+
+jest.setTimeout(120_000)
+
+const WEBHOOK_SECRET = "whsec_integration_secret"
+const stripe = new FakeStripe()
+
+// Runs before the runner boots the app, so medusa-config.ts sees the fake's address.
+beforeAll(async () => {
+  await stripe.start()
+  process.env.STRIPE_API_KEY = "sk_test_integration"
+  process.env.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
+  process.env.STRIPE_API_BASE_URL = stripe.url
+})
+afterAll(async () => {
+  await stripe.stop()
+})
+
+medusaIntegrationTestRunner({
+  testSuite: ({ getContainer, api }) => {
+    let seeded: SeededStore
+    let client: StoreClient
+    let emails = 0
+
+    beforeAll(async () => {
+      seeded = await seedStore(getContainer())
+      const secret = await createAdminSecret(getContainer())
+      client = new StoreClient(api.defaults.baseURL, seeded.publishableKey, secret)
+    })
+
+    /** A cart with a Stripe session whose PaymentIntent exists at the fake. */
+    async function cartWithSession(providerId: string) {
+      const email = `buyer-${++emails}-${Date.now()}@example.com`
+      const usd = seeded.markets.usd
+      const cart = await client.cartReadyToPay({ ...usd, variantId: seeded.variantId, email })
+      const { session } = await client.startPayment(cart.id, providerId)
+      return { email, cart, session, intentId: String(session.data.id) }
+    }
+
+    it("creates the PaymentIntent in minor units, linked to the session, with manual capture", async () => {
+      const { cart, session, intentId } = await cartWithSession("pp_stripe_stripe")
+      const intent = stripe.intent(intentId)
+      expect(intent.amount).toBe(Math.round(cart.total * 100))
+      expect(intent.currency).toBe("usd")
+      expect(intent.capture_method).toBe("manual")
+      expect(intent.metadata.session_id).toBe(session.id)
+      expect(session.data.client_secret).toEqual(expect.stringContaining("_secret_"))
+    })
+
+    it("completes the cart from a signed amount_capturable_updated, then captures exactly once from the admin", async () => {
+      const { email, cart, intentId } = await cartWithSession("pp_stripe_stripe")
+      stripe.authorize(intentId)
+      const event = stripe.eventFor(intentId, "payment_intent.amount_capturable_updated")
+      const delivery = await stripe.deliver(`${client.baseUrl}/hooks/payment/stripe_stripe`, event, { secret: WEBHOOK_SECRET })
+      expect(delivery.status).toBe(200)
+
+      const order = await client.waitForOrder(email)
+      expect(order.total).toBe(cart.total)
+      const [payment] = order.payment_collections[0].payments
+      expect(payment.captured_at).toBeNull()
+      expect(stripe.captureCount(intentId)).toBe(0)
+
+      await client.admin("POST", `/admin/payments/${payment.id}/capture`, {})
+      expect(stripe.captureCount(intentId)).toBe(1)
+      expect(stripe.intent(intentId).status).toBe("succeeded")
+      // A second capture from the admin (a double click, a retried request) must not reach Stripe again.
+      const again = await client.admin<{ payment: { captures: unknown[] } }>("POST", `/admin/payments/${payment.id}/capture`, {}).catch(() => undefined)
+      expect(again?.payment.captures ?? [1]).toHaveLength(1)
+      expect(stripe.captureCount(intentId)).toBe(1)
+    })
+
+    it("completes the cart with a captured payment from payment_intent.succeeded under auto-capture", async () => {
+      const { email, cart, intentId } = await cartWithSession("pp_stripe_auto")
+      expect(stripe.intent(intentId).capture_method).toBe("automatic")
+      stripe.authorize(intentId)
+      expect(stripe.intent(intentId).status).toBe("succeeded")
+      const event = stripe.eventFor(intentId, "payment_intent.succeeded")
+      const delivery = await stripe.deliver(`${client.baseUrl}/hooks/payment/stripe_auto`, event, { secret: WEBHOOK_SECRET })
+      expect(delivery.status).toBe(200)
+
+      const order = await client.waitForOrder(email, { ready: (o) => !!o.payment_collections[0]?.payments[0]?.captured_at })
+      expect(order.total).toBe(cart.total)
+      expect(order.payment_collections[0].payments[0].captured_at).not.toBeNull()
+      // The intent was captured by Stripe at payment time; Medusa must not have asked for a second capture.
+      expect(stripe.requests.filter((request) => request.path === `/v1/payment_intents/${intentId}/capture`)).toHaveLength(0)
+    })
+
+    it("never completes a cart from a forged or tampered event", async () => {
+      const { email, intentId } = await cartWithSession("pp_stripe_stripe")
+      stripe.authorize(intentId)
+      const event = stripe.eventFor(intentId, "payment_intent.amount_capturable_updated")
+      const url = `${client.baseUrl}/hooks/payment/stripe_stripe`
+      await stripe.deliver(url, event, { secret: "whsec_forged_by_someone_else" })
+      const tampered = JSON.parse(JSON.stringify(event))
+      tampered.data.object.amount_capturable = 1
+      const header = signStripePayload({ payload: JSON.stringify(event), secret: WEBHOOK_SECRET })
+      await fetch(url, { method: "POST", headers: { "content-type": "application/json", "stripe-signature": header }, body: JSON.stringify(tampered) })
+      await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(event) })
+
+      // The built-in route waits 5 s before processing; give it well past that.
+      await new Promise((resolve) => setTimeout(resolve, 8_000))
+      expect(await client.orderByEmail(email)).toBeUndefined()
+    })
+  },
+})

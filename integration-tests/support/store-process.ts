@@ -1,0 +1,176 @@
+import { spawn, type ChildProcess } from "node:child_process"
+import { mkdtempSync, readFileSync, rmSync } from "node:fs"
+import { createServer } from "node:net"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { Client } from "pg"
+import type { SeededStore } from "./seed"
+
+const ROOT = join(__dirname, "..", "..")
+const MEDUSA_BIN = join(ROOT, "node_modules", ".bin", "medusa")
+
+/** Where PostgreSQL is: `DATABASE_URL` (its database is replaced per store), else the local server. */
+export function serverUrl(): URL {
+  const url = new URL(process.env.DATABASE_URL || "postgres://postgres@127.0.0.1:5432/postgres")
+  url.pathname = "/postgres"
+  return url
+}
+
+/** A free TCP port on loopback. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once("error", reject)
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address()
+      const port = typeof address === "object" && address ? address.port : 0
+      server.close(() => resolve(port))
+    })
+  })
+}
+
+/** Runs a Medusa CLI command in the repo with `env`; rejects with its output's tail if it fails. */
+function runMedusa(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(MEDUSA_BIN, args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] })
+    let output = ""
+    child.stdout.on("data", (chunk) => (output = (output + chunk).slice(-4000)))
+    child.stderr.on("data", (chunk) => (output = (output + chunk).slice(-4000)))
+    child.on("error", reject)
+    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`medusa ${args.join(" ")} exited ${code}:\n${output}`))))
+  })
+}
+
+/**
+ * A real store process (`medusa start` on this repo's config), on a database of its own:
+ * what the demo runs, and what the crash tests kill and restart.
+ */
+export class StoreProcess {
+  private child?: ChildProcess
+  private logTail = ""
+  readonly port: number
+  readonly databaseUrl: string
+  seeded?: SeededStore & { adminSecret: string }
+
+  private constructor(readonly databaseName: string, port: number, private readonly extraEnv: NodeJS.ProcessEnv) {
+    const url = serverUrl()
+    url.pathname = `/${databaseName}`
+    this.databaseUrl = url.toString()
+    this.port = port
+  }
+
+  /** Checks PostgreSQL answers; throws a one-line reason otherwise. */
+  static async assertDatabaseReachable(): Promise<void> {
+    const client = new Client({ connectionString: serverUrl().toString(), connectionTimeoutMillis: 3000 })
+    try {
+      await client.connect()
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error)
+      throw new Error(`PostgreSQL is not reachable at ${serverUrl().host} (${reason}). Start it, or set DATABASE_URL.`)
+    } finally {
+      await client.end().catch(() => undefined)
+    }
+  }
+
+  /** Creates a fresh database, migrates it and seeds a checkout-ready store. */
+  static async create(name: string, env: NodeJS.ProcessEnv): Promise<StoreProcess> {
+    const store = new StoreProcess(`${name}_${Date.now()}`, await freePort(), env)
+    await store.admin(`CREATE DATABASE "${store.databaseName}"`)
+    return store
+  }
+
+  /** Environment of every Medusa command this store runs. */
+  env(): NodeJS.ProcessEnv {
+    return {
+      ...process.env,
+      ...this.extraEnv,
+      DATABASE_URL: this.databaseUrl,
+      PORT: String(this.port),
+      NODE_ENV: "development",
+      MEDUSA_DISABLE_TELEMETRY: "true",
+      DO_NOT_TRACK: "1",
+    }
+  }
+
+  /** `medusa db:migrate`. */
+  async migrate(): Promise<void> {
+    await runMedusa(["db:migrate"], this.env())
+  }
+
+  /** Seeds markets, a product and an admin secret through `medusa exec`. */
+  async seed(): Promise<SeededStore & { adminSecret: string }> {
+    const dir = mkdtempSync(join(tmpdir(), "mpw-seed-"))
+    try {
+      const out = join(dir, "seeded.json")
+      await runMedusa(["exec", "./scripts/seed-store.ts", out], this.env())
+      this.seeded = JSON.parse(readFileSync(out, "utf8"))
+      return this.seeded!
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }
+
+  /** Base URL of the running store. */
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`
+  }
+
+  /** Starts `medusa start` and resolves once `/health` answers. */
+  async start(timeoutMs = 60_000): Promise<void> {
+    const child = spawn(MEDUSA_BIN, ["start"], { cwd: ROOT, env: this.env(), stdio: ["ignore", "pipe", "pipe"], detached: true })
+    this.child = child
+    const keep = (chunk: Buffer) => (this.logTail = (this.logTail + chunk).slice(-8000))
+    child.stdout?.on("data", keep)
+    child.stderr?.on("data", keep)
+    const deadline = Date.now() + timeoutMs
+    while (Date.now() < deadline) {
+      if (child.exitCode !== null) {
+        throw new Error(`medusa start exited ${child.exitCode}:\n${this.logTail}`)
+      }
+      const ok = await fetch(`${this.url}/health`).then((response) => response.ok, () => false)
+      if (ok) {
+        return
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250))
+    }
+    throw new Error(`medusa start did not answer /health within ${timeoutMs} ms:\n${this.logTail}`)
+  }
+
+  /** The last lines the store printed (for failure messages). */
+  get log(): string {
+    return this.logTail
+  }
+
+  /** Stops the store: SIGTERM for a clean stop, SIGKILL to simulate a crash. */
+  async stop(signal: NodeJS.Signals = "SIGTERM"): Promise<void> {
+    const child = this.child
+    if (!child || child.exitCode !== null || child.signalCode !== null) {
+      return
+    }
+    const exited = new Promise((resolve) => child.once("exit", resolve))
+    // The CLI forks the server: signal the whole process group so nothing is left listening.
+    try {
+      process.kill(-child.pid!, signal)
+    } catch {
+      child.kill(signal)
+    }
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))])
+    this.child = undefined
+  }
+
+  /** Stops the store and drops its database. */
+  async destroy(): Promise<void> {
+    await this.stop("SIGKILL")
+    await this.admin(`DROP DATABASE IF EXISTS "${this.databaseName}" WITH (FORCE)`)
+  }
+
+  private async admin(sql: string): Promise<void> {
+    const client = new Client({ connectionString: serverUrl().toString() })
+    await client.connect()
+    try {
+      await client.query(sql)
+    } finally {
+      await client.end()
+    }
+  }
+}
