@@ -1,0 +1,12 @@
+import { Module } from "@medusajs/framework/utils"
+import PaymentWebhooksModuleService from "./service"
+
+/** Container key of the inbox module. */
+export const PAYMENT_WEBHOOKS_MODULE = "paymentWebhooks"
+
+/** The webhook inbox: every delivery of this plugin's providers, recorded, deduplicated and re-driven. */
+export default Module(PAYMENT_WEBHOOKS_MODULE, {
+  service: PaymentWebhooksModuleService,
+})
+
+export { PaymentWebhooksModuleService }

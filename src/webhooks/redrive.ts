@@ -1,0 +1,83 @@
+import type { Logger, MedusaContainer } from "@medusajs/framework/types"
+import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
+import { processPaymentWorkflow } from "@medusajs/medusa/core-flows"
+import type { InboxRow } from "../modules/payment-webhooks/types"
+import { isPaymentAction } from "./dispatch"
+import { inboxContext, type InboxContext } from "./inbox-access"
+import { isSettled, readPaymentTruth } from "./payment-truth"
+
+/** Counts of what one re-drive pass did. */
+export type RedriveSummary = { claimed: number; processed: number; ignored: number; retried: number; failed: number }
+
+/** Options of one pass: `olderThanSeconds` overrides the configured age; `ids` limits it to these events. */
+export type RedriveOptions = { olderThanSeconds?: number; ids?: string[] }
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}
+
+/**
+ * Settles one claimed event against the database's truth: already done → processed; unknown
+ * session → ignored; otherwise `processPaymentWorkflow` runs again and the truth is read anew.
+ */
+async function redriveOne(container: MedusaContainer, inbox: InboxContext["inbox"], row: InboxRow): Promise<keyof Omit<RedriveSummary, "claimed">> {
+  if (!row.session_id || !isPaymentAction(row.action)) {
+    await inbox.settle(row.id, "ignored", "no payment session or action to re-drive")
+    return "ignored"
+  }
+  const before = await readPaymentTruth(container, row.session_id)
+  if (!before.sessionExists) {
+    await inbox.settle(row.id, "ignored", `payment session ${row.session_id} does not exist in this store`)
+    return "ignored"
+  }
+  if (isSettled(row.action, before)) {
+    await inbox.settle(row.id, "processed")
+    return "processed"
+  }
+  try {
+    await processPaymentWorkflow(container).run({
+      input: { action: row.action, data: { session_id: row.session_id, amount: Number(row.amount ?? 0) } },
+      throwOnError: true,
+    })
+  } catch (error) {
+    const status = await inbox.recordAttemptFailure(row, message(error))
+    return status === "failed" ? "failed" : "retried"
+  }
+  const after = await readPaymentTruth(container, row.session_id)
+  if (isSettled(row.action, after)) {
+    await inbox.settle(row.id, "processed")
+    return "processed"
+  }
+  // processPaymentWorkflow tolerates a failed cart completion; the event is not done until the order exists.
+  const reason = after.cartId && !after.orderId ? `cart ${after.cartId} was not completed into an order` : "payment not settled"
+  const status = await inbox.recordAttemptFailure(row, reason)
+  return status === "failed" ? "failed" : "retried"
+}
+
+/**
+ * One re-drive pass: claims due events (rows held by another process are skipped, so two
+ * servers never work on the same event) and settles each. Safe to run at any time.
+ */
+export async function redrivePaymentWebhooks(container: MedusaContainer, options: RedriveOptions = {}): Promise<RedriveSummary> {
+  const summary: RedriveSummary = { claimed: 0, processed: 0, ignored: 0, retried: 0, failed: 0 }
+  const context = inboxContext(container)
+  if (!context?.inbox.inboxOptions.enabled) {
+    return summary
+  }
+  const logger = container.resolve<Logger>(ContainerRegistrationKeys.LOGGER)
+  const rows = await context.inbox.claimDue(options)
+  summary.claimed = rows.length
+  for (const row of rows) {
+    try {
+      summary[await redriveOne(container, context.inbox, row)] += 1
+    } catch (error) {
+      // A database hiccup while settling: the lease expires and the next pass takes the event again.
+      logger.warn(`Re-drive of ${row.provider_id} event ${row.event_id} stopped: ${message(error)}`)
+      summary.retried += 1
+    }
+  }
+  if (summary.claimed) {
+    logger.info(`Payment webhooks re-driven: ${JSON.stringify(summary)}`)
+  }
+  return summary
+}
