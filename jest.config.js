@@ -18,7 +18,7 @@ const shared = {
 
 module.exports = {
   projects: [
-    { ...shared, displayName: "unit", testMatch: ["<rootDir>/src/**/*.unit.spec.ts", "<rootDir>/integration-tests/fakes/**/*.unit.spec.ts"] },
+    { ...shared, displayName: "unit", testMatch: ["<rootDir>/src/**/*.unit.spec.ts"] },
     {
       ...shared,
       displayName: "integration",

@@ -1,5 +1,5 @@
 import { Client } from "pg"
-import { FakeStripe } from "../fakes/stripe"
+import { FakeStripe } from "../../src/testing/stripe"
 import { StoreClient } from "../support/store-client"
 import { StoreProcess } from "../support/store-process"
 

@@ -1,6 +1,6 @@
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { signStripePayload } from "../../src/lib/signatures/stripe"
-import { FakeStripe } from "../fakes/stripe"
+import { FakeStripe } from "../../src/testing/stripe"
 import { createAdminSecret } from "../support/admin-key"
 import { seedStore, type SeededStore } from "../support/seed"
 import { StoreClient } from "../support/store-client"

@@ -1,4 +1,4 @@
-import { FakeYoco } from "../../../integration-tests/fakes/yoco"
+import { FakeYoco } from "../../testing/yoco"
 import { deriveIdempotencyKey, isYocoApiError, YocoApiError, YocoClient, YocoClientConfig } from "./client"
 
 const fake = new FakeYoco()

@@ -1,4 +1,4 @@
-import { signStandardWebhook } from "../../../src/lib/signatures/standard-webhooks"
+import { signStandardWebhook } from "../../lib/signatures/standard-webhooks"
 import { FakeCheckout, FakeMode, FakeRefund, newId } from "./state"
 
 /** The events Yoco sends. */
