@@ -59,7 +59,8 @@ medusaIntegrationTestRunner({
       const delivery = await stripe.deliver(`${client.baseUrl}/hooks/payment/stripe_stripe`, event, { secret: WEBHOOK_SECRET })
       expect(delivery.status).toBe(200)
 
-      const order = await client.waitForOrder(email)
+      // The order is created a moment before its payment is linked: wait for both.
+      const order = await client.waitForOrder(email, { ready: (o) => !!o.payment_collections[0]?.payments[0] })
       expect(order.total).toBe(cart.total)
       const [payment] = order.payment_collections[0].payments
       expect(payment.captured_at).toBeNull()
