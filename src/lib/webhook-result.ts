@@ -1,8 +1,34 @@
 import type { PaymentActions, WebhookActionData } from "@medusajs/framework/types"
 
+/** A refund as the PSP knows it, in the currency's major unit. */
+export type PspRefund = { id: string; amount: number; status: string }
+
+/** A dispute (chargeback) as the PSP knows it, amounts in the major unit. */
+export type PspDispute = {
+  id: string
+  status: string
+  reason: string | null
+  amount: number
+  currency_code: string
+  evidence_due_by: string | null
+}
+
+/**
+ * What an event means beyond Medusa's own authorize/capture: carried out by this plugin,
+ * since Medusa's subscriber drops every other action.
+ */
+export type WebhookEffect =
+  | { kind: "payment_failed"; reason: string | null }
+  | { kind: "payment_canceled"; reason: string | null }
+  /** Refunds that exist at the PSP for the payment (made anywhere: Medusa or a dashboard). */
+  | { kind: "refunds"; refunds: PspRefund[] }
+  | { kind: "refund_failed"; refund_id: string; reason: string | null }
+  | { kind: "dispute"; phase: "opened" | "closed"; dispute: PspDispute }
+
 /**
  * What a provider's `getWebhookActionAndData` returns: Medusa's `WebhookActionResult`, plus the
- * facts the inbox records (event id and type, currency) and, when nothing is to be done, why.
+ * facts the inbox records (event id and type, currency), what the plugin must do beyond Medusa
+ * (`effect`) and, when nothing is to be done, why.
  */
 export type MappedWebhookEvent = {
   /** The Medusa payment action. */
@@ -15,6 +41,8 @@ export type MappedWebhookEvent = {
   event_type?: string
   /** ISO currency code of `data.amount`, lower-case. */
   currency_code?: string
+  /** What this plugin carries into Medusa for events Medusa itself ignores. */
+  effect?: WebhookEffect
   /** Why the event leads to no action (`not_supported`). */
   reason?: string
 }

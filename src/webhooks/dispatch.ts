@@ -13,18 +13,24 @@ export function isPaymentAction(value: string | null): value is PaymentAction {
 const CORE_ACTIONS = new Set<string>([PaymentActions.AUTHORIZED, PaymentActions.SUCCESSFUL])
 
 /**
- * Whether a mapped event goes on to Medusa's built-in route and `processPaymentWorkflow`
- * (`null`), or is recorded as `ignored` with the reason returned.
+ * Who carries out a verified event: Medusa's built-in route and `processPaymentWorkflow` (`core`),
+ * this plugin (`plugin`: failures, cancellations, refunds, disputes), or nobody (`ignore`, with why).
  */
-export function ignoreReason(mapped: MappedWebhookEvent): string | null {
+export type Route = { to: "core" } | { to: "plugin" } | { to: "ignore"; reason: string }
+
+/** Routes a mapped event. */
+export function routeOf(mapped: MappedWebhookEvent): Route {
+  if (mapped.effect && mapped.data?.session_id) {
+    return { to: "plugin" }
+  }
   if (mapped.action === PaymentActions.NOT_SUPPORTED) {
-    return mapped.reason ?? "not supported by the provider"
+    return { to: "ignore", reason: mapped.reason ?? "not supported by the provider" }
   }
   if (!mapped.data?.session_id) {
-    return `${mapped.action} event without a payment session`
+    return { to: "ignore", reason: `${mapped.action} event without a payment session` }
   }
   if (!CORE_ACTIONS.has(mapped.action)) {
-    return `${mapped.action}: nothing for Medusa to do yet`
+    return { to: "ignore", reason: `${mapped.action}: nothing for Medusa to do yet` }
   }
-  return null
+  return { to: "core" }
 }

@@ -2,7 +2,9 @@ import type { Logger, MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { processPaymentWorkflow } from "@medusajs/medusa/core-flows"
 import type { InboxRow } from "../modules/payment-webhooks/types"
+import type { WebhookEffect } from "../lib/webhook-result"
 import { isPaymentAction } from "./dispatch"
+import { applyEffect, effectOf, type EffectOutcome } from "./effects"
 import { inboxContext, type InboxContext } from "./inbox-access"
 import { isSettled, readPaymentTruth } from "./payment-truth"
 
@@ -21,6 +23,10 @@ function message(error: unknown): string {
  * session → ignored; otherwise `processPaymentWorkflow` runs again and the truth is read anew.
  */
 async function redriveOne(container: MedusaContainer, inbox: InboxContext["inbox"], row: InboxRow): Promise<keyof Omit<RedriveSummary, "claimed">> {
+  const effect = effectOf(row.details)
+  if (effect && row.session_id) {
+    return carryOutEffect(container, inbox, row, row.session_id, effect)
+  }
   if (!row.session_id || !isPaymentAction(row.action)) {
     await inbox.settle(row.id, "ignored", "no payment session or action to re-drive")
     return "ignored"
@@ -52,6 +58,28 @@ async function redriveOne(container: MedusaContainer, inbox: InboxContext["inbox
   const reason = after.cartId && !after.orderId ? `cart ${after.cartId} was not completed into an order` : "payment not settled"
   const status = await inbox.recordAttemptFailure(row, reason)
   return status === "failed" ? "failed" : "retried"
+}
+
+/** Carries out what the plugin itself handles (failures, refunds, disputes) and settles the event. */
+async function carryOutEffect(
+  container: MedusaContainer,
+  inbox: InboxContext["inbox"],
+  row: InboxRow,
+  sessionId: string,
+  effect: WebhookEffect
+): Promise<keyof Omit<RedriveSummary, "claimed">> {
+  let outcome: EffectOutcome
+  try {
+    outcome = await applyEffect(container, sessionId, effect)
+  } catch (error) {
+    outcome = { status: "failed", reason: message(error) }
+  }
+  if (outcome.status === "failed") {
+    const status = await inbox.recordAttemptFailure(row, outcome.reason ?? "failed")
+    return status === "failed" ? "failed" : "retried"
+  }
+  await inbox.settle(row.id, outcome.status, outcome.reason ?? null)
+  return outcome.status
 }
 
 /**

@@ -58,7 +58,7 @@ export default class PaymentWebhooksModuleService extends MedusaService({ Paymen
         `INSERT INTO ${TABLE} (id, provider_id, event_id, event_type, session_id, action, amount, raw_amount,
            currency_code, status, source, attempts, last_error, received_at, processed_at, body_hash, details, raw_body,
            created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, now(), ${input.status === "ignored" ? "now()" : "NULL"}, ?, ?, ?, now(), now())
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, now(), ${input.status === "received" ? "NULL" : "now()"}, ?, ?, ?, now(), now())
          ON CONFLICT (provider_id, event_id) WHERE deleted_at IS NULL DO NOTHING
          RETURNING id`,
         [

@@ -10,8 +10,8 @@ export type DeliveryRecordInput = {
   action: string | null
   amount: number | null
   currency_code: string | null
-  /** `ignored` when the action needs nothing from Medusa; else `received`. */
-  status: Extract<InboxStatus, "received" | "ignored">
+  /** `received` to be carried out; `ignored` / `failed` (with `last_error`) when it ends at the edge. */
+  status: InboxStatus
   source: "webhook" | "reconciliation"
   last_error: string | null
   body_hash: string

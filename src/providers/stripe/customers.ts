@@ -28,3 +28,13 @@ export function accountHolderId(context: { account_holder?: { data?: Record<stri
   const id = context?.account_holder?.data?.id
   return typeof id === "string" && id ? id : undefined
 }
+
+/** A saved payment method as the storefront may show it: brand, last four digits and expiry only. */
+export function publicPaymentMethod(method: Stripe.PaymentMethod): Record<string, unknown> {
+  const card = method.card
+  return {
+    id: method.id,
+    type: method.type,
+    card: card ? { brand: card.brand, last4: card.last4, exp_month: card.exp_month, exp_year: card.exp_year } : null,
+  }
+}

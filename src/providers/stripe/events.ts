@@ -1,7 +1,8 @@
 import type Stripe from "stripe"
 import { PaymentActions } from "@medusajs/framework/utils"
 import { fromMinorUnits } from "../../lib/money"
-import type { MappedWebhookEvent } from "../../lib/webhook-result"
+import type { MappedWebhookEvent, WebhookEffect } from "../../lib/webhook-result"
+import { CHARGE_EVENT_TYPES, mapChargeEvent, type ChargeEventContext } from "./charge-events"
 
 /** Which PaymentIntent amount each event reports, and the Medusa action it maps to. */
 const INTENT_EVENTS: Record<string, { action: PaymentActions; amount: (intent: Stripe.PaymentIntent) => number }> = {
@@ -15,19 +16,37 @@ const INTENT_EVENTS: Record<string, { action: PaymentActions; amount: (intent: S
   "payment_intent.canceled": { action: PaymentActions.CANCELED, amount: (pi) => pi.amount },
 }
 
-/** The Stripe event types this provider turns into a Medusa action. */
-export const HANDLED_STRIPE_EVENTS = Object.keys(INTENT_EVENTS)
+/** Every Stripe event type this provider acts on: enable these on the Stripe endpoint. */
+export const HANDLED_STRIPE_EVENTS: readonly string[] = [...Object.keys(INTENT_EVENTS), ...CHARGE_EVENT_TYPES]
+
+const CHARGE_EVENTS = new Set<string>(CHARGE_EVENT_TYPES)
+
+/** What the plugin does beyond Medusa for a failed or canceled intent, with Stripe's reason. */
+function intentEffect(type: string, intent: Stripe.PaymentIntent): WebhookEffect | undefined {
+  if (type === "payment_intent.payment_failed") {
+    const error = intent.last_payment_error
+    return { kind: "payment_failed", reason: error?.decline_code ?? error?.code ?? error?.message ?? null }
+  }
+  if (type === "payment_intent.canceled") {
+    return { kind: "payment_canceled", reason: intent.cancellation_reason ?? null }
+  }
+  return undefined
+}
 
 function isPaymentIntent(object: unknown): object is Stripe.PaymentIntent {
   return typeof object === "object" && object !== null && (object as { object?: unknown }).object === "payment_intent"
 }
 
 /**
- * Maps a verified Stripe event to a Medusa payment action. Pure: no I/O.
+ * Maps a verified Stripe event to a Medusa payment action. Pure: no I/O (what charge-level events
+ * need from Stripe, the service looks up and passes in `context`).
  * An intent without `metadata.session_id` was not created by this store and is never acted upon.
  */
-export function mapStripeEvent(event: Stripe.Event): MappedWebhookEvent {
+export function mapStripeEvent(event: Stripe.Event, context: ChargeEventContext = {}): MappedWebhookEvent {
   const base = { event_id: event.id, event_type: event.type }
+  if (CHARGE_EVENTS.has(event.type)) {
+    return mapChargeEvent(event, context)
+  }
   const rule = INTENT_EVENTS[event.type]
   if (!rule) {
     return { ...base, action: PaymentActions.NOT_SUPPORTED, reason: `Stripe event ${event.type} is not handled` }
@@ -44,10 +63,12 @@ export function mapStripeEvent(event: Stripe.Event): MappedWebhookEvent {
       reason: `PaymentIntent ${intent.id} has no metadata.session_id: it was not created by this store`,
     }
   }
+  const effect = intentEffect(event.type, intent)
   return {
     ...base,
     action: rule.action,
     currency_code: intent.currency.toLowerCase(),
     data: { session_id: sessionId, amount: fromMinorUnits(rule.amount(intent), intent.currency) },
+    ...(effect ? { effect } : {}),
   }
 }

@@ -30,12 +30,45 @@ describe("Stripe event mapping", () => {
     ["payment_intent.payment_failed", "failed", 25],
     ["payment_intent.canceled", "canceled", 25],
   ])("%s → %s with the amount in major units", (type, action, amount) => {
-    expect(mapStripeEvent(event(type, intent()))).toEqual({
+    expect(mapStripeEvent(event(type, intent()))).toMatchObject({
       action,
       event_id: "evt_1",
       event_type: type,
       currency_code: "usd",
       data: { session_id: "payses_1", amount },
+    })
+  })
+
+  it("carries Stripe's reason for a decline and a cancellation", () => {
+    const declined = intent({ status: "requires_payment_method", last_payment_error: { type: "card_error", code: "card_declined", decline_code: "insufficient_funds" } })
+    expect(mapStripeEvent(event("payment_intent.payment_failed", declined)).effect).toEqual({ kind: "payment_failed", reason: "insufficient_funds" })
+    const canceled = intent({ status: "canceled", cancellation_reason: "abandoned" })
+    expect(mapStripeEvent(event("payment_intent.canceled", canceled)).effect).toEqual({ kind: "payment_canceled", reason: "abandoned" })
+    expect(mapStripeEvent(event("payment_intent.succeeded", intent())).effect).toBeUndefined()
+  })
+
+  it("maps charge.refunded to the refunds to record, from the event or the looked-up list", () => {
+    const charge = { object: "charge", id: "ch_1", amount_refunded: 1500, currency: "usd", payment_intent: "pi_1", metadata: {} }
+    const refund = { object: "refund", id: "re_1", amount: 1500, currency: "usd", status: "succeeded", payment_intent: "pi_1" }
+    const mapped = mapStripeEvent(event("charge.refunded", charge), { sessionId: "payses_1", refunds: [refund as Stripe.Refund] })
+    expect(mapped).toMatchObject({
+      action: "not_supported",
+      data: { session_id: "payses_1", amount: 15 },
+      effect: { kind: "refunds", refunds: [{ id: "re_1", amount: 15, status: "succeeded" }] },
+    })
+    expect(mapStripeEvent(event("charge.refunded", charge), {}).reason).toContain("metadata.session_id")
+  })
+
+  it("maps a failed refund and a dispute", () => {
+    const failed = { object: "refund", id: "re_2", amount: 500, currency: "usd", status: "failed", failure_reason: "expired_or_canceled_card" }
+    expect(mapStripeEvent(event("refund.updated", failed), { sessionId: "payses_1" }).effect).toEqual({
+      kind: "refund_failed", refund_id: "re_2", reason: "expired_or_canceled_card",
+    })
+    const dispute = { object: "dispute", id: "dp_1", amount: 2500, currency: "usd", reason: "fraudulent", status: "needs_response", evidence_details: { due_by: 1_800_000_000 } }
+    expect(mapStripeEvent(event("charge.dispute.created", dispute), { sessionId: "payses_1" }).effect).toEqual({
+      kind: "dispute",
+      phase: "opened",
+      dispute: { id: "dp_1", status: "needs_response", reason: "fraudulent", amount: 25, currency_code: "usd", evidence_due_by: "2027-01-15T08:00:00.000Z" },
     })
   })
 

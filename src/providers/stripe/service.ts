@@ -10,17 +10,20 @@ import type {
   SavePaymentMethodInput, SavePaymentMethodOutput, UpdateAccountHolderInput, UpdateAccountHolderOutput,
   UpdatePaymentInput, UpdatePaymentOutput,
 } from "@medusajs/framework/types"
+import { takeParkedRefund } from "../../lib/external-refunds"
 import { toMinorUnits } from "../../lib/money"
 import { secretList } from "../../lib/options"
 import { singleHeader, toRawBody } from "../../lib/raw-body"
 import { verifyStripeSignature } from "../../lib/signatures/stripe"
 import type { MappedWebhookEvent } from "../../lib/webhook-result"
 import { createStripeClient, snapshotIntent } from "./client"
-import { accountHolderId, customerParams } from "./customers"
+import { accountHolderId, customerParams, publicPaymentMethod } from "./customers"
 import { intentOfError, STRIPE_ALREADY_REFUNDED, STRIPE_UNEXPECTED_STATE, stripeCodeOf, stripeFailure } from "./errors"
+import type { ChargeEventContext } from "./charge-events"
 import { mapStripeEvent } from "./events"
 import { parseStripeOptions, type StripeOptions } from "./options"
 import { sessionStatusOf } from "./status"
+import { lookUpChargeEventContext } from "./webhook-context"
 
 /** What the provider resolves from Medusa's container. */
 type StripeProviderCradle = { logger: Logger }
@@ -146,6 +149,11 @@ export class StripeProviderService extends AbstractPaymentProvider<StripeOptions
       throw new MedusaError(MedusaError.Types.INVALID_DATA, "Stripe refundPayment failed: the payment has no currency")
     }
     const previous = Array.isArray(data?.refunds) ? (data.refunds as RecordedRefund[]) : []
+    const parked = takeParkedRefund(data, toMinorUnits(amount, currency))
+    if (parked) {
+      // Already refunded at Stripe (dashboard): Medusa is only recording it.
+      return { data: parked }
+    }
     try {
       const refund = await this.stripe_.refunds.create(
         { payment_intent: id, amount: toMinorUnits(amount, currency) },
@@ -246,7 +254,7 @@ export class StripeProviderService extends AbstractPaymentProvider<StripeOptions
     }
     try {
       const methods = await this.stripe_.customers.listPaymentMethods(id, { limit: 100 })
-      return methods.data.map((method) => ({ id: method.id, data: { id: method.id, type: method.type, card: method.card ? { brand: method.card.brand, last4: method.card.last4, exp_month: method.card.exp_month, exp_year: method.card.exp_year } : null } }))
+      return methods.data.map((method) => ({ id: method.id, data: publicPaymentMethod(method) }))
     } catch (error) {
       throw stripeFailure("listPaymentMethods", error)
     }
@@ -290,7 +298,13 @@ export class StripeProviderService extends AbstractPaymentProvider<StripeOptions
       secrets: secretList(this.options_.webhookSecret),
       toleranceSeconds: this.options_.webhookTolerance,
     })
-    const mapped = mapStripeEvent(event)
+    let context: ChargeEventContext
+    try {
+      context = await lookUpChargeEventContext(this.stripe_, event)
+    } catch (error) {
+      throw stripeFailure("getWebhookActionAndData", error)
+    }
+    const mapped = mapStripeEvent(event, context)
     if (mapped.reason) {
       this.logger_.debug(`Stripe webhook ${event.id} (${event.type}) leads to no action: ${mapped.reason}`)
     }

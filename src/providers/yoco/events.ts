@@ -2,6 +2,7 @@ import { z } from "zod"
 import type { WebhookActionResult } from "@medusajs/framework/types"
 import { PaymentActions } from "@medusajs/framework/utils"
 import { fromMinorUnits } from "../../lib/money"
+import type { WebhookEffect } from "../../lib/webhook-result"
 import type { YocoMode } from "./options"
 import type { YocoCheckout } from "./types"
 
@@ -37,7 +38,8 @@ export type YocoEventContext = {
   mode: YocoMode
   /**
    * The checkout named by `payload.metadata.checkoutId`, as retrieved from Yoco: `null` when Yoco
-   * does not know it (404), undefined when it was not retrieved (the event carried the session id).
+   * does not know it (404), undefined when it was not retrieved. A `payment.succeeded` is only
+   * captured against a retrieved checkout: the event alone proves neither the amount nor the session.
    */
   checkout?: YocoCheckout | null
 }
@@ -46,7 +48,7 @@ export type YocoEventContext = {
  * Medusa's webhook result, plus why an event was set aside and whether that is suspicious (a signed
  * event contradicting our own checkout deserves a warning) — for the log, never sent to Medusa.
  */
-export type YocoWebhookMapping = WebhookActionResult & { reason?: string; suspicious?: boolean }
+export type YocoWebhookMapping = WebhookActionResult & { reason?: string; suspicious?: boolean; effect?: WebhookEffect }
 
 const notSupported = (reason: string, suspicious?: true): YocoWebhookMapping => ({
   action: PaymentActions.NOT_SUPPORTED,
@@ -67,11 +69,12 @@ export function sessionIdOf(event: YocoEvent): string | undefined {
 }
 
 /**
- * The checkout to retrieve before mapping, if any: only for a `payment.succeeded` of our mode
- * whose metadata lacks the session id (retrieving for events we drop anyway would waste a call).
+ * The checkout to retrieve before mapping, if any: for every `payment.succeeded` of our mode, even
+ * one that echoes the session id, so its amount, currency and session are checked against the
+ * checkout this store created (retrieving for events we drop anyway would waste a call).
  */
 export function checkoutToRetrieve(event: YocoEvent, mode: YocoMode): string | undefined {
-  if (event.type !== "payment.succeeded" || event.payload.mode !== mode || sessionIdOf(event)) {
+  if (!RETRIEVING_TYPES.has(event.type) || event.payload.mode !== mode) {
     return undefined
   }
   return checkoutIdOf(event)
@@ -89,12 +92,42 @@ export function mapYocoEvent(event: YocoEvent, context: YocoEventContext): YocoW
     return notSupported(`event mode "${payload.mode ?? "none"}" differs from the secret key's mode "${context.mode}"`)
   }
   if (event.type === "refund.succeeded" || event.type === "refund.failed") {
-    return notSupported(`${event.type} is not synced to Medusa yet (refunds are recorded as pending until a later feature syncs them)`)
+    return mapRefundEvent(event, context)
   }
   if (event.type !== "payment.succeeded") {
     return notSupported(`event type "${event.type}" is not handled`)
   }
   return mapPaymentSucceeded(event, context)
+}
+
+/** Event types whose checkout is retrieved from Yoco: the session id and amounts come from it. */
+const RETRIEVING_TYPES = new Set(["payment.succeeded", "refund.succeeded", "refund.failed"])
+
+/**
+ * `refund.succeeded` / `refund.failed` → no Medusa action of their own; the plugin records the
+ * refund on the payment (or marks Medusa's pending refund failed) through `effect`.
+ */
+function mapRefundEvent(event: YocoEvent, context: YocoEventContext): YocoWebhookMapping {
+  const { payload } = event
+  const checkoutId = checkoutIdOf(event)
+  const { checkout } = context
+  if (!checkoutId || !checkout || checkout.id !== checkoutId) {
+    return notSupported(`${event.type} for checkout ${checkoutId ?? "(none)"} that this store cannot find at Yoco`)
+  }
+  const sessionId = text(checkout.metadata?.session_id)
+  if (!sessionId) {
+    return notSupported(`checkout ${checkoutId} was not created by this store (no session_id)`)
+  }
+  const refundId = text(payload.id)
+  if (!refundId || payload.amount === undefined) {
+    return notSupported(`${event.type} for checkout ${checkoutId} carries no refund id or amount`)
+  }
+  const amount = fromMinorUnits(payload.amount, payload.currency ?? checkout.currency)
+  const data = { session_id: sessionId, amount }
+  if (event.type === "refund.failed") {
+    return { action: PaymentActions.NOT_SUPPORTED, data, effect: { kind: "refund_failed", refund_id: refundId, reason: text(payload.status) ?? null } }
+  }
+  return { action: PaymentActions.NOT_SUPPORTED, data, effect: { kind: "refunds", refunds: [{ id: refundId, amount, status: "succeeded" }] } }
 }
 
 function mapPaymentSucceeded(event: YocoEvent, context: YocoEventContext): YocoWebhookMapping {
@@ -112,30 +145,27 @@ function mapPaymentSucceeded(event: YocoEvent, context: YocoEventContext): YocoW
   if (payload.currency.toUpperCase() !== "ZAR") {
     return notSupported(`payment for checkout ${checkoutId} is in ${payload.currency}; this store only creates ZAR checkouts`)
   }
-  let sessionId = sessionIdOf(event)
   const { checkout } = context
   if (checkout === null) {
     return notSupported(`checkout ${checkoutId} is unknown to this Yoco account and mode`)
   }
-  if (checkout) {
-    if (checkout.id !== checkoutId) {
-      return notSupported(`retrieved checkout ${checkout.id} is not the event's checkout ${checkoutId}`, true)
-    }
-    const checkoutSession = text(checkout.metadata?.session_id)
-    if (!checkoutSession || (sessionId && sessionId !== checkoutSession)) {
-      // Another integration on the same Yoco account (or a tampered echo): not a Medusa session of ours.
-      return notSupported(`checkout ${checkoutId} was not created by this store (no matching session_id)`, sessionId ? true : undefined)
-    }
-    if (checkout.amount !== payload.amount || checkout.currency.toUpperCase() !== payload.currency.toUpperCase()) {
-      return notSupported(
-        `payment of ${payload.amount} ${payload.currency} differs from checkout ${checkoutId}'s ${checkout.amount} ${checkout.currency}`,
-        true
-      )
-    }
-    sessionId = checkoutSession
+  if (checkout === undefined) {
+    return notSupported(`checkout ${checkoutId} was not retrieved: the payment cannot be checked against it`)
   }
-  if (!sessionId) {
-    return notSupported(`checkout ${checkoutId} has no session_id: not created by this store`)
+  if (checkout.id !== checkoutId) {
+    return notSupported(`retrieved checkout ${checkout.id} is not the event's checkout ${checkoutId}`, true)
+  }
+  const echoed = sessionIdOf(event)
+  const sessionId = text(checkout.metadata?.session_id)
+  if (!sessionId || (echoed && echoed !== sessionId)) {
+    // Another integration on the same Yoco account (or a tampered echo): not a Medusa session of ours.
+    return notSupported(`checkout ${checkoutId} was not created by this store (no matching session_id)`, echoed ? true : undefined)
+  }
+  if (checkout.amount !== payload.amount || checkout.currency.toUpperCase() !== payload.currency.toUpperCase()) {
+    return notSupported(
+      `payment of ${payload.amount} ${payload.currency} differs from checkout ${checkoutId}'s ${checkout.amount} ${checkout.currency}`,
+      true
+    )
   }
   return {
     action: PaymentActions.SUCCESSFUL,

@@ -39,13 +39,19 @@ const test: YocoEventContext = { mode: "test" }
 
 describe("mapYocoEvent", () => {
   it.each<[string, YocoEvent, YocoEventContext, Partial<ReturnType<typeof mapYocoEvent>>, string]>([
-    ["succeeded, session id echoed in metadata", event("payment.succeeded", withSession), test, captured, ""],
+    ["succeeded, session id echoed in metadata and matching the checkout's", event("payment.succeeded", withSession), { mode: "test", checkout }, captured, ""],
     ["succeeded, session id from the retrieved checkout", event("payment.succeeded"), { mode: "test", checkout }, captured, ""],
-    ["succeeded in live mode with a live key", event("payment.succeeded", { ...withSession, mode: "live" }), { mode: "live" }, captured, ""],
+    [
+      "succeeded in live mode with a live key",
+      event("payment.succeeded", { ...withSession, mode: "live" }),
+      { mode: "live", checkout: { ...checkout, processingMode: "live" } },
+      captured,
+      "",
+    ],
     [
       "amount converted exactly (cents → rand)",
       event("payment.succeeded", { amount: 123456789, metadata: { checkoutId: "ch_1", session_id: "payses_1" } }),
-      test,
+      { mode: "test", checkout: { ...checkout, amount: 123456789 } },
       { action: PaymentActions.SUCCESSFUL, data: { session_id: "payses_1", amount: 1234567.89 } },
       "",
     ],
@@ -54,7 +60,8 @@ describe("mapYocoEvent", () => {
     ["event without a mode", event("payment.succeeded", { ...withSession, mode: undefined }), test, { action: "not_supported" }, 'mode "none"'],
     ["no checkoutId (not a Checkout API payment)", event("payment.succeeded", { metadata: { session_id: "payses_1" } }), test, { action: "not_supported" }, "no metadata.checkoutId"],
     ["metadata absent", event("payment.succeeded", { metadata: null }), test, { action: "not_supported" }, "no metadata.checkoutId"],
-    ["another integration's checkout (no session id, not retrieved)", event("payment.succeeded"), test, { action: "not_supported" }, "not created by this store"],
+    ["session id echoed, but the checkout was not retrieved", event("payment.succeeded", withSession), test, { action: "not_supported" }, "was not retrieved"],
+    ["no session id and the checkout was not retrieved", event("payment.succeeded"), test, { action: "not_supported" }, "was not retrieved"],
     [
       "another integration's checkout (retrieved, no session id)",
       event("payment.succeeded"),
@@ -72,12 +79,19 @@ describe("mapYocoEvent", () => {
       "no matching session_id",
     ],
     ["amount differs from the checkout's", event("payment.succeeded", { amount: 100 }), { mode: "test", checkout }, { action: "not_supported" }, "differs from checkout ch_1's 1999 ZAR"],
+    [
+      "amount differs from the checkout's, though the session id is echoed",
+      event("payment.succeeded", { ...withSession, amount: 100 }),
+      { mode: "test", checkout },
+      { action: "not_supported" },
+      "differs from checkout ch_1's 1999 ZAR",
+    ],
     ["currency differs from the checkout's", event("payment.succeeded"), { mode: "test", checkout: { ...checkout, currency: "USD" } }, { action: "not_supported" }, "differs from checkout"],
     ["a non-ZAR payment", event("payment.succeeded", { ...withSession, currency: "USD" }), test, { action: "not_supported" }, "only creates ZAR"],
     ["no amount", event("payment.succeeded", { ...withSession, amount: undefined }), test, { action: "not_supported" }, "no amount"],
     ["status other than succeeded", event("payment.succeeded", { ...withSession, status: "failed" }), test, { action: "not_supported" }, 'status "failed"'],
-    ["refund.succeeded", event("refund.succeeded", { ...withSession, type: "refund" }), test, { action: "not_supported" }, "later feature"],
-    ["refund.failed", event("refund.failed", { ...withSession, type: "refund" }), test, { action: "not_supported" }, "later feature"],
+    ["refund.succeeded without its checkout", event("refund.succeeded", { ...withSession, type: "refund" }), test, { action: "not_supported" }, "cannot find at Yoco"],
+    ["refund.failed of another integration's checkout", event("refund.failed", { type: "refund" }), { mode: "test", checkout: { ...checkout, metadata: {} } }, { action: "not_supported" }, "not created by this store"],
     ["unknown event type", event("payment.failed", withSession), test, { action: "not_supported" }, '"payment.failed" is not handled'],
   ])("%s", (_name, input, context, expected, reason) => {
     const result = mapYocoEvent(input, context)
@@ -92,12 +106,33 @@ describe("mapYocoEvent", () => {
   })
 })
 
+describe("refund events", () => {
+  const context: YocoEventContext = { mode: "test", checkout }
+
+  it("refund.succeeded → the refund to record on the session's payment, in major units", () => {
+    const result = mapYocoEvent(event("refund.succeeded", { id: "rf_1", type: "refund", amount: 500 }), context)
+    expect(result).toEqual({
+      action: "not_supported",
+      data: { session_id: "payses_1", amount: 5 },
+      effect: { kind: "refunds", refunds: [{ id: "rf_1", amount: 5, status: "succeeded" }] },
+    })
+  })
+
+  it("refund.failed → the refund to mark failed", () => {
+    const result = mapYocoEvent(event("refund.failed", { id: "rf_2", type: "refund", amount: 500, status: "failed" }), context)
+    expect(result.effect).toEqual({ kind: "refund_failed", refund_id: "rf_2", reason: "failed" })
+    expect(result.data?.session_id).toBe("payses_1")
+  })
+})
+
 describe("checkoutToRetrieve", () => {
-  it("asks for the checkout only for a payment of our mode without an echoed session id", () => {
+  it("asks for the checkout for every payment of our mode, even one that echoes the session id", () => {
     expect(checkoutToRetrieve(event("payment.succeeded"), "test")).toBe("ch_1")
-    expect(checkoutToRetrieve(event("payment.succeeded", withSession), "test")).toBeUndefined()
+    expect(checkoutToRetrieve(event("payment.succeeded", withSession), "test")).toBe("ch_1")
     expect(checkoutToRetrieve(event("payment.succeeded"), "live")).toBeUndefined()
-    expect(checkoutToRetrieve(event("refund.succeeded"), "test")).toBeUndefined()
+    expect(checkoutToRetrieve(event("refund.succeeded"), "test")).toBe("ch_1")
+    expect(checkoutToRetrieve(event("refund.succeeded"), "live")).toBeUndefined()
+    expect(checkoutToRetrieve(event("payment.failed"), "test")).toBeUndefined()
     expect(checkoutToRetrieve(event("payment.succeeded", { metadata: {} }), "test")).toBeUndefined()
   })
 })

@@ -20,13 +20,14 @@ import type {
   RetrievePaymentOutput,
   UpdatePaymentInput,
   UpdatePaymentOutput,
-  WebhookActionResult,
 } from "@medusajs/framework/types"
 import { AbstractPaymentProvider, MedusaError, PaymentActions, PaymentSessionStatus } from "@medusajs/framework/utils"
 import { fromMinorUnits, toMinorUnits } from "../../lib/money"
 import { secretList } from "../../lib/options"
+import { takeParkedRefund } from "../../lib/external-refunds"
 import { toRawBody } from "../../lib/raw-body"
 import { verifyStandardWebhook } from "../../lib/signatures/standard-webhooks"
+import type { MappedWebhookEvent } from "../../lib/webhook-result"
 import { isYocoApiError, YocoClient } from "./client"
 import { checkoutToRetrieve, mapYocoEvent, parseYocoEvent } from "./events"
 import { parseYocoOptions, redirectUrlFor, YocoOptions } from "./options"
@@ -127,6 +128,11 @@ export class YocoProviderService extends AbstractPaymentProvider<YocoOptions> {
     if (amount <= 0) {
       throw new MedusaError(MedusaError.Types.INVALID_DATA, "Yoco refundPayment: the refund amount must be positive")
     }
+    const parked = takeParkedRefund(input.data, amount)
+    if (parked) {
+      // Already refunded at Yoco (its dashboard): Medusa is only recording it.
+      return { data: parked }
+    }
     const metadata = data.session_id ? { session_id: data.session_id } : undefined
     // Medusa's key here is the refund id: a retried refund replays Yoco's first answer.
     const refund = await this.call("refundPayment", () =>
@@ -155,10 +161,13 @@ export class YocoProviderService extends AbstractPaymentProvider<YocoOptions> {
 
   /**
    * Verifies the delivery (Standard Webhooks, every configured secret, our tolerance) and maps it.
-   * An unverified body throws a WebhookVerificationError saying why. Events that are not one of this
-   * store's payments are `not_supported`, with the reason logged (never the payload or a secret).
+   * An unverified body throws a WebhookVerificationError saying why. A `payment.succeeded` is always
+   * checked against the checkout retrieved from Yoco (amount, currency, session), even when the event
+   * echoes the session id. Events that are not one of this store's payments are `not_supported`, with
+   * the reason logged (never the payload or a secret) and returned for the webhook inbox. The event id
+   * is the `webhook-id`, the same on every retry of a delivery.
    */
-  async getWebhookActionAndData(payload: ProviderWebhookPayload["payload"]): Promise<WebhookActionResult> {
+  async getWebhookActionAndData(payload: ProviderWebhookPayload["payload"]): Promise<MappedWebhookEvent> {
     const verified = verifyStandardWebhook({
       rawBody: toRawBody(payload.rawData),
       headers: payload.headers,
@@ -167,12 +176,20 @@ export class YocoProviderService extends AbstractPaymentProvider<YocoOptions> {
     })
     const event = parseYocoEvent(verified.payload)
     if (!event) {
-      this.logger_.warn(`Yoco webhook ${verified.id} set aside: the signed body is not a Yoco event`)
-      return { action: PaymentActions.NOT_SUPPORTED }
+      const reason = "the signed body is not a Yoco event"
+      this.logger_.warn(`Yoco webhook ${verified.id} set aside: ${reason}`)
+      return { action: PaymentActions.NOT_SUPPORTED, event_id: verified.id, reason }
     }
     const checkoutId = checkoutToRetrieve(event, this.options_.mode)
     const checkout = checkoutId ? await this.findCheckout(checkoutId) : undefined
-    const { reason, suspicious, ...result } = mapYocoEvent(event, { mode: this.options_.mode, checkout })
+    const { reason, suspicious, ...mapped } = mapYocoEvent(event, { mode: this.options_.mode, checkout })
+    const result: MappedWebhookEvent = {
+      ...mapped,
+      event_id: verified.id,
+      event_type: event.type,
+      ...(mapped.data ? { currency_code: "zar" } : {}),
+      ...(reason ? { reason } : {}),
+    }
     if (result.action === PaymentActions.NOT_SUPPORTED) {
       // Other integrations' and other modes' events are routine on a shared Yoco account: info, not warn.
       const line = `Yoco webhook ${verified.id} (${event.type}, ${event.id}) set aside: ${reason}`

@@ -1,6 +1,6 @@
 import type { Logger } from "@medusajs/framework/types"
 import { MedusaError } from "@medusajs/framework/utils"
-import { FakeYoco, FakeYocoEvent } from "../../../integration-tests/fakes/yoco"
+import { FakeYoco, FakeYocoEvent } from "../../testing/yoco"
 import { isWebhookVerificationError } from "../../lib/errors"
 import { signStandardWebhook } from "../../lib/signatures/standard-webhooks"
 import { YocoProviderService } from "./service"
@@ -170,33 +170,60 @@ describe("YocoProviderService payments", () => {
 })
 
 describe("YocoProviderService.getWebhookActionAndData", () => {
-  it("maps a verified payment.succeeded that echoes the session id to captured, without calling Yoco", async () => {
+  it("maps a verified payment.succeeded that echoes the session id to captured, after checking it against the checkout", async () => {
     const { id } = await initiate("payses_hook", 25)
     const { event } = await fake.pay(id, { deliverTo: [] })
     fake.requests.length = 0
-    expect(await provider.getWebhookActionAndData(signed(event))).toEqual({ action: "captured", data: { session_id: "payses_hook", amount: 25 } })
-    expect(fake.requests).toHaveLength(0)
+    expect(await provider.getWebhookActionAndData(signed(event))).toEqual({
+      action: "captured",
+      data: { session_id: "payses_hook", amount: 25 },
+      event_id: "msg_1",
+      event_type: "payment.succeeded",
+      currency_code: "zar",
+    })
+    expect(fake.requests.map((request) => `${request.method} ${request.path}`)).toEqual([`GET /api/checkouts/${id}`])
+  })
+
+  it("sets aside an echoed session id or amount that contradicts the retrieved checkout, with a warning", async () => {
+    const { id } = await initiate("payses_echo", 25)
+    await fake.pay(id, { deliverTo: [] })
+    fake.requests.length = 0
+    const otherSession = fake.buildEvent("payment.succeeded", id, { metadata: { checkoutId: id, session_id: "payses_someone_else" } })
+    expect(await provider.getWebhookActionAndData(signed(otherSession))).toEqual({
+      action: "not_supported",
+      event_id: "msg_1",
+      event_type: "payment.succeeded",
+      reason: `checkout ${id} was not created by this store (no matching session_id)`,
+    })
+    const cheaper = fake.buildEvent("payment.succeeded", id, { amount: 200 })
+    expect(cheaper.payload.metadata.session_id).toBe("payses_echo")
+    expect(await provider.getWebhookActionAndData(signed(cheaper))).toMatchObject({ action: "not_supported" })
+    expect(fake.requests.map((request) => `${request.method} ${request.path}`)).toEqual([`GET /api/checkouts/${id}`, `GET /api/checkouts/${id}`])
+    expect(logger.lines).toEqual([
+      expect.stringMatching(/^WARN .*no matching session_id/),
+      expect.stringMatching(/^WARN .*payment of 200 ZAR differs from checkout .*'s 2500 ZAR/),
+    ])
   })
 
   it("retrieves the checkout when the event carries only checkoutId", async () => {
     const { id } = await initiate("payses_lookup", 25)
     const { event } = await fake.pay(id, { deliverTo: [], overrides: { metadata: { checkoutId: id } } })
     fake.requests.length = 0
-    expect(await provider.getWebhookActionAndData(signed(event))).toEqual({ action: "captured", data: { session_id: "payses_lookup", amount: 25 } })
+    expect(await provider.getWebhookActionAndData(signed(event))).toMatchObject({ action: "captured", data: { session_id: "payses_lookup", amount: 25 } })
     expect(fake.requests.map((request) => `${request.method} ${request.path}`)).toEqual([`GET /api/checkouts/${id}`])
   })
 
   it("sets aside another integration's checkout, an unknown checkout and a mismatched amount, logging why", async () => {
     const foreign = (await new FakeYocoClient().create()).id
     const { event } = await fake.pay(foreign, { deliverTo: [] })
-    expect(await provider.getWebhookActionAndData(signed(event))).toEqual({ action: "not_supported" })
+    expect(await provider.getWebhookActionAndData(signed(event))).toMatchObject({ action: "not_supported" })
 
     const unknown = fake.buildEvent("payment.succeeded", foreign, { metadata: { checkoutId: "ch_unknown" } })
-    expect(await provider.getWebhookActionAndData(signed(unknown))).toEqual({ action: "not_supported" })
+    expect(await provider.getWebhookActionAndData(signed(unknown))).toMatchObject({ action: "not_supported" })
 
     const { id } = await initiate("payses_mismatch", 25)
     const mismatched = fake.buildEvent("payment.succeeded", id, { amount: 200, metadata: { checkoutId: id } })
-    expect(await provider.getWebhookActionAndData(signed(mismatched))).toEqual({ action: "not_supported" })
+    expect(await provider.getWebhookActionAndData(signed(mismatched))).toMatchObject({ action: "not_supported" })
 
     expect(logger.lines).toEqual([
       expect.stringContaining("not created by this store"),
@@ -212,7 +239,7 @@ describe("YocoProviderService.getWebhookActionAndData", () => {
     const { id } = await initiate("payses_mode", 25)
     const event = fake.buildEvent("payment.succeeded", id, { metadata: { checkoutId: id } })
     fake.requests.length = 0
-    expect(await live.getWebhookActionAndData(signed(event))).toEqual({ action: "not_supported" })
+    expect(await live.getWebhookActionAndData(signed(event))).toMatchObject({ action: "not_supported" })
     expect(fake.requests).toHaveLength(0)
     expect(logger.lines[0]).toContain('event mode "test" differs')
   })

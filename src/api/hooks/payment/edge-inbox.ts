@@ -1,13 +1,16 @@
 import type { MedusaNextFunction, MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
-import type { IPaymentModuleService, Logger } from "@medusajs/framework/types"
+import type { IPaymentModuleService, Logger, MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import { isWebhookVerificationError } from "../../../lib/errors"
 import { toRawBody } from "../../../lib/raw-body"
 import type { MappedWebhookEvent } from "../../../lib/webhook-result"
 import { InboxUnavailableError } from "../../../modules/payment-webhooks/service"
+import type { InboxStatus } from "../../../modules/payment-webhooks/types"
+import { guardAgainstSession } from "../../../webhooks/amount-guard"
 import { bodyHash } from "../../../webhooks/body-hash"
-import { ignoreReason } from "../../../webhooks/dispatch"
-import { inboxContext } from "../../../webhooks/inbox-access"
+import { routeOf } from "../../../webhooks/dispatch"
+import { emitPluginEvent, PaymentWebhookEvents } from "../../../webhooks/effects/plugin-events"
+import { inboxContext, type InboxContext } from "../../../webhooks/inbox-access"
 
 /** The PSP event id: Stripe's `evt_…` from the mapped event, else the Standard Webhooks `webhook-id` header. */
 function eventIdOf(mapped: MappedWebhookEvent, headers: MedusaRequest["headers"]): string | undefined {
@@ -18,35 +21,74 @@ function eventIdOf(mapped: MappedWebhookEvent, headers: MedusaRequest["headers"]
   return typeof header === "string" ? header : undefined
 }
 
+/** How the edge settles a verified delivery before recording it. */
+type Decision = { status: InboxStatus; reason: string | null; then: "core" | "plugin" | "answer"; mismatch?: boolean }
+
+/** Routes the event; authorized/captured ones are first checked against their session. */
+async function decide(container: MedusaContainer, mapped: MappedWebhookEvent): Promise<Decision> {
+  const route = routeOf(mapped)
+  if (route.to === "ignore") {
+    return { status: "ignored", reason: route.reason, then: "answer" }
+  }
+  if (route.to === "plugin") {
+    return { status: "received", reason: null, then: "plugin" }
+  }
+  const verdict = await guardAgainstSession(container, mapped)
+  if (!verdict.ok) {
+    return { status: verdict.status, reason: verdict.reason, then: "answer", mismatch: verdict.status === "failed" }
+  }
+  return { status: "received", reason: null, then: "core" }
+}
+
+/** Records the delivery; `duplicate` when its event is already in the inbox. */
+async function record(context: InboxContext, providerKey: string, eventId: string, mapped: MappedWebhookEvent, decision: Decision, rawBody: Buffer) {
+  return context.inbox.recordDelivery({
+    provider_id: providerKey,
+    event_id: eventId,
+    event_type: mapped.event_type ?? null,
+    session_id: mapped.data?.session_id ?? null,
+    action: mapped.action,
+    amount: mapped.data ? Number(mapped.data.amount) : null,
+    currency_code: mapped.currency_code ?? null,
+    status: decision.status,
+    source: "webhook",
+    last_error: decision.reason,
+    body_hash: bodyHash(rawBody),
+    details: mapped.effect ? { effect: mapped.effect } : null,
+    raw_body: rawBody.toString("utf8"),
+  })
+}
+
 /**
  * Runs before Medusa's `/hooks/payment/:provider` for this plugin's providers: verifies the
  * signature (400 if bad, nothing recorded), records the delivery (503 if it cannot, so the PSP
- * retries), answers duplicates and no-op events itself, and hands the rest to the built-in route.
+ * retries), answers duplicates and events Medusa has nothing to do with itself, hands failures,
+ * refunds and disputes to the plugin, and authorize/capture to the built-in route.
  */
 export async function paymentWebhookEdge(req: MedusaRequest, res: MedusaResponse, next: MedusaNextFunction): Promise<void> {
   const providerKey = req.params.provider
   const context = inboxContext(req.scope)
-  const provider = context?.providers.get(providerKey)
-  if (!context || !provider) {
+  if (!context || !context.providers.has(providerKey)) {
     return next()
   }
   const logger = req.scope.resolve<Logger>(ContainerRegistrationKeys.LOGGER)
-  const paymentModule = req.scope.resolve<IPaymentModuleService>(Modules.PAYMENT)
   let mapped: MappedWebhookEvent
   let rawBody: Buffer
+  let decision: Decision
   try {
     rawBody = toRawBody(req.rawBody)
-    mapped = await paymentModule.getWebhookActionAndData({
+    mapped = await req.scope.resolve<IPaymentModuleService>(Modules.PAYMENT).getWebhookActionAndData({
       provider: providerKey,
       payload: { data: (req.body ?? {}) as Record<string, unknown>, rawData: rawBody, headers: req.headers },
     })
+    decision = await decide(req.scope, mapped)
   } catch (error) {
     if (isWebhookVerificationError(error)) {
       logger.warn(`Refused a ${providerKey} webhook: ${error.message}`)
       res.status(400).send(`Webhook rejected: ${error.message}`)
       return
     }
-    // Not the sender's fault (e.g. the PSP could not be asked about its checkout): let it retry.
+    // Not the sender's fault (the PSP could not be asked about its object, the database is down): let it retry.
     logger.error(`Could not verify a ${providerKey} webhook: ${error instanceof Error ? error.message : String(error)}`)
     res.status(503).send("Webhook not processed: try again later")
     return
@@ -56,39 +98,31 @@ export async function paymentWebhookEdge(req: MedusaRequest, res: MedusaResponse
     res.status(400).send("Webhook rejected: the event carries no id")
     return
   }
-  const reason = ignoreReason(mapped)
-  if (!context.inbox.inboxOptions.enabled) {
-    return reason ? void res.status(200).json({ received: true, ignored: reason }) : next()
-  }
-  try {
-    const outcome = await context.inbox.recordDelivery({
-      provider_id: providerKey,
-      event_id: eventId,
-      event_type: mapped.event_type ?? null,
-      session_id: mapped.data?.session_id ?? null,
-      action: mapped.action,
-      amount: mapped.data ? Number(mapped.data.amount) : null,
-      currency_code: mapped.currency_code ?? null,
-      status: reason ? "ignored" : "received",
-      source: "webhook",
-      last_error: reason,
-      body_hash: bodyHash(rawBody),
-      details: null,
-      raw_body: rawBody.toString("utf8"),
-    })
-    if (outcome.duplicate) {
-      res.status(200).json({ received: true, duplicate: true })
+  if (context.inbox.inboxOptions.enabled) {
+    try {
+      const outcome = await record(context, providerKey, eventId, mapped, decision, rawBody)
+      if (outcome.duplicate) {
+        res.status(200).json({ received: true, duplicate: true })
+        return
+      }
+      if (decision.then === "plugin") {
+        await emitPluginEvent(req.scope, PaymentWebhookEvents.DELIVERY_RECORDED, { id: outcome.id })
+      }
+    } catch (error) {
+      const message = error instanceof InboxUnavailableError ? error.message : String(error)
+      logger.error(`Could not record ${providerKey} event ${eventId}; answered 503 so the PSP retries: ${message}`)
+      res.status(503).send("Webhook not recorded: try again later")
       return
     }
-  } catch (error) {
-    const message = error instanceof InboxUnavailableError ? error.message : String(error)
-    logger.error(`Could not record ${providerKey} event ${eventId}; answered 503 so the PSP retries: ${message}`)
-    res.status(503).send("Webhook not recorded: try again later")
-    return
   }
-  if (reason) {
-    res.status(200).json({ received: true, ignored: reason })
-    return
+  if (decision.mismatch) {
+    logger.warn(`${providerKey} event ${eventId} not processed: ${decision.reason}`)
+    await emitPluginEvent(req.scope, PaymentWebhookEvents.AMOUNT_MISMATCH, {
+      provider_id: providerKey, event_id: eventId, session_id: mapped.data?.session_id ?? null, reason: decision.reason,
+    }).catch(() => undefined)
   }
-  next()
+  if (decision.then === "core") {
+    return next()
+  }
+  res.status(200).json({ received: true, ...(decision.reason ? { [decision.status]: decision.reason } : {}) })
 }

@@ -1,0 +1,108 @@
+import type Stripe from "stripe"
+import { PaymentActions } from "@medusajs/framework/utils"
+import { fromMinorUnits } from "../../lib/money"
+import type { MappedWebhookEvent, PspRefund } from "../../lib/webhook-result"
+
+/** Event types about money after the payment: refunds and disputes. */
+export const CHARGE_EVENT_TYPES = [
+  "charge.refunded",
+  "refund.created",
+  "refund.updated",
+  "charge.dispute.created",
+  "charge.dispute.closed",
+] as const
+
+/** What the service looked up for a charge-level event (Stripe does not always put it in the event). */
+export type ChargeEventContext = {
+  /** The Medusa session of the event's PaymentIntent, from its metadata. */
+  sessionId?: string
+  /** Every refund of the PaymentIntent, when the event itself does not list them. */
+  refunds?: Stripe.Refund[]
+}
+
+/** The PaymentIntent id a charge, refund or dispute belongs to. */
+export function intentIdOfChargeObject(object: unknown): string | undefined {
+  if (typeof object !== "object" || object === null || !("payment_intent" in object)) {
+    return undefined
+  }
+  const value = object.payment_intent
+  return typeof value === "string" ? value : typeof value === "object" && value !== null && "id" in value ? String(value.id) : undefined
+}
+
+function toPspRefund(refund: Stripe.Refund): PspRefund {
+  return { id: refund.id, amount: fromMinorUnits(refund.amount, refund.currency), status: refund.status ?? "pending" }
+}
+
+function noSession(event: Stripe.Event): MappedWebhookEvent {
+  return {
+    event_id: event.id,
+    event_type: event.type,
+    action: PaymentActions.NOT_SUPPORTED,
+    reason: `${event.type}: its PaymentIntent has no metadata.session_id, so it was not created by this store`,
+  }
+}
+
+/**
+ * Maps refund and dispute events (pure). They carry no Medusa action of their own: the plugin
+ * records them on the payment and order (`effect`).
+ */
+export function mapChargeEvent(event: Stripe.Event, context: ChargeEventContext): MappedWebhookEvent {
+  const base = { event_id: event.id, event_type: event.type, action: PaymentActions.NOT_SUPPORTED }
+  const sessionId = context.sessionId
+  if (!sessionId) {
+    return noSession(event)
+  }
+  if (event.type === "charge.refunded") {
+    const charge = event.data.object
+    const listed = charge.refunds?.data ?? context.refunds ?? []
+    return {
+      ...base,
+      currency_code: charge.currency,
+      data: { session_id: sessionId, amount: fromMinorUnits(charge.amount_refunded, charge.currency) },
+      effect: { kind: "refunds", refunds: listed.map(toPspRefund) },
+    }
+  }
+  if (event.type === "refund.created" || event.type === "refund.updated") {
+    const refund = event.data.object
+    const data = { session_id: sessionId, amount: fromMinorUnits(refund.amount, refund.currency) }
+    if (refund.status === "failed" || refund.status === "canceled") {
+      return { ...base, currency_code: refund.currency, data, effect: { kind: "refund_failed", refund_id: refund.id, reason: refund.failure_reason ?? refund.status } }
+    }
+    return { ...base, currency_code: refund.currency, data, effect: { kind: "refunds", refunds: [toPspRefund(refund)] } }
+  }
+  if (event.type === "charge.dispute.created" || event.type === "charge.dispute.closed") {
+    const dispute = event.data.object
+    const dueBy = dispute.evidence_details?.due_by
+    return {
+      ...base,
+      currency_code: dispute.currency,
+      data: { session_id: sessionId, amount: fromMinorUnits(dispute.amount, dispute.currency) },
+      effect: {
+        kind: "dispute",
+        phase: event.type === "charge.dispute.created" ? "opened" : "closed",
+        dispute: {
+          id: dispute.id,
+          status: dispute.status,
+          reason: dispute.reason ?? null,
+          amount: fromMinorUnits(dispute.amount, dispute.currency),
+          currency_code: dispute.currency,
+          evidence_due_by: dueBy ? new Date(dueBy * 1000).toISOString() : null,
+        },
+      },
+    }
+  }
+  return { ...base, reason: `${event.type} does not carry the object it should` }
+}
+
+/** The session id a charge-level object carries in its own metadata, if any. */
+export function sessionIdInMetadata(object: unknown): string | undefined {
+  if (typeof object !== "object" || object === null || !("metadata" in object)) {
+    return undefined
+  }
+  const metadata = object.metadata
+  if (typeof metadata !== "object" || metadata === null || !("session_id" in metadata)) {
+    return undefined
+  }
+  return typeof metadata.session_id === "string" && metadata.session_id ? metadata.session_id : undefined
+}
+

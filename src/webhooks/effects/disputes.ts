@@ -1,0 +1,38 @@
+import type { IOrderModuleService, MedusaContainer } from "@medusajs/framework/types"
+import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
+import type { WebhookEffect } from "../../lib/webhook-result"
+import type { EffectOutcome } from "./outcome"
+import { readPaymentContext } from "./payment-context"
+import { emitPluginEvent, PaymentWebhookEvents } from "./plugin-events"
+
+/** Key of the dispute flag in the order's metadata. */
+export const DISPUTE_METADATA_KEY = "payment_dispute"
+
+/**
+ * A chargeback opened or closed at the PSP: the order's metadata carries the dispute (id, status,
+ * reason, amount, evidence due date) for the admin to see, and stores are told.
+ */
+export async function applyDispute(
+  container: MedusaContainer,
+  sessionId: string,
+  effect: Extract<WebhookEffect, { kind: "dispute" }>
+): Promise<EffectOutcome> {
+  const context = await readPaymentContext(container, sessionId)
+  if (!context) {
+    return { status: "ignored", reason: `payment session ${sessionId} does not exist in this store` }
+  }
+  if (!context.orderId) {
+    return { status: "failed", reason: `session ${sessionId} has no order to flag with dispute ${effect.dispute.id}` }
+  }
+  const query = container.resolve(ContainerRegistrationKeys.QUERY)
+  const { data: [order] } = await query.graph({ entity: "order", fields: ["id", "metadata"], filters: { id: context.orderId } })
+  const metadata: Record<string, unknown> = { ...(order?.metadata ?? {}) }
+  metadata[DISPUTE_METADATA_KEY] = { ...effect.dispute, updated_at: new Date().toISOString() }
+  await container.resolve<IOrderModuleService>(Modules.ORDER).updateOrders(context.orderId, { metadata })
+  await emitPluginEvent(
+    container,
+    effect.phase === "opened" ? PaymentWebhookEvents.DISPUTE_OPENED : PaymentWebhookEvents.DISPUTE_CLOSED,
+    { order_id: context.orderId, payment_id: context.payment?.id ?? null, dispute: effect.dispute }
+  )
+  return { status: "processed" }
+}

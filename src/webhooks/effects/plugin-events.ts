@@ -1,0 +1,21 @@
+import type { IEventBusModuleService, MedusaContainer } from "@medusajs/framework/types"
+import { Modules } from "@medusajs/framework/utils"
+
+/** Events this plugin emits, for stores to notify or act from (subscribe to them like Medusa's own). */
+export const PaymentWebhookEvents = {
+  PAYMENT_FAILED: "payment-webhooks.payment_failed",
+  PAYMENT_CANCELED: "payment-webhooks.payment_canceled",
+  REFUND_RECORDED: "payment-webhooks.refund_recorded",
+  REFUND_FAILED: "payment-webhooks.refund_failed",
+  DISPUTE_OPENED: "payment-webhooks.dispute_opened",
+  DISPUTE_CLOSED: "payment-webhooks.dispute_closed",
+  AMOUNT_MISMATCH: "payment-webhooks.amount_mismatch",
+  /** Internal: a delivery was recorded and waits for the plugin to carry it out. */
+  DELIVERY_RECORDED: "payment-webhooks.delivery_recorded",
+} as const
+
+/** Emits one plugin event on the store's event bus. */
+export async function emitPluginEvent(container: MedusaContainer, name: string, data: Record<string, unknown>): Promise<void> {
+  const eventBus = container.resolve<IEventBusModuleService>(Modules.EVENT_BUS)
+  await eventBus.emit({ name, data })
+}

@@ -1,0 +1,120 @@
+import type { ILockingModule, IPaymentModuleService, MedusaContainer, UpdatePaymentDTO } from "@medusajs/framework/types"
+import { Modules } from "@medusajs/framework/utils"
+import { refundPaymentWorkflow } from "@medusajs/medusa/core-flows"
+import { knownRefundIds, parkExternalRefund, withOwnRefundStatus } from "../../lib/external-refunds"
+import { toMinorUnits } from "../../lib/money"
+import type { PspRefund, WebhookEffect } from "../../lib/webhook-result"
+import type { EffectOutcome } from "./outcome"
+import { readPaymentContext, type PaymentContext } from "./payment-context"
+import { emitPluginEvent, PaymentWebhookEvents } from "./plugin-events"
+
+/** Refund statuses that mean the money is (or is on its way) back with the customer. */
+const MONEY_BACK = new Set(["succeeded", "pending"])
+
+/** Replaces a payment's provider data (the typed DTO leaves `data` out; the module accepts it). */
+async function savePaymentData(container: MedusaContainer, paymentId: string, data: Record<string, unknown>): Promise<void> {
+  const update: UpdatePaymentDTO & { data: Record<string, unknown> } = { id: paymentId, data }
+  await container.resolve<IPaymentModuleService>(Modules.PAYMENT).updatePayment(update)
+}
+
+/**
+ * Runs `job` alone for this session: two refund events of one payment, carried out at once,
+ * would otherwise both find a refund unknown and record it twice. Medusa's locking module holds
+ * across processes when the store uses its PostgreSQL or Redis provider.
+ */
+function aloneForSession<T>(container: MedusaContainer, sessionId: string, job: () => Promise<T>): Promise<T> {
+  return container.resolve<ILockingModule>(Modules.LOCKING).execute(`payment-webhooks:refunds:${sessionId}`, job, { timeout: 30 })
+}
+
+/** Records one refund made at the PSP through Medusa's refund workflow, without refunding again. */
+async function recordExternalRefund(container: MedusaContainer, context: PaymentContext, refund: PspRefund): Promise<void> {
+  const payment = context.payment!
+  const fresh = await readPaymentContext(container, context.session.id)
+  const data = fresh?.payment?.data ?? payment.data
+  const minor = toMinorUnits(refund.amount, payment.currency_code)
+  await savePaymentData(container, payment.id, parkExternalRefund(data, { id: refund.id, amount: minor }))
+  await refundPaymentWorkflow(container).run({
+    input: { payment_id: payment.id, amount: refund.amount, note: `Refunded at the payment provider (${refund.id})` },
+  })
+  await emitPluginEvent(container, PaymentWebhookEvents.REFUND_RECORDED, {
+    payment_id: payment.id,
+    order_id: context.orderId ?? null,
+    refund_id: refund.id,
+    amount: refund.amount,
+    currency_code: payment.currency_code,
+  })
+}
+
+/**
+ * Brings the PSP's refunds onto the Medusa payment: each one Medusa does not know yet (by the PSP's
+ * refund id) is recorded once, so the order shows what the PSP refunded; a refund Medusa made
+ * itself is only marked settled. Duplicate deliveries find nothing new.
+ */
+export function applyRefunds(
+  container: MedusaContainer,
+  sessionId: string,
+  effect: Extract<WebhookEffect, { kind: "refunds" }>
+): Promise<EffectOutcome> {
+  return aloneForSession(container, sessionId, () => recordRefunds(container, sessionId, effect))
+}
+
+async function recordRefunds(
+  container: MedusaContainer,
+  sessionId: string,
+  effect: Extract<WebhookEffect, { kind: "refunds" }>
+): Promise<EffectOutcome> {
+  const context = await readPaymentContext(container, sessionId)
+  if (!context) {
+    return { status: "ignored", reason: `payment session ${sessionId} does not exist in this store` }
+  }
+  if (!context.payment) {
+    return { status: "failed", reason: `session ${sessionId} has no payment yet to record a refund on` }
+  }
+  const known = knownRefundIds(context.payment.data)
+  let data = context.payment.data
+  for (const refund of effect.refunds) {
+    const marked = known.has(refund.id) ? withOwnRefundStatus(data, refund.id, refund.status) : undefined
+    if (marked) {
+      data = marked
+      await savePaymentData(container, context.payment.id, data)
+    }
+  }
+  const fresh = effect.refunds.filter((refund) => !known.has(refund.id) && MONEY_BACK.has(refund.status))
+  for (const refund of fresh) {
+    await recordExternalRefund(container, context, refund)
+  }
+  return fresh.length ? { status: "processed" } : { status: "processed", reason: "every refund was already recorded" }
+}
+
+/** A refund that failed at the PSP: its entry on the payment is marked failed and stores are told. */
+export function applyRefundFailed(
+  container: MedusaContainer,
+  sessionId: string,
+  effect: Extract<WebhookEffect, { kind: "refund_failed" }>
+): Promise<EffectOutcome> {
+  return aloneForSession(container, sessionId, () => markRefundFailed(container, sessionId, effect))
+}
+
+async function markRefundFailed(
+  container: MedusaContainer,
+  sessionId: string,
+  effect: Extract<WebhookEffect, { kind: "refund_failed" }>
+): Promise<EffectOutcome> {
+  const context = await readPaymentContext(container, sessionId)
+  const payment = context?.payment
+  if (!context || !payment) {
+    return { status: "ignored", reason: `no payment for session ${sessionId} in this store` }
+  }
+  const marked = withOwnRefundStatus(payment.data, effect.refund_id, "failed")
+  if (!marked) {
+    return { status: "ignored", reason: `refund ${effect.refund_id} was not made through this store` }
+  }
+  await savePaymentData(container, payment.id, marked)
+  await emitPluginEvent(container, PaymentWebhookEvents.REFUND_FAILED, {
+    payment_id: payment.id,
+    order_id: context.orderId ?? null,
+    refund_id: effect.refund_id,
+    reason: effect.reason,
+  })
+  return { status: "processed" }
+}
