@@ -2,34 +2,17 @@ import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { PAYMENT_WEBHOOKS_MODULE } from "../../src/modules/payment-webhooks"
 import type PaymentWebhooksModuleService from "../../src/modules/payment-webhooks/service"
-import { FakeStripe, FakeYoco } from "../../src/testing"
+import { FakeYoco } from "../../src/testing"
 import { createAdminSecret } from "../support/admin-key"
+import { usePspFakes } from "../support/psp-fakes"
 import { seedStore, type SeededStore } from "../support/seed"
 import { StoreClient, type AdminOrder } from "../support/store-client"
 
 jest.setTimeout(180_000)
 
 const STRIPE_SECRET = "whsec_beyond_secret"
-const stripe = new FakeStripe()
-const yoco = new FakeYoco()
+const { stripe, yoco } = usePspFakes(STRIPE_SECRET)
 const PAST_CORE_DELAY_MS = 8_000
-
-beforeAll(async () => {
-  await stripe.start()
-  await yoco.start()
-  Object.assign(process.env, {
-    STRIPE_API_KEY: "sk_test_beyond",
-    STRIPE_WEBHOOK_SECRET: STRIPE_SECRET,
-    STRIPE_API_BASE_URL: stripe.url,
-    YOCO_SECRET_KEY: FakeYoco.TEST_KEY,
-    YOCO_WEBHOOK_SECRET: yoco.webhookSecret,
-    YOCO_API_BASE_URL: yoco.url,
-  })
-})
-afterAll(async () => {
-  await stripe.stop()
-  await yoco.stop()
-})
 
 const refundedTotal = (order: AdminOrder | undefined) =>
   (order?.payment_collections[0]?.payments[0]?.refunds ?? []).reduce((sum, refund) => sum + Number(refund.amount), 0)

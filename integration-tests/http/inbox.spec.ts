@@ -5,36 +5,17 @@ import { PAYMENT_WEBHOOKS_MODULE } from "../../src/modules/payment-webhooks"
 import type PaymentWebhooksModuleService from "../../src/modules/payment-webhooks/service"
 import { signStripePayload } from "../../src/lib/signatures/stripe"
 import { redrivePaymentWebhooksWorkflow } from "../../src/workflows/redrive-payment-webhooks"
-import { FakeStripe } from "../../src/testing/stripe"
-import { FakeYoco } from "../../src/testing/yoco"
 import { createAdminSecret } from "../support/admin-key"
+import { usePspFakes } from "../support/psp-fakes"
 import { seedStore, type SeededStore } from "../support/seed"
 import { StoreClient } from "../support/store-client"
 
 jest.setTimeout(180_000)
 
 const STRIPE_SECRET = "whsec_inbox_secret"
-const stripe = new FakeStripe()
-const yoco = new FakeYoco()
+const { stripe, yoco } = usePspFakes(STRIPE_SECRET)
 /** Long enough for the built-in route's 5 s delay and its processing. */
 const PAST_CORE_DELAY_MS = 8_000
-
-beforeAll(async () => {
-  await stripe.start()
-  await yoco.start()
-  Object.assign(process.env, {
-    STRIPE_API_KEY: "sk_test_inbox",
-    STRIPE_WEBHOOK_SECRET: STRIPE_SECRET,
-    STRIPE_API_BASE_URL: stripe.url,
-    YOCO_SECRET_KEY: FakeYoco.TEST_KEY,
-    YOCO_WEBHOOK_SECRET: yoco.webhookSecret,
-    YOCO_API_BASE_URL: yoco.url,
-  })
-})
-afterAll(async () => {
-  await stripe.stop()
-  await yoco.stop()
-})
 
 medusaIntegrationTestRunner({
   testSuite: ({ getContainer, api, dbConfig }) => {

@@ -1,25 +1,14 @@
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { signStripePayload } from "../../src/lib/signatures/stripe"
-import { FakeStripe } from "../../src/testing/stripe"
 import { createAdminSecret } from "../support/admin-key"
+import { usePspFakes } from "../support/psp-fakes"
 import { seedStore, type SeededStore } from "../support/seed"
 import { StoreClient } from "../support/store-client"
 
 jest.setTimeout(120_000)
 
 const WEBHOOK_SECRET = "whsec_integration_secret"
-const stripe = new FakeStripe()
-
-// Runs before the runner boots the app, so medusa-config.ts sees the fake's address.
-beforeAll(async () => {
-  await stripe.start()
-  process.env.STRIPE_API_KEY = "sk_test_integration"
-  process.env.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
-  process.env.STRIPE_API_BASE_URL = stripe.url
-})
-afterAll(async () => {
-  await stripe.stop()
-})
+const { stripe } = usePspFakes(WEBHOOK_SECRET)
 
 medusaIntegrationTestRunner({
   testSuite: ({ getContainer, api }) => {

@@ -1,36 +1,18 @@
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
-import { FakeStripe } from "../../src/testing/stripe"
 import { signYocoEvent } from "../../src/testing/sign"
 import { FakeYoco, messageIdOf, newWebhookSecret, type FakeYocoEvent } from "../../src/testing/yoco"
 import { createAdminSecret } from "../support/admin-key"
+import { usePspFakes } from "../support/psp-fakes"
 import { seedStore, type SeededStore } from "../support/seed"
 import { StoreClient } from "../support/store-client"
 
 jest.setTimeout(120_000)
 
-const yoco = new FakeYoco()
-const stripe = new FakeStripe()
+// The fakes start before the runner boots the app, so medusa-config.ts registers pp_yoco_yoco
+// against the Yoco fake and seedStore() adds the ZAR market.
+const { yoco } = usePspFakes("whsec_yoco_spec")
 /** The built-in route processes a delivery 5 s after answering; "no order" is asserted well past that. */
 const PAST_CORE_DELAY_MS = 8_000
-
-// Runs before the runner boots the app, so medusa-config.ts registers pp_yoco_yoco against the fake
-// and seedStore() adds the ZAR market. Stripe's providers are always registered: they get a fake too.
-beforeAll(async () => {
-  await yoco.start()
-  await stripe.start()
-  Object.assign(process.env, {
-    YOCO_SECRET_KEY: FakeYoco.TEST_KEY,
-    YOCO_WEBHOOK_SECRET: yoco.webhookSecret,
-    YOCO_API_BASE_URL: yoco.url,
-    STRIPE_API_KEY: "sk_test_yoco_spec",
-    STRIPE_WEBHOOK_SECRET: "whsec_yoco_spec",
-    STRIPE_API_BASE_URL: stripe.url,
-  })
-})
-afterAll(async () => {
-  await yoco.stop()
-  await stripe.stop()
-})
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 

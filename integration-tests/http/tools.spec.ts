@@ -1,0 +1,270 @@
+import { spawn } from "node:child_process"
+import { join } from "node:path"
+import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
+import { PAYMENT_WEBHOOKS_MODULE } from "../../src/modules/payment-webhooks"
+import type PaymentWebhooksModuleService from "../../src/modules/payment-webhooks/service"
+import type { DeliveryRecordInput } from "../../src/modules/payment-webhooks/types"
+import { FakeYoco } from "../../src/testing/yoco"
+import { createAdminSecret } from "../support/admin-key"
+import { usePspFakes } from "../support/psp-fakes"
+import { seedStore, type SeededStore } from "../support/seed"
+import { StoreClient } from "../support/store-client"
+
+jest.setTimeout(240_000)
+
+const ROOT = join(__dirname, "..", "..")
+const STRIPE_SECRET = "whsec_tools_secret"
+const { stripe, yoco } = usePspFakes(STRIPE_SECRET)
+
+type CliRun = { code: number | null; stdout: string; stderr: string }
+
+/**
+ * Runs the command-line tool from source in a child process, as a developer would run the `bin`.
+ * Asynchronous on purpose: the store it talks to is served by this very process.
+ */
+function cli(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
+  const { NODE_OPTIONS: _jestOptions, ...inherited } = process.env
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "src/cli/index.ts", ...args], {
+      cwd: ROOT,
+      env: { ...inherited, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    })
+    let stdout = ""
+    let stderr = ""
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk))
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk))
+    child.on("error", reject)
+    child.on("close", (code) => resolve({ code, stdout, stderr }))
+  })
+}
+
+medusaIntegrationTestRunner({
+  testSuite: ({ getContainer, api }) => {
+    let seeded: SeededStore
+    let client: StoreClient
+    let adminToken: string
+    let carts = 0
+
+    beforeAll(async () => {
+      seeded = await seedStore(getContainer())
+      adminToken = await createAdminSecret(getContainer())
+      client = new StoreClient(api.defaults.baseURL, seeded.publishableKey, adminToken)
+    })
+
+    const inbox = () => getContainer().resolve<PaymentWebhooksModuleService>(PAYMENT_WEBHOOKS_MODULE)
+    const basic = (token: string) => `Basic ${Buffer.from(`${token}:`).toString("base64")}`
+
+    async function cartWith(providerId: "pp_stripe_stripe" | "pp_yoco_yoco") {
+      const email = `tools-${++carts}-${Date.now()}@example.com`
+      const market = providerId === "pp_yoco_yoco" ? seeded.markets.zar : seeded.markets.usd
+      const cart = await client.cartReadyToPay({ ...market, variantId: seeded.variantId, email })
+      const { session } = await client.startPayment(cart.id, providerId)
+      return { email, cart, session }
+    }
+
+    /** `GET /admin/payment-webhooks` with a query string; the status and parsed body. */
+    async function listWebhooks(query: string, token = adminToken) {
+      const response = await fetch(`${client.baseUrl}/admin/payment-webhooks?${query}`, { headers: { authorization: basic(token) } })
+      return { status: response.status, body: await response.json() }
+    }
+
+    /** Records a delivery straight into the inbox, as the edge would have. */
+    async function record(input: Partial<DeliveryRecordInput> & { session_id: string }): Promise<string> {
+      const { id } = await inbox().recordDelivery({
+        provider_id: "stripe_stripe", event_id: `evt_tools_${Math.random().toString(36).slice(2)}`,
+        event_type: "payment_intent.amount_capturable_updated", action: "authorized", amount: 25, currency_code: "usd",
+        status: "received", source: "webhook", last_error: null, body_hash: "tools", details: null,
+        raw_body: `{"id":"evt_tools","big":"${"x".repeat(2000)}"}`, ...input,
+      })
+      return id
+    }
+
+    it("answers --help with exit 0 for the program and every command, and exits 2 for an unknown command", async () => {
+      const commands = [[], ["trigger"], ["status"], ["replay"], ["yoco"], ["yoco", "webhooks"], ["yoco", "webhooks", "register"],
+        ["yoco", "webhooks", "list"], ["yoco", "webhooks", "delete"]]
+      const runs = await Promise.all(commands.map((words) => cli([...words, "--help"])))
+      runs.forEach((run, index) => {
+        expect({ command: commands[index], code: run.code }).toEqual({ command: commands[index], code: 0 })
+        expect(run.stdout).toMatch(/^Usage: medusa-payment-webhooks/)
+      })
+      const unknown = await cli(["pay-everything"])
+      expect(unknown.code).toBe(2)
+      expect(unknown.stderr).toContain("error: unknown command 'pay-everything'")
+    })
+
+    it("trigger stripe: a wrong secret is answered 400 (exit 1); the right one turns the authorized session into an order", async () => {
+      const { email, cart, session } = await cartWith("pp_stripe_stripe")
+      const intentId = String(session.data.id)
+      stripe.authorize(intentId)
+      const args = [
+        "trigger", "stripe", "payment_intent.amount_capturable_updated", "--session", session.id, "--intent", intentId,
+        "--url", `${client.baseUrl}/hooks/payment/stripe_stripe`,
+      ]
+
+      const forged = await cli([...args, "--amount", String(cart.total), "--currency", "usd", "--secret", "whsec_not_the_store_secret"])
+      expect(forged.code).toBe(1)
+      expect(forged.stdout).toContain("HTTP 400")
+      expect(forged.stdout).toContain("No Stripe-Signature v1 signature matches")
+
+      // No --amount: read from the PaymentIntent at Stripe (the fake), with the store's STRIPE_API_KEY.
+      const sent = await cli([...args, "--secret", STRIPE_SECRET])
+      expect(sent.code).toBe(0)
+      expect(sent.stdout).toMatch(new RegExp(`^Sent stripe payment_intent\\.amount_capturable_updated evt_\\w+ for session ${session.id}`))
+      expect(sent.stdout).toContain("HTTP 200")
+      const order = await client.waitForOrder(email)
+      expect(order.total).toBe(cart.total)
+      const rows = await inbox().listPaymentWebhookEvents({ session_id: session.id })
+      expect(rows).toHaveLength(1)
+      expect(rows[0]).toMatchObject({ event_type: "payment_intent.amount_capturable_updated", action: "authorized" })
+    })
+
+    it("trigger yoco: a payment.succeeded for a paid checkout (amount read from Yoco) becomes a captured order", async () => {
+      const { email, cart, session } = await cartWith("pp_yoco_yoco")
+      const checkoutId = String(session.data.checkout_id)
+      // The customer pays; the fake delivers nothing itself: the tool sends the event.
+      await yoco.pay(checkoutId, { deliverTo: [] })
+      const sent = await cli([
+        "trigger", "yoco", "payment.succeeded", "--session", session.id, "--checkout", checkoutId,
+        "--url", `${client.baseUrl}/hooks/payment/yoco_yoco`, "--secret", yoco.webhookSecret,
+      ])
+      expect(sent.stderr).toBe("")
+      expect(sent.code).toBe(0)
+      const order = await client.waitForOrder(email, { ready: (o) => !!o.payment_collections[0]?.payments[0]?.captured_at })
+      expect(order.total).toBe(cart.total)
+    })
+
+    it("status prints the latest deliveries as a table with their statuses, attempts and errors", async () => {
+      const sessionId = `payses_tools_status_${Date.now()}`
+      await record({ session_id: sessionId, event_type: "payment_intent.created", action: "pending", status: "ignored", last_error: "pending: nothing for Medusa to do yet" })
+      const failed = await record({ session_id: sessionId })
+      await inbox().settle(failed, "failed", "Lock timeout while completing the cart")
+      await record({ session_id: sessionId, provider_id: "yoco_yoco", event_type: "payment.succeeded", action: "captured", currency_code: "zar" })
+
+      const run = await cli(["status", "--url", client.baseUrl, "--session", sessionId], { MEDUSA_ADMIN_TOKEN: adminToken })
+      expect(run.stderr).toBe("")
+      expect(run.code).toBe(0)
+      const lines = run.stdout.trim().split("\n")
+      expect(lines[0]).toMatch(/^TIME\s+PROVIDER\s+EVENT\s+SESSION\s+STATUS\s+ATTEMPTS\s+ERROR$/)
+      const time = "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ"
+      expect(lines[1]).toMatch(new RegExp(`^${time}\\s+yoco_yoco\\s+payment\\.succeeded\\s+${sessionId}\\s+received\\s+0\\s+-$`))
+      expect(lines[2]).toMatch(new RegExp(`^${time}\\s+stripe_stripe\\s+payment_intent\\.amount_capturable_updated\\s+${sessionId}\\s+failed\\s+0\\s+Lock timeout while completing the cart$`))
+      expect(lines[3]).toMatch(new RegExp(`^${time}\\s+stripe_stripe\\s+payment_intent\\.created\\s+${sessionId}\\s+ignored\\s+0\\s+pending: nothing for Medusa to do yet$`))
+      expect(lines[5]).toBe("1-3 of 3, newest first")
+
+      const onlyFailed = await cli(["status", "--url", client.baseUrl, "--token", adminToken, "--session", sessionId, "--status", "failed", "--provider", "stripe"])
+      expect(onlyFailed.stdout.trim().split("\n")).toHaveLength(4)
+      expect(onlyFailed.stdout).toContain("Lock timeout")
+
+      const refused = await cli(["status", "--url", client.baseUrl, "--token", "sk_not_a_key"])
+      expect(refused.code).toBe(1)
+      expect(refused.stderr).toMatch(/^error: GET \/admin\/payment-webhooks answered 401/)
+    })
+
+    it("GET /admin/payment-webhooks filters by provider, status and session, pages newest first, and never returns raw bodies", async () => {
+      const sessionId = `payses_tools_list_${Date.now()}`
+      const other = `payses_tools_other_${Date.now()}`
+      const ids: string[] = []
+      for (const status of ["processed", "failed", "received", "failed"] as const) {
+        const id = await record({ session_id: sessionId })
+        if (status !== "received") {
+          await inbox().settle(id, status, status === "failed" ? "boom" : null)
+        }
+        ids.push(id)
+      }
+      ids.push(await record({ session_id: sessionId, provider_id: "yoco_yoco", event_type: "payment.succeeded", action: "captured" }))
+      await record({ session_id: other })
+      const newestFirst = [...ids].reverse()
+
+      const all = await listWebhooks(`session_id=${sessionId}`)
+      expect(all.status).toBe(200)
+      expect(all.body).toMatchObject({ count: 5, limit: 20, offset: 0 })
+      expect(all.body.payment_webhooks.map((row: { id: string }) => row.id)).toEqual(newestFirst)
+      for (const row of all.body.payment_webhooks) {
+        expect(row).not.toHaveProperty("raw_body")
+        expect(row).toMatchObject({ session_id: sessionId, attempts: 0, amount: 25, received_at: expect.any(String) })
+      }
+
+      const failed = await listWebhooks(`session_id=${sessionId}&status=failed`)
+      expect(failed.body.payment_webhooks.map((row: { id: string }) => row.id)).toEqual([ids[3], ids[1]])
+      expect(failed.body.payment_webhooks[0]).toMatchObject({ status: "failed", last_error: "boom" })
+      expect((await listWebhooks(`session_id=${sessionId}&provider=yoco_yoco`)).body.count).toBe(1)
+      expect((await listWebhooks(`session_id=${sessionId}&provider=yoco`)).body.count).toBe(1)
+      expect((await listWebhooks(`session_id=${sessionId}&provider=pp_stripe_stripe`)).body.count).toBe(4)
+      expect((await listWebhooks(`session_id=${sessionId}&provider=stripe&status=received`)).body.count).toBe(1)
+
+      const first = await listWebhooks(`session_id=${sessionId}&limit=2`)
+      const second = await listWebhooks(`session_id=${sessionId}&limit=2&offset=2`)
+      const third = await listWebhooks(`session_id=${sessionId}&limit=2&offset=4`)
+      expect(first.body).toMatchObject({ count: 5, limit: 2, offset: 0 })
+      const paged = [first, second, third].flatMap((page) => page.body.payment_webhooks.map((row: { id: string }) => row.id))
+      expect(paged).toEqual(newestFirst)
+
+      for (const bad of ["limit=0", "limit=101", "limit=ten", "offset=-1", "status=lost", "sesion_id=x", "provider=a%20b"]) {
+        const answer = await listWebhooks(bad)
+        expect({ bad, status: answer.status }).toEqual({ bad, status: 400 })
+        expect(answer.body.message).toMatch(/^Invalid query: /)
+      }
+      expect((await listWebhooks("", "sk_not_a_key")).status).toBe(401)
+    })
+
+    it("replay re-drives a failed event: its cart becomes an order, and the order's deliveries are listed by order_id", async () => {
+      const { email, session } = await cartWith("pp_stripe_stripe")
+      // Paid at Stripe, recorded, but its processing failed for good (e.g. the cart lock timed out 8 times).
+      stripe.authorize(String(session.data.id))
+      const id = await record({ session_id: session.id })
+      await inbox().settle(id, "failed", "Lock timeout while completing the cart")
+      expect(await client.orderByEmail(email)).toBeUndefined()
+
+      const replayed = await cli(["replay", id, "--url", client.baseUrl, "--token", adminToken])
+      expect(replayed.stderr).toBe("")
+      expect(replayed.code).toBe(0)
+      expect(replayed.stdout).toContain(`${id} (stripe_stripe payment_intent.amount_capturable_updated) is processed after 1 attempt(s)`)
+      const order = await client.waitForOrder(email, { timeoutMs: 5_000 })
+
+      const byOrder = await listWebhooks(`order_id=${order.id}`)
+      expect(byOrder.body.count).toBe(1)
+      expect(byOrder.body.payment_webhooks[0]).toMatchObject({ id, status: "processed", attempts: 1, session_id: session.id })
+      expect(byOrder.body.payment_webhooks[0]).not.toHaveProperty("raw_body")
+      expect((await listWebhooks(`order_id=order_does_not_exist`)).body).toMatchObject({ payment_webhooks: [], count: 0 })
+
+      // Again through the route: idempotent, the order is not placed twice.
+      const again = await fetch(`${client.baseUrl}/admin/payment-webhooks/${id}/replay`, { method: "POST", headers: { authorization: basic(adminToken) } })
+      expect(again.status).toBe(200)
+      const body = await again.json()
+      expect(body.payment_webhook).toMatchObject({ id, status: "processed" })
+      expect(body.payment_webhook).not.toHaveProperty("raw_body")
+      expect((await client.orderByEmail(email))?.id).toBe(order.id)
+
+      const unknown = await fetch(`${client.baseUrl}/admin/payment-webhooks/pwhevt_unknown/replay`, { method: "POST", headers: { authorization: basic(adminToken) } })
+      expect(unknown.status).toBe(404)
+      const missing = await cli(["replay", "pwhevt_unknown", "--url", client.baseUrl, "--token", adminToken])
+      expect(missing.code).toBe(1)
+      expect(missing.stderr).toContain("answered 404: Payment webhook pwhevt_unknown was not found")
+    })
+
+    it("yoco webhooks register, list and delete an endpoint at Yoco (the fake), printing the secret once as the .env line", async () => {
+      const env = { YOCO_SECRET_KEY: FakeYoco.TEST_KEY, YOCO_API_BASE_URL: yoco.url }
+      const url = `${client.baseUrl}/hooks/payment/yoco_yoco`
+      const registered = await cli(["yoco", "webhooks", "register", "--url", url, "--name", "tools"], env)
+      expect(registered.stderr).toBe("")
+      expect(registered.code).toBe(0)
+      const secret = /^YOCO_WEBHOOK_SECRET=(whsec_[A-Za-z0-9+/]+=*)$/m.exec(registered.stdout)?.[1]
+      expect(secret).toBeDefined()
+      const webhook = [...yoco.state.webhooks.values()].find((candidate) => candidate.url === url)
+      expect(webhook).toMatchObject({ name: "tools", mode: "test", secret })
+      expect(registered.stdout.split(secret!)).toHaveLength(2)
+
+      const listed = await cli(["yoco", "webhooks", "list"], env)
+      expect(listed.code).toBe(0)
+      expect(listed.stdout).toMatch(new RegExp(`^${webhook!.id}\\s+tools\\s+test\\s+${url}$`, "m"))
+      expect(listed.stdout).not.toContain("whsec_")
+
+      const deleted = await cli(["yoco", "webhooks", "delete", webhook!.id], env)
+      expect(deleted.code).toBe(0)
+      expect(deleted.stdout).toContain(`Deleted Yoco webhook ${webhook!.id}`)
+      expect(yoco.state.webhooks.has(webhook!.id)).toBe(false)
+      expect((await cli(["yoco", "webhooks", "delete", webhook!.id], env)).code).toBe(1)
+    })
+  },
+})

@@ -1,0 +1,99 @@
+import { parseArgs } from "node:util"
+import { z } from "zod"
+import { ADMIN_OPTIONS, ADMIN_OPTIONS_HELP, adminRequest, adminTarget } from "../admin-client"
+import { HELP_OPTION, integer, parseOrUsage, positionals } from "../args"
+import { EXIT_OK, type CliContext, type Command } from "../context"
+import { formatTable } from "../table"
+import { parseAnswer, shortTime, webhookRowSchema } from "../webhook-row"
+
+const HELP = `Usage: medusa-payment-webhooks status [--url <store url>] [--token <secret api key>] [filters]
+
+Shows the latest payment webhook deliveries the store recorded, newest first: when each came,
+from which provider, the event, the payment session, where it stands (received, processed,
+ignored, failed), how many processing attempts it took, and the last error.
+
+Options:
+${ADMIN_OPTIONS_HELP}
+  --provider <key>     Only this provider: stripe, yoco, or a route key such as stripe_stripe
+  --status <status>    Only received, processed, ignored or failed deliveries
+  --session <id>       Only this payment session (payses_…)
+  --order <id>         Only the payment sessions of this order (order_…)
+  --limit <n>          How many to show, 1 to 100 (default 20)
+  --offset <n>         Skip this many of the newest first (default 0)
+  --json               Print the API's JSON answer instead of a table
+  -h, --help           Show this help
+
+The key is a secret API key (Settings → Secret API Keys in the Medusa admin); it is sent as
+HTTP Basic to GET /admin/payment-webhooks.`
+
+const OPTIONS = {
+  ...HELP_OPTION,
+  ...ADMIN_OPTIONS,
+  provider: { type: "string" },
+  status: { type: "string" },
+  session: { type: "string" },
+  order: { type: "string" },
+  limit: { type: "string" },
+  offset: { type: "string" },
+  json: { type: "boolean" },
+} as const
+
+const listSchema = z.looseObject({
+  payment_webhooks: z.array(webhookRowSchema),
+  count: z.number(),
+  limit: z.number(),
+  offset: z.number(),
+})
+
+/** The column headings of the table. */
+export const STATUS_COLUMNS = ["TIME", "PROVIDER", "EVENT", "SESSION", "STATUS", "ATTEMPTS", "ERROR"] as const
+
+async function run(args: string[], context: CliContext): Promise<number> {
+  const { values, positionals: extra } = parseOrUsage(() => parseArgs({ args, options: OPTIONS, allowPositionals: true, strict: true }))
+  if (values.help) {
+    context.out(HELP)
+    return EXIT_OK
+  }
+  positionals(extra, [])
+  const target = adminTarget(values, context)
+  const body = await adminRequest(target, "GET", "/admin/payment-webhooks", {
+    provider: values.provider,
+    status: values.status,
+    session_id: values.session,
+    order_id: values.order,
+    limit: integer(values.limit, "limit", 1, 100),
+    offset: integer(values.offset, "offset", 0),
+  })
+  if (values.json) {
+    context.out(JSON.stringify(body, null, 2))
+    return EXIT_OK
+  }
+  const page = parseAnswer(listSchema, body, "GET /admin/payment-webhooks")
+  if (!page.payment_webhooks.length) {
+    context.out(page.count ? `No deliveries past offset ${page.offset} (${page.count} in all).` : "No payment webhook deliveries recorded.")
+    return EXIT_OK
+  }
+  const rows = page.payment_webhooks.map((row) => [
+    shortTime(row.received_at),
+    row.provider_id,
+    row.event_type ?? row.event_id,
+    row.session_id,
+    row.status,
+    row.attempts,
+    row.last_error,
+  ])
+  context.out(formatTable(STATUS_COLUMNS, rows))
+  const last = page.offset + page.payment_webhooks.length
+  const more = last < page.count ? ` (next page: --offset ${last})` : ""
+  context.out(`\n${page.offset + 1}-${last} of ${page.count}, newest first${more}`)
+  return EXIT_OK
+}
+
+/** `status`: the latest deliveries recorded in the store's webhook inbox, as a table. */
+export const statusCommand: Command = {
+  path: ["status"],
+  synopsis: "",
+  summary: "Show the latest webhook deliveries a store recorded",
+  help: HELP,
+  run,
+}

@@ -1,0 +1,54 @@
+import { buildEvent, type FakeYocoEvent } from "../../testing/yoco/delivery"
+import { newId, type FakeCheckout, type FakeMode, type FakeRefund } from "../../testing/yoco/state"
+
+/** Every Yoco event type: all three are sent to a webhook endpoint. */
+export const YOCO_EVENT_TYPES = ["payment.succeeded", "refund.succeeded", "refund.failed"] as const
+
+/** A Yoco event type `trigger` can send. */
+export type YocoEventType = (typeof YOCO_EVENT_TYPES)[number]
+
+/** True for a type in {@link YOCO_EVENT_TYPES}. */
+export function isYocoEventType(value: string): value is YocoEventType {
+  return YOCO_EVENT_TYPES.some((type) => type === value)
+}
+
+/** What the event is about. */
+export type YocoTriggerInput = {
+  type: YocoEventType
+  /** The Medusa payment session, as the provider put it in the checkout's metadata. */
+  sessionId: string
+  /** The session's checkout (`ch_…`, its `data.checkout_id`). */
+  checkoutId: string
+  /** Cents. */
+  amount: number
+  currency: string
+  mode: FakeMode
+  /** The checkout's payment (`p_…`), when known. */
+  paymentId?: string | null
+  /** Reuse an event id (and so the `webhook-id`), to see a duplicate delivery answered as one. */
+  eventId?: string
+}
+
+/**
+ * The event Yoco sends about the session's checkout: `{ id, type, createdDate, payload }` with the
+ * payment (or refund) in `payload`, `payload.mode`, and `payload.metadata` holding the checkout's
+ * metadata plus `checkoutId`, as Yoco echoes them.
+ */
+export function buildYocoTriggerEvent(input: YocoTriggerInput): FakeYocoEvent {
+  const checkout: FakeCheckout = {
+    id: input.checkoutId,
+    redirectUrl: "",
+    status: "completed",
+    amount: input.amount,
+    currency: input.currency.toUpperCase(),
+    paymentId: input.paymentId ?? newId("p"),
+    metadata: { session_id: input.sessionId },
+    processingMode: input.mode,
+    refunds: [],
+  }
+  const refund: FakeRefund | undefined =
+    input.type === "payment.succeeded"
+      ? undefined
+      : { refundId: newId("rf"), checkoutId: input.checkoutId, amount: input.amount, status: input.type === "refund.failed" ? "failed" : "succeeded" }
+  return buildEvent(input.type, checkout, { refund, overrides: input.eventId ? { id: input.eventId } : undefined })
+}
