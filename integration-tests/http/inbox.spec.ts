@@ -103,6 +103,8 @@ medusaIntegrationTestRunner({
       await redrivePaymentWebhooksWorkflow(getContainer()).run({ input: { olderThanSeconds: 0, reconcile: false } })
       const [row] = await rowsOf(session.id)
       expect(row).toMatchObject({ status: "processed", event_type: "payment_intent.succeeded", action: "captured", provider_id: "stripe_stripe" })
+      // Every delivery is visible: one row, eleven deliveries.
+      expect(row.deliveries).toBe(11)
     })
 
     it("answers 503 while the inbox cannot be written, and completes the cart on the PSP's next delivery", async () => {

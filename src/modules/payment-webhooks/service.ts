@@ -43,7 +43,7 @@ export default class PaymentWebhooksModuleService extends MedusaService({ Paymen
   }
 
   /**
-   * Records one delivery, unless its (provider, event id) is already there. Bounded by
+   * Records one delivery; if its (provider, event id) is already there, only counts it. Bounded by
    * `recordTimeoutMs` in PostgreSQL and in the client: past it, {@link InboxUnavailableError}.
    */
   async recordDelivery(input: DeliveryRecordInput): Promise<RecordOutcome> {
@@ -54,13 +54,15 @@ export default class PaymentWebhooksModuleService extends MedusaService({ Paymen
     const insert = this.manager_.transactional(async (em) => {
       // SET LOCAL bounds this transaction only: a locked or stalled table answers 503, not a hung PSP request.
       await em.execute(`SET LOCAL statement_timeout = ${Math.floor(timeout)}`)
-      const rows = await em.execute<Array<{ id: string }>>(
+      // A duplicate only bumps `deliveries`; `xmax = 0` tells a fresh insert from that update.
+      const rows = await em.execute<Array<{ id: string; inserted: boolean }>>(
         `INSERT INTO ${TABLE} (id, provider_id, event_id, event_type, session_id, action, amount, raw_amount,
-           currency_code, status, source, attempts, last_error, received_at, processed_at, body_hash, details, raw_body,
-           created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, now(), ${input.status === "received" ? "NULL" : "now()"}, ?, ?, ?, now(), now())
-         ON CONFLICT (provider_id, event_id) WHERE deleted_at IS NULL DO NOTHING
-         RETURNING id`,
+           currency_code, status, source, attempts, deliveries, last_error, received_at, processed_at, body_hash, details,
+           raw_body, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 1, ?, now(), ${input.status === "received" ? "NULL" : "now()"}, ?, ?, ?, now(), now())
+         ON CONFLICT (provider_id, event_id) WHERE deleted_at IS NULL
+         DO UPDATE SET deliveries = ${TABLE}.deliveries + 1, updated_at = now()
+         RETURNING id, (xmax = 0) AS inserted`,
         [
           id, input.provider_id, input.event_id, input.event_type, input.session_id, input.action, amount,
           amount === null ? null : JSON.stringify({ value: amount, precision: 20 }),
@@ -76,10 +78,8 @@ export default class PaymentWebhooksModuleService extends MedusaService({ Paymen
       timer = setTimeout(() => reject(new InboxUnavailableError(`recording took longer than ${timeout} ms`)), timeout + 500)
     })
     try {
-      const rows = await Promise.race([insert, deadline])
-      if (rows.length) {
-        return { id: rows[0].id, duplicate: false }
-      }
+      const [row] = await Promise.race([insert, deadline])
+      return { id: row.id, duplicate: !row.inserted }
     } catch (error) {
       insert.catch(() => undefined)
       if (error instanceof InboxUnavailableError) {
@@ -89,11 +89,6 @@ export default class PaymentWebhooksModuleService extends MedusaService({ Paymen
     } finally {
       clearTimeout(timer)
     }
-    const [existing] = await this.manager_.execute<Array<{ id: string }>>(
-      `SELECT id FROM ${TABLE} WHERE provider_id = ? AND event_id = ? AND deleted_at IS NULL`,
-      [input.provider_id, input.event_id]
-    )
-    return { id: existing?.id ?? "", duplicate: true }
   }
 
   /**

@@ -11,7 +11,7 @@ import type { ListPaymentWebhooksQuery } from "./query"
  */
 export const PAYMENT_WEBHOOK_FIELDS = [
   "id", "provider_id", "event_id", "event_type", "session_id", "action", "amount", "currency_code", "status", "source",
-  "attempts", "last_error", "received_at", "processed_at", "next_attempt_at", "body_hash", "details",
+  "attempts", "deliveries", "last_error", "received_at", "processed_at", "next_attempt_at", "body_hash", "details",
 ] as const
 
 type InboxEvent = Awaited<ReturnType<PaymentWebhooksModuleService["listPaymentWebhookEvents"]>>[number]
@@ -24,7 +24,7 @@ export function toAdminPaymentWebhook(event: InboxEvent): AdminPaymentWebhook {
   return {
     id: event.id, provider_id: event.provider_id, event_id: event.event_id, event_type: event.event_type,
     session_id: event.session_id, action: event.action, amount: event.amount, currency_code: event.currency_code,
-    status: event.status, source: event.source, attempts: event.attempts, last_error: event.last_error,
+    status: event.status, source: event.source, attempts: event.attempts, deliveries: event.deliveries, last_error: event.last_error,
     received_at: event.received_at, processed_at: event.processed_at, next_attempt_at: event.next_attempt_at,
     body_hash: event.body_hash, details: event.details,
   }

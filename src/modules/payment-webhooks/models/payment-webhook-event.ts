@@ -21,6 +21,8 @@ export const PaymentWebhookEvent = model
     /** How it reached the store: a `webhook` delivery, or `reconciliation` with the PSP. */
     source: model.enum(["webhook", "reconciliation"]).default("webhook"),
     attempts: model.number().default(0),
+    /** How many times the PSP delivered this event (retries and duplicates included). */
+    deliveries: model.number().default(1),
     last_error: model.text().nullable(),
     received_at: model.dateTime(),
     processed_at: model.dateTime().nullable(),
