@@ -1,5 +1,4 @@
 import BigNumber from "bignumber.js"
-import { MathBN } from "@medusajs/framework/utils"
 import type { BigNumberInput } from "@medusajs/framework/types"
 
 /** Currencies that have no minor unit at Stripe (amounts are sent as whole units). */
@@ -23,13 +22,35 @@ export function currencyExponent(currencyCode: string): 0 | 2 | 3 {
 }
 
 /**
+ * Reads any form Medusa passes an amount in: a number, a decimal string, a raw `{ value }`,
+ * a bignumber.js instance or Medusa's BigNumber (whose `raw` keeps the exact decimal).
+ * Written here rather than with Medusa's MathBN so this file stays framework-free.
+ */
+function toDecimal(amount: BigNumberInput): BigNumber {
+  if (typeof amount === "number" || typeof amount === "string") {
+    return new BigNumber(amount)
+  }
+  if (BigNumber.isBigNumber(amount)) {
+    return new BigNumber(amount)
+  }
+  // The two object forms left: Medusa's BigNumber ({ raw, bigNumber, numeric }) and a raw { value }.
+  const value = amount as { raw?: { value?: unknown }; bigNumber?: unknown; numeric?: unknown; value?: unknown }
+  for (const candidate of [value.raw?.value, value.bigNumber, value.value, value.numeric]) {
+    if (typeof candidate === "string" || typeof candidate === "number" || BigNumber.isBigNumber(candidate)) {
+      return new BigNumber(candidate)
+    }
+  }
+  return new BigNumber(Number.NaN)
+}
+
+/**
  * Converts a Medusa amount (major unit, any BigNumber form) to the PSP's integer minor units.
  * Decimal arithmetic throughout: `19.99` becomes `1999`, never `1998.9999`.
  * Amounts finer than the currency allows are rounded half-up, which is what the PSP will charge.
  */
 export function toMinorUnits(amount: BigNumberInput, currencyCode: string): number {
   const exponent = currencyExponent(currencyCode)
-  const major = new BigNumber(MathBN.convert(amount).toFixed())
+  const major = toDecimal(amount)
   if (!major.isFinite() || major.isNegative()) {
     throw new Error(`Amount ${major.toFixed()} ${currencyCode.toUpperCase()} is not a valid payment amount`)
   }
