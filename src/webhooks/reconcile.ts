@@ -2,7 +2,7 @@ import type { Logger, MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, PaymentActions } from "@medusajs/framework/utils"
 import { inboxContext } from "./inbox-access"
 import { redrivePaymentWebhooks } from "./redrive"
-import { statusReader } from "./status-readers"
+import { providerInstance } from "./provider-instances"
 
 /** Counts of what one reconciliation pass did. */
 export type ReconcileSummary = { checked: number; paid: number; errors: number }
@@ -50,9 +50,9 @@ export async function reconcilePendingSessions(
   for (const [key, entry] of providers) {
     const mine = sessions.filter((session) => session.provider_id === `pp_${key}`)
     const due = new Set(await inbox.sessionsDueForCheck(key, mine.map((session) => session.id)))
-    let reader: ReturnType<typeof statusReader>
+    let reader: ReturnType<typeof providerInstance>
     try {
-      reader = statusReader(entry, logger)
+      reader = providerInstance(entry, logger)
     } catch (error) {
       logger.warn(`Cannot reconcile ${key}: ${message(error)}`)
       continue

@@ -78,6 +78,18 @@ describe("Stripe signature verification", () => {
     expect(reasonOf(() => verify(notEvent, signedNotEvent))).toBe("malformed_body")
   })
 
+  it("with the already-parsed body, checks only the signature and still refuses tampered bytes", () => {
+    const parsedBody = JSON.parse(body)
+    const verified = verifyStripeSignature({ rawBody: Buffer.from(body), header, secrets: [SECRET], toleranceSeconds: 300, now: NOW, parsedBody })
+    expect(verified.event).toBe(parsedBody)
+    const tampered = body.replace("evt_1", "evt_2")
+    expect(reasonOf(() =>
+      verifyStripeSignature({ rawBody: Buffer.from(tampered), header, secrets: [SECRET], toleranceSeconds: 300, now: NOW, parsedBody: JSON.parse(tampered) })
+    )).toBe("no_matching_signature")
+    // A parsed body that is not an event (e.g. an empty object) is ignored: the raw bytes are parsed instead.
+    expect(verifyStripeSignature({ rawBody: Buffer.from(body), header, secrets: [SECRET], toleranceSeconds: 300, now: NOW, parsedBody: {} }).event.id).toBe("evt_1")
+  })
+
   it("never puts the secret in its message", () => {
     try {
       verify(body, header, ["whsec_do_not_print"])

@@ -34,6 +34,8 @@ export default class PaymentWebhooksModuleService extends MedusaService({ Paymen
   readonly inboxOptions: InboxOptions
   protected readonly manager_: SqlEntityManager
   protected readonly logger_: Logger
+  /** Set once the payment tables turn out to live in another database. */
+  private sessionTableMissing = false
 
   constructor(cradle: InboxCradle, options: Record<string, unknown> | undefined) {
     super(cradle, options)
@@ -51,11 +53,11 @@ export default class PaymentWebhooksModuleService extends MedusaService({ Paymen
     const timeout = this.inboxOptions.recordTimeoutMs
     const rawBody = this.inboxOptions.rawBodyRetention === "never" ? null : input.raw_body
     const amount = input.amount === null ? null : String(input.amount)
-    const insert = this.manager_.transactional(async (em) => {
-      // SET LOCAL bounds this transaction only: a locked or stalled table answers 503, not a hung PSP request.
-      await em.execute(`SET LOCAL statement_timeout = ${Math.floor(timeout)}`)
-      // A duplicate only bumps `deliveries`; `xmax = 0` tells a fresh insert from that update.
-      const rows = await em.execute<Array<{ id: string; inserted: boolean }>>(
+    // One autocommit statement: the hot path's only round trip to the database. On timeout knex
+    // cancels it in PostgreSQL, so a 503 never leaves a row behind to swallow the PSP's retry.
+    const insert = this.manager_
+      .getKnex()
+      .raw(
         `INSERT INTO ${TABLE} (id, provider_id, event_id, event_type, session_id, action, amount, raw_amount,
            currency_code, status, source, attempts, deliveries, last_error, received_at, processed_at, body_hash, details,
            raw_body, created_at, updated_at)
@@ -70,12 +72,12 @@ export default class PaymentWebhooksModuleService extends MedusaService({ Paymen
           input.details === null ? null : JSON.stringify(input.details), rawBody,
         ]
       )
-      return rows
-    })
+      .timeout(timeout, { cancel: true })
+      .then((result: { rows: Array<{ id: string; inserted: boolean }> }) => result.rows)
     let timer: NodeJS.Timeout | undefined
     const deadline = new Promise<never>((_, reject) => {
       // Also bounds the wait for a pooled connection, which statement_timeout cannot see.
-      timer = setTimeout(() => reject(new InboxUnavailableError(`recording took longer than ${timeout} ms`)), timeout + 500)
+      timer = setTimeout(() => reject(new InboxUnavailableError(`recording took longer than ${timeout} ms`)), timeout + 250)
     })
     try {
       const [row] = await Promise.race([insert, deadline])
@@ -88,6 +90,31 @@ export default class PaymentWebhooksModuleService extends MedusaService({ Paymen
       throw new InboxUnavailableError(databaseReason(error))
     } finally {
       clearTimeout(timer)
+    }
+  }
+
+  /**
+   * The payment session an authorized/captured event names, read in one statement for the edge's
+   * amount check. Medusa keeps every module in one database by default; a store that splits them
+   * gets `undefined` (no such table) and the caller asks the payment module instead.
+   */
+  async readSessionForGuard(sessionId: string): Promise<{ found: boolean; amount?: string; currency_code?: string } | undefined> {
+    if (this.sessionTableMissing) {
+      return undefined
+    }
+    try {
+      const result: { rows: Array<{ amount: string; currency_code: string }> } = await this.manager_
+        .getKnex()
+        .raw("SELECT amount::text AS amount, currency_code FROM payment_session WHERE id = ? AND deleted_at IS NULL", [sessionId])
+        .timeout(this.inboxOptions.recordTimeoutMs, { cancel: true })
+      const [row] = result.rows
+      return row ? { found: true, amount: row.amount, currency_code: row.currency_code } : { found: false }
+    } catch (error) {
+      if (error instanceof Error && "code" in error && error.code === "42P01") {
+        this.sessionTableMissing = true
+        return undefined
+      }
+      throw error
     }
   }
 

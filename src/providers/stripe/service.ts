@@ -297,6 +297,7 @@ export class StripeProviderService extends AbstractPaymentProvider<StripeOptions
       header: singleHeader(payload.headers, "stripe-signature"),
       secrets: secretList(this.options_.webhookSecret),
       toleranceSeconds: this.options_.webhookTolerance,
+      parsedBody: payload.data,
     })
     let context: ChargeEventContext
     try {

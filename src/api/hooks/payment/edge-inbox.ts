@@ -1,6 +1,6 @@
 import type { MedusaNextFunction, MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
-import type { IPaymentModuleService, Logger, MedusaContainer } from "@medusajs/framework/types"
-import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
+import type { Logger, MedusaContainer } from "@medusajs/framework/types"
+import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { isWebhookVerificationError } from "../../../lib/errors"
 import { toRawBody } from "../../../lib/raw-body"
 import type { MappedWebhookEvent } from "../../../lib/webhook-result"
@@ -11,6 +11,7 @@ import { bodyHash } from "../../../webhooks/body-hash"
 import { routeOf } from "../../../webhooks/dispatch"
 import { emitPluginEvent, PaymentWebhookEvents } from "../../../webhooks/effects/plugin-events"
 import { inboxContext, type InboxContext } from "../../../webhooks/inbox-access"
+import { providerInstance } from "../../../webhooks/provider-instances"
 
 /** The PSP event id: Stripe's `evt_…` from the mapped event, else the Standard Webhooks `webhook-id` header. */
 function eventIdOf(mapped: MappedWebhookEvent, headers: MedusaRequest["headers"]): string | undefined {
@@ -25,7 +26,7 @@ function eventIdOf(mapped: MappedWebhookEvent, headers: MedusaRequest["headers"]
 type Decision = { status: InboxStatus; reason: string | null; then: "core" | "plugin" | "answer"; mismatch?: boolean }
 
 /** Routes the event; authorized/captured ones are first checked against their session. */
-async function decide(container: MedusaContainer, mapped: MappedWebhookEvent): Promise<Decision> {
+async function decide(container: MedusaContainer, context: InboxContext, mapped: MappedWebhookEvent): Promise<Decision> {
   const route = routeOf(mapped)
   if (route.to === "ignore") {
     return { status: "ignored", reason: route.reason, then: "answer" }
@@ -33,7 +34,7 @@ async function decide(container: MedusaContainer, mapped: MappedWebhookEvent): P
   if (route.to === "plugin") {
     return { status: "received", reason: null, then: "plugin" }
   }
-  const verdict = await guardAgainstSession(container, mapped)
+  const verdict = await guardAgainstSession(container, context.inbox, mapped)
   if (!verdict.ok) {
     return { status: verdict.status, reason: verdict.reason, then: "answer", mismatch: verdict.status === "failed" }
   }
@@ -68,20 +69,26 @@ async function record(context: InboxContext, providerKey: string, eventId: strin
 export async function paymentWebhookEdge(req: MedusaRequest, res: MedusaResponse, next: MedusaNextFunction): Promise<void> {
   const providerKey = req.params.provider
   const context = inboxContext(req.scope)
-  if (!context || !context.providers.has(providerKey)) {
+  const entry = context?.providers.get(providerKey)
+  if (!context || !entry) {
     return next()
   }
   const logger = req.scope.resolve<Logger>(ContainerRegistrationKeys.LOGGER)
+  const provider = providerInstance(entry, logger)
+  if (!provider) {
+    return next()
+  }
   let mapped: MappedWebhookEvent
   let rawBody: Buffer
   let decision: Decision
   try {
     rawBody = toRawBody(req.rawBody)
-    mapped = await req.scope.resolve<IPaymentModuleService>(Modules.PAYMENT).getWebhookActionAndData({
-      provider: providerKey,
-      payload: { data: (req.body ?? {}) as Record<string, unknown>, rawData: rawBody, headers: req.headers },
+    mapped = await provider.getWebhookActionAndData({
+      data: (req.body ?? {}) as Record<string, unknown>,
+      rawData: rawBody,
+      headers: req.headers,
     })
-    decision = await decide(req.scope, mapped)
+    decision = await decide(req.scope, context, mapped)
   } catch (error) {
     if (isWebhookVerificationError(error)) {
       logger.warn(`Refused a ${providerKey} webhook: ${error.message}`)
