@@ -29,10 +29,22 @@ export async function freePort(): Promise<number> {
   })
 }
 
-/** Runs a Medusa CLI command in the repo with `env`; rejects with its output's tail if it fails. */
-function runMedusa(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
+/**
+ * Where a store lives. By default the repo itself (its `medusa-config.ts`, `scripts/seed-store.ts`);
+ * another project directory (with its own `medusa-config.js`) runs the same way, e.g. a store that
+ * installs the built package.
+ */
+export type StoreProcessOptions = {
+  /** Project directory the Medusa CLI runs in (its `medusa-config` is the store's config). Default: the repo. */
+  cwd?: string
+  /** The `medusa exec` script that seeds the store, relative to `cwd` or absolute. Default: `./scripts/seed-store.ts`. */
+  seedScript?: string
+}
+
+/** Runs a Medusa CLI command in `cwd` with `env`; rejects with its output's tail if it fails. */
+function runMedusa(args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(MEDUSA_BIN, args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] })
+    const child = spawn(MEDUSA_BIN, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] })
     let output = ""
     child.stdout.on("data", (chunk) => (output = (output + chunk).slice(-4000)))
     child.stderr.on("data", (chunk) => (output = (output + chunk).slice(-4000)))
@@ -42,21 +54,32 @@ function runMedusa(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
 }
 
 /**
- * A real store process (`medusa start` on this repo's config), on a database of its own:
- * what the demo runs, and what the crash tests kill and restart.
+ * A real store process (`medusa start` on this repo's config, or on another project directory's),
+ * on a database of its own: what the demo runs, what the crash tests kill and restart, and what
+ * the benchmark loads.
  */
 export class StoreProcess {
   private child?: ChildProcess
   private logTail = ""
   readonly port: number
   readonly databaseUrl: string
+  /** The project directory the Medusa CLI runs in. */
+  readonly cwd: string
+  private readonly seedScript: string
   seeded?: SeededStore & { adminSecret: string }
 
-  private constructor(readonly databaseName: string, port: number, private readonly extraEnv: NodeJS.ProcessEnv) {
+  private constructor(
+    readonly databaseName: string,
+    port: number,
+    private readonly extraEnv: NodeJS.ProcessEnv,
+    options: StoreProcessOptions = {}
+  ) {
     const url = serverUrl()
     url.pathname = `/${databaseName}`
     this.databaseUrl = url.toString()
     this.port = port
+    this.cwd = options.cwd ?? ROOT
+    this.seedScript = options.seedScript ?? "./scripts/seed-store.ts"
   }
 
   /** Checks PostgreSQL answers; throws a one-line reason otherwise. */
@@ -72,9 +95,9 @@ export class StoreProcess {
     }
   }
 
-  /** Creates a fresh database, migrates it and seeds a checkout-ready store. */
-  static async create(name: string, env: NodeJS.ProcessEnv): Promise<StoreProcess> {
-    const store = new StoreProcess(`${name}_${Date.now()}`, await freePort(), env)
+  /** Creates a fresh database for a store (then `migrate()`, `seed()`, `start()`); `options` picks another project directory. */
+  static async create(name: string, env: NodeJS.ProcessEnv, options: StoreProcessOptions = {}): Promise<StoreProcess> {
+    const store = new StoreProcess(`${name}_${Date.now()}`, await freePort(), env, options)
     await store.admin(`CREATE DATABASE "${store.databaseName}"`)
     return store
   }
@@ -94,7 +117,7 @@ export class StoreProcess {
 
   /** `medusa db:migrate`. */
   async migrate(): Promise<void> {
-    await runMedusa(["db:migrate"], this.env())
+    await runMedusa(["db:migrate"], this.env(), this.cwd)
   }
 
   /** Seeds markets, a product and an admin secret through `medusa exec`. */
@@ -102,7 +125,7 @@ export class StoreProcess {
     const dir = mkdtempSync(join(tmpdir(), "mpw-seed-"))
     try {
       const out = join(dir, "seeded.json")
-      await runMedusa(["exec", "./scripts/seed-store.ts", out], this.env())
+      await this.exec(this.seedScript, [out])
       this.seeded = JSON.parse(readFileSync(out, "utf8"))
       return this.seeded!
     } finally {
@@ -110,14 +133,19 @@ export class StoreProcess {
     }
   }
 
+  /** `medusa exec <script> …args` on this store's database (its own process, not the server's). */
+  async exec(script: string, args: string[] = []): Promise<void> {
+    await runMedusa(["exec", script, ...args], this.env(), this.cwd)
+  }
+
   /** Base URL of the running store. */
   get url(): string {
     return `http://127.0.0.1:${this.port}`
   }
 
-  /** Starts `medusa start` and resolves once `/health` answers. */
-  async start(timeoutMs = 60_000): Promise<void> {
-    const child = spawn(MEDUSA_BIN, ["start"], { cwd: ROOT, env: this.env(), stdio: ["ignore", "pipe", "pipe"], detached: true })
+  /** Starts `medusa start` and resolves once `/health` answers; `env` adds variables for this start only. */
+  async start(timeoutMs = 60_000, env: NodeJS.ProcessEnv = {}): Promise<void> {
+    const child = spawn(MEDUSA_BIN, ["start"], { cwd: this.cwd, env: { ...this.env(), ...env }, stdio: ["ignore", "pipe", "pipe"], detached: true })
     this.child = child
     const keep = (chunk: Buffer) => (this.logTail = (this.logTail + chunk).slice(-8000))
     child.stdout?.on("data", keep)
@@ -134,6 +162,12 @@ export class StoreProcess {
       await new Promise((resolve) => setTimeout(resolve, 250))
     }
     throw new Error(`medusa start did not answer /health within ${timeoutMs} ms:\n${this.logTail}`)
+  }
+
+  /** Process id of the running `medusa start` (the leader of its process group), if running. */
+  get pid(): number | undefined {
+    const child = this.child
+    return child && child.exitCode === null && child.signalCode === null ? child.pid : undefined
   }
 
   /** The last lines the store printed (for failure messages). */

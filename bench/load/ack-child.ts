@@ -1,0 +1,98 @@
+/**
+ * Load child of the ack benchmark: pre-signs distinct Stripe deliveries, then POSTs them with
+ * autocannon (keep-alive connections, one request in flight per connection) to one webhook URL.
+ * The first `warmup` answers warm the server and open every connection (a connection's first
+ * request also waits for the server to accept it); throughput and latency are measured on the
+ * `amount` that follow. Every non-2xx or socket error of the whole run is reported.
+ */
+import autocannon from "autocannon"
+import { serveOneJob } from "../lib/child"
+import { summarize, type LatencySummary } from "../lib/stats"
+import { signedDeliveries, type EventTemplate } from "./stripe-bodies"
+
+/** What the orchestrator asks for. */
+export type AckJob = {
+  url: string
+  connections: number
+  /** Requests sent first, on the same connections, and left out of the figures. */
+  warmup: number
+  /** Requests measured. */
+  amount: number
+  templates: EventTemplate[]
+  idPrefix: string
+  secret: string
+  timeoutSeconds: number
+}
+
+/** What one run measured. */
+export type AckRunResult = {
+  /** Requests measured (after the warm-up). */
+  requests: number
+  warmupRequests: number
+  ok2xx: number
+  non2xx: number
+  errors: number
+  timeouts: number
+  statusCounts: Record<string, number>
+  durationMs: number
+  throughput: number
+  latency: LatencySummary
+}
+
+async function runAck(job: AckJob): Promise<AckRunResult> {
+  // Every connection builds one request ahead of what it sends: sign a few more than it will send.
+  const total = job.warmup + job.amount
+  const deliveries = signedDeliveries(job.templates, job.idPrefix, total + 2 * job.connections, job.secret)
+  let next = 0
+  let answered = 0
+  let measuredFrom = 0
+  const latencies: number[] = []
+  const statusCounts: Record<string, number> = {}
+  const target = new URL(job.url)
+  const options: autocannon.Options = {
+    url: target.origin,
+    connections: job.connections,
+    pipelining: 1,
+    amount: total,
+    timeout: job.timeoutSeconds,
+    requests: [
+      {
+        method: "POST",
+        path: target.pathname,
+        setupRequest: (request) => {
+          const delivery = deliveries[Math.min(next++, deliveries.length - 1)]
+          return { ...request, body: delivery.body, headers: delivery.headers }
+        },
+      },
+    ],
+  }
+  const started = performance.now()
+  const done = new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(options, (error, result) => (error ? reject(error) : resolve(result)))
+    instance.on("response", (_client, statusCode, _bytes, responseTime) => {
+      statusCounts[statusCode] = (statusCounts[statusCode] ?? 0) + 1
+      if (++answered === job.warmup) {
+        measuredFrom = performance.now()
+      } else if (answered > job.warmup) {
+        latencies.push(responseTime)
+      }
+    })
+  })
+  const result = await done
+  const durationMs = performance.now() - (job.warmup > 0 ? measuredFrom : started)
+  const ok2xx = Object.entries(statusCounts).reduce((sum, [code, count]) => (code.startsWith("2") ? sum + count : sum), 0)
+  return {
+    requests: latencies.length,
+    warmupRequests: job.warmup,
+    ok2xx,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    statusCounts,
+    durationMs,
+    throughput: (latencies.length / durationMs) * 1000,
+    latency: summarize(latencies),
+  }
+}
+
+serveOneJob(runAck)

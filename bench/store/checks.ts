@@ -1,0 +1,66 @@
+import type { StoreProcess } from "../../integration-tests/support/store-process"
+import { eventBody, signDelivery, type EventTemplate } from "../load/stripe-bodies"
+import { withDb } from "./db"
+
+/** One check that the store runs the plugin from the built package. */
+export type LoadCheck = { name: string; ok: boolean; detail: string }
+
+const PROBE_EVENT = "evt_bench_probe_job"
+
+async function post(url: string, body: string, headers: Record<string, string>): Promise<{ status: number; text: string }> {
+  const response = await fetch(url, { method: "POST", body, headers, signal: AbortSignal.timeout(15_000) })
+  return { status: response.status, text: (await response.text()).slice(0, 200) }
+}
+
+/**
+ * Proves the plugin's module, middleware and job are loaded from the package (the store project
+ * has no `src/`): its migration created the inbox table; a forged delivery to `stripe_mpw` gets
+ * 400 from the plugin's edge while one to `stripe_stripe` gets Medusa's 200; a signed one is
+ * recorded and handed on to Medusa's route (which answers `OK`); and the re-drive job claims it
+ * once it is backdated. The store must run with `PAYMENT_WEBHOOKS_JOB_INTERVAL_MS` short.
+ */
+export async function checkPluginLoaded(store: StoreProcess, template: EventTemplate, secret: string, jobWaitMs = 20_000): Promise<LoadCheck[]> {
+  const checks: LoadCheck[] = []
+  const forgedBody = eventBody(template, "evt_bench_forged")
+  const forged = signDelivery(forgedBody, "whsec_forged_by_the_benchmark")
+  const table = await withDb(store.databaseUrl, (db) => db.query<{ table: string | null }>("SELECT to_regclass('payment_webhook_event')::text AS table"))
+  checks.push({ name: "migration: inbox table exists", ok: table.rows[0]?.table === "payment_webhook_event", detail: String(table.rows[0]?.table) })
+
+  const plugin = await post(`${store.url}/hooks/payment/stripe_mpw`, forged.body, forged.headers)
+  checks.push({ name: "middleware: forged → stripe_mpw answers 400", ok: plugin.status === 400, detail: `${plugin.status} ${plugin.text}` })
+  const medusa = await post(`${store.url}/hooks/payment/stripe_stripe`, forged.body, forged.headers)
+  checks.push({ name: "Medusa's route: forged → stripe_stripe answers 200", ok: medusa.status === 200, detail: `${medusa.status} ${medusa.text}` })
+
+  const signed = signDelivery(eventBody(template, PROBE_EVENT), secret)
+  const accepted = await post(`${store.url}/hooks/payment/stripe_mpw`, signed.body, signed.headers)
+  const recorded = await withDb(store.databaseUrl, (db) =>
+    db.query<{ status: string }>("SELECT status FROM payment_webhook_event WHERE event_id = $1", [PROBE_EVENT])
+  )
+  checks.push({
+    name: "module: signed → recorded, then Medusa's route (OK)",
+    ok: accepted.status === 200 && accepted.text === "OK" && recorded.rows[0]?.status === "received",
+    detail: `${accepted.status} ${accepted.text}; row ${recorded.rows[0]?.status ?? "missing"}`,
+  })
+
+  checks.push(await checkJob(store.databaseUrl, jobWaitMs))
+  return checks
+}
+
+/** Backdates the probe row and waits for the re-drive job to claim it (attempts > 0), then settles it. */
+async function checkJob(databaseUrl: string, waitMs: number): Promise<LoadCheck> {
+  return withDb(databaseUrl, async (db) => {
+    await db.query("UPDATE payment_webhook_event SET received_at = now() - interval '1 hour' WHERE event_id = $1", [PROBE_EVENT])
+    const deadline = Date.now() + waitMs
+    let attempts = 0
+    let status = "received"
+    while (Date.now() < deadline && attempts === 0 && status === "received") {
+      await new Promise((resolve) => setTimeout(resolve, 250))
+      const { rows } = await db.query<{ attempts: number; status: string }>("SELECT attempts, status FROM payment_webhook_event WHERE event_id = $1", [PROBE_EVENT])
+      attempts = rows[0]?.attempts ?? 0
+      status = rows[0]?.status ?? "missing"
+    }
+    await db.query("UPDATE payment_webhook_event SET status = 'ignored', processed_at = now() WHERE event_id = $1", [PROBE_EVENT])
+    const ok = attempts > 0 || status !== "received"
+    return { name: "job: re-drive claims a backdated delivery", ok, detail: `attempts ${attempts}, status ${status}` }
+  })
+}

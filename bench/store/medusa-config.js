@@ -1,0 +1,58 @@
+/**
+ * The benchmark store's config, copied into the throwaway project `bench/.store` whose
+ * `node_modules/medusa-payment-webhooks` holds the built package. It installs the plugin as a
+ * store would (plugin entry + provider from the package), next to Medusa's own Stripe provider:
+ *   /hooks/payment/stripe_mpw     this plugin (verified at the edge, recorded in the inbox)
+ *   /hooks/payment/stripe_stripe  @medusajs/payment-stripe (the built-in route only queues)
+ * `BENCH_INBOX_ENABLED=false` starts the same store with the inbox disabled.
+ * `BENCH_HOLD_DELAYED_EVENTS=1` swaps in the local event bus that holds delayed events past the run
+ * (./event-bus-hold.js): the ack runs measure the acknowledgement, not the subscriber runs it queues.
+ * Without it the store runs Medusa's default in-memory event bus.
+ */
+const { defineConfig, loadEnv } = require("@medusajs/framework/utils")
+
+loadEnv(process.env.NODE_ENV || "development", process.cwd())
+
+module.exports = defineConfig({
+  projectConfig: {
+    databaseUrl: process.env.DATABASE_URL,
+    http: {
+      storeCors: "http://localhost:8000",
+      adminCors: "http://localhost:9000",
+      authCors: "http://localhost:9000",
+      jwtSecret: process.env.JWT_SECRET || "bench-jwt",
+      cookieSecret: process.env.COOKIE_SECRET || "bench-cookie",
+    },
+  },
+  admin: { disable: true },
+  plugins: [
+    {
+      resolve: "medusa-payment-webhooks",
+      options: { providers: ["stripe_mpw"], enabled: process.env.BENCH_INBOX_ENABLED !== "false" },
+    },
+  ],
+  modules: [
+    ...(process.env.BENCH_HOLD_DELAYED_EVENTS === "1" ? [{ key: "event_bus", resolve: require("node:path").join(__dirname, "event-bus-hold.js") }] : []),
+    {
+      resolve: "@medusajs/medusa/payment",
+      options: {
+        providers: [
+          {
+            resolve: "medusa-payment-webhooks/providers/stripe",
+            id: "mpw",
+            options: {
+              apiKey: process.env.STRIPE_API_KEY,
+              webhookSecret: process.env.STRIPE_WEBHOOK_SECRET,
+              apiBaseUrl: process.env.STRIPE_API_BASE_URL,
+            },
+          },
+          {
+            resolve: "@medusajs/payment-stripe",
+            id: "stripe",
+            options: { apiKey: process.env.STRIPE_API_KEY, webhookSecret: process.env.STRIPE_WEBHOOK_SECRET },
+          },
+        ],
+      },
+    },
+  ],
+})
