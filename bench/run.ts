@@ -10,6 +10,7 @@ import { join } from "node:path"
 import { StoreProcess } from "../integration-tests/support/store-process"
 import { FakeStripe } from "../src/testing/stripe"
 import { readConfig } from "./config"
+import { killChildren } from "./lib/child"
 import { ACK_TARGETS, measureAck, type AckMeasurement, type AckTargetKey } from "./phases/ack"
 import { runOrdersPhase, type OrdersResult } from "./phases/orders"
 import { runStagesPhase } from "./phases/stages"
@@ -64,6 +65,17 @@ async function main(): Promise<void> {
     { STRIPE_API_KEY: "sk_test_bench", STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_API_BASE_URL: fake.url, LOG_LEVEL: "info" },
     { cwd, seedScript: SEED_SCRIPT }
   )
+  let cleaned: Promise<void> | undefined
+  const cleanup = () =>
+    (cleaned ??= (async () => {
+      killChildren()
+      await store.destroy().catch((error: unknown) => console.error(`Could not drop ${store.databaseName}: ${String(error)}`))
+      await fake.stop()
+    })())
+  // Interrupted (Ctrl-C, a supervisor's SIGTERM): stop the store, drop its database, then leave.
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => void cleanup().finally(() => process.exit(signal === "SIGINT" ? 130 : 143)))
+  }
   const ack: AckMeasurement[] = []
   let stages: StageTiming[] | null = null
   let orders: OrdersResult | null = null
@@ -148,8 +160,7 @@ async function main(): Promise<void> {
     console.error(store.log.split("\n").slice(-40).join("\n"))
     throw error
   } finally {
-    await store.destroy()
-    await fake.stop()
+    await cleanup()
   }
 }
 

@@ -1,4 +1,15 @@
-import { fork } from "node:child_process"
+import { fork, type ChildProcess } from "node:child_process"
+
+/** Load children still running, so an interrupted benchmark can stop them. */
+const running = new Set<ChildProcess>()
+
+/** Kills every load child still running. */
+export function killChildren(): void {
+  for (const child of running) {
+    child.kill("SIGKILL")
+  }
+  running.clear()
+}
 
 /** What a load child sends back: its result, or why it failed. */
 export type ChildReply<R> = { ok: true; result: R } | { ok: false; error: string }
@@ -14,6 +25,8 @@ export function runChild<J extends object, R>(script: string, job: J, timeoutMs:
       execArgv: ["-r", "ts-node/register/transpile-only"],
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     })
+    running.add(child)
+    child.once("exit", () => running.delete(child))
     let settled = false
     const settle = (finish: () => void) => {
       if (settled) {
