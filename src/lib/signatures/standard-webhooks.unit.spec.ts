@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto"
+import { Webhook as StandardWebhook } from "standardwebhooks"
 import { Webhook as SvixWebhook } from "svix"
 import { isWebhookVerificationError, WebhookVerificationReason } from "../errors"
 import { signStandardWebhook, verifyStandardWebhook, StandardWebhookVerifyInput } from "./standard-webhooks"
@@ -89,7 +90,7 @@ describe("verifyStandardWebhook", () => {
     expect(verify({ headers }).id).toBe("msg_1")
   })
 
-  it("rejects a timestamp outside 180 s even though the package alone (±300 s) would accept it", () => {
+  it("rejects a timestamp outside 180 s even though the reference libraries (±300 s) would accept it", () => {
     const timestamp = nowSeconds() - 200
     const headers = signStandardWebhook({ id: "msg_1", payload: body, secret, timestamp })
     expect(new SvixWebhook(secret).verify(body, headers)).toEqual(JSON.parse(body))
@@ -106,10 +107,17 @@ describe("verifyStandardWebhook", () => {
     expect(verify({ headers, now: (timestamp + 179) * 1000 }).timestamp).toBe(timestamp)
   })
 
-  it("still refuses a timestamp the package's own window (system clock) refuses, whatever the injected clock says", () => {
+  it("judges the timestamp by the injected clock alone", () => {
     const timestamp = nowSeconds() - 1000
     const headers = signStandardWebhook({ id: "msg_1", payload: body, secret, timestamp })
-    expect(reasonOf(() => verify({ headers, now: timestamp * 1000 }))).toBe("timestamp_outside_tolerance")
+    expect(verify({ headers, now: timestamp * 1000 }).timestamp).toBe(timestamp)
+  })
+
+  it("returns the body the framework already parsed, and still refuses tampered bytes", () => {
+    const parsedBody = JSON.parse(body)
+    expect(verify({ parsedBody }).payload).toBe(parsedBody)
+    const tampered = body.replace("1999", "1")
+    expect(reasonOf(() => verify({ rawBody: Buffer.from(tampered), parsedBody: JSON.parse(tampered) }))).toBe("no_matching_signature")
   })
 
   it.each([["webhook-id"], ["webhook-timestamp"], ["webhook-signature"]])("rejects a delivery without %s", (name) => {
@@ -144,6 +152,28 @@ describe("verifyStandardWebhook", () => {
   it("produces signatures the svix library accepts (the twin is the real scheme)", () => {
     const headers = signStandardWebhook({ id: "msg_1", payload: body, secret })
     expect(new SvixWebhook(secret).verify(body, headers)).toEqual(JSON.parse(body))
+  })
+
+  it("agrees with the standardwebhooks package on signatures it makes, and on tampered ones", () => {
+    const reference = new StandardWebhook(secret)
+    const timestamp = new Date(nowSeconds() * 1000)
+    const headers = {
+      "webhook-id": "msg_ref",
+      "webhook-timestamp": String(timestamp.getTime() / 1000),
+      "webhook-signature": reference.sign("msg_ref", timestamp, body),
+    }
+    expect(verify({ headers }).id).toBe("msg_ref")
+    expect(headers["webhook-signature"]).toBe(signStandardWebhook({ id: "msg_ref", payload: body, secret, timestamp: timestamp.getTime() / 1000 })["webhook-signature"])
+    const tampered = body.replace("evt_1", "evt_2")
+    expect(() => reference.verify(tampered, headers)).toThrow()
+    expect(reasonOf(() => verify({ rawBody: tampered, headers }))).toBe("no_matching_signature")
+  })
+
+  it("hashes the raw bytes: a body with non-ASCII text verifies as sent", () => {
+    const unicode = JSON.stringify({ id: "evt_u", type: "payment.succeeded", payload: { note: "Café – R 19,99 ✓" } })
+    const headers = signStandardWebhook({ id: "msg_u", payload: unicode, secret })
+    expect(new StandardWebhook(secret).verify(unicode, headers)).toEqual(JSON.parse(unicode))
+    expect(verify({ rawBody: Buffer.from(unicode, "utf8"), headers }).id).toBe("msg_u")
   })
 
   it("refuses to run without a secret, and names a secret that does not decode without showing it", () => {

@@ -90,6 +90,39 @@ describe("Stripe signature verification", () => {
     expect(verifyStripeSignature({ rawBody: Buffer.from(body), header, secrets: [SECRET], toleranceSeconds: 300, now: NOW, parsedBody: {} }).event.id).toBe("evt_1")
   })
 
+  it("accepts and refuses exactly what the SDK's constructEvent does", () => {
+    const t = NOW / 1000
+    const valid = Stripe.webhooks.generateTestHeaderString({ payload: body, secret: SECRET, timestamp: t })
+    const v1 = valid.split(",")[1].slice(3)
+    const variants = [
+      valid,
+      `${valid},v0=${"0".repeat(64)}`,
+      `v1=${v1},t=${t}`,
+      `t=${t},v1=${v1.toUpperCase()}`,
+      `t=${t}, v1=${v1}`,
+      `t=${t},v1=${v1}0`,
+      `t=${t},v1=${v1.slice(0, 63)}`,
+      `t=${t + 1},v1=${v1}`,
+      `t=${t},v1=${"f".repeat(64)},v1=${v1}`,
+      `t=${t},v0=${v1}`,
+    ]
+    for (const variant of variants) {
+      let sdk = "accepted"
+      try {
+        Stripe.webhooks.constructEvent(body, variant, SECRET, 10 ** 9)
+      } catch {
+        sdk = "refused"
+      }
+      expect([variant, reasonOf(() => verify(body, variant)) === "accepted" ? "accepted" : "refused"]).toEqual([variant, sdk])
+    }
+  })
+
+  it("hashes the raw bytes: a body with non-ASCII text verifies as sent", () => {
+    const unicode = JSON.stringify({ id: "evt_u", object: "event", type: "charge.refunded", data: { object: { description: "Café – ✓" } } })
+    const signed = Stripe.webhooks.generateTestHeaderString({ payload: unicode, secret: SECRET, timestamp: NOW / 1000 })
+    expect(verify(Buffer.from(unicode, "utf8"), signed).event.id).toBe("evt_u")
+  })
+
   it("never puts the secret in its message", () => {
     try {
       verify(body, header, ["whsec_do_not_print"])

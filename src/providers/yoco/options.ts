@@ -1,6 +1,6 @@
 import { z } from "zod"
 import { parseProviderOptions, secretList } from "../../lib/options"
-import { PACKAGE_TOLERANCE_SECONDS } from "../../lib/signatures/standard-webhooks"
+import { MAX_TOLERANCE_SECONDS } from "../../lib/signatures/standard-webhooks"
 
 /** `live` or `test`: decided by the secret key, and carried by every Yoco event as `payload.mode`. */
 export type YocoMode = "live" | "test"
@@ -47,9 +47,9 @@ export const yocoOptionsSchema = z
       }),
     /**
      * Largest accepted age of a webhook signature, in seconds (default 180, Yoco's recommendation).
-     * At most 300: the `standardwebhooks` package never accepts more.
+     * At most 300, the window of the Standard Webhooks reference libraries.
      */
-    webhookTolerance: z.number().int().positive().max(PACKAGE_TOLERANCE_SECONDS).default(180),
+    webhookTolerance: z.number().int().positive().max(MAX_TOLERANCE_SECONDS).default(180),
     /** Checkout API base URL (default `https://payments.yoco.com/api`); a local fake in tests. */
     apiBaseUrl: z
       .url({ protocol: /^https?$/ })

@@ -173,6 +173,7 @@ export class YocoProviderService extends AbstractPaymentProvider<YocoOptions> {
       headers: payload.headers,
       secrets: secretList(this.options_.webhookSecret),
       toleranceSeconds: this.options_.webhookTolerance,
+      parsedBody: payload.data,
     })
     const event = parseYocoEvent(verified.payload)
     if (!event) {
