@@ -3,7 +3,9 @@ import type { SqlEntityManager } from "@medusajs/framework/mikro-orm/knex"
 import { generateEntityId, MedusaService } from "@medusajs/framework/utils"
 import { PaymentWebhookEvent } from "./models/payment-webhook-event"
 import { parseInboxOptions, type InboxOptions } from "./options"
-import type { DeliveryRecordInput, InboxRow, InboxStatus, RecordOutcome } from "./types"
+import { insertDeliveries } from "./delivery-insert"
+import type { DeliveryRecordInput, InboxRow, InboxStatus, RecordOutcome, SessionForGuard } from "./types"
+import { WriteBatcher } from "./write-batcher"
 
 /** What the module resolves from its container. */
 type InboxCradle = { manager: SqlEntityManager; logger: Logger }
@@ -26,6 +28,11 @@ function databaseReason(error: unknown): string {
   return reason.length > 200 ? `${reason.slice(0, 200)}…` : reason
 }
 
+/** PostgreSQL's "relation does not exist". */
+function isMissingTable(error: unknown): boolean {
+  return error instanceof Error && "code" in error && error.code === "42P01"
+}
+
 /**
  * The inbox of PSP deliveries. The hot-path insert and the re-drive's claim are single SQL
  * statements (ON CONFLICT, FOR UPDATE SKIP LOCKED): they hold across processes, not just in memory.
@@ -36,60 +43,47 @@ export default class PaymentWebhooksModuleService extends MedusaService({ Paymen
   protected readonly logger_: Logger
   /** Set once the payment tables turn out to live in another database. */
   private sessionTableMissing = false
+  private readonly deliveryWriter: WriteBatcher<DeliveryRecordInput, RecordOutcome>
 
   constructor(cradle: InboxCradle, options: Record<string, unknown> | undefined) {
     super(cradle, options)
     this.manager_ = cradle.manager
     this.logger_ = cradle.logger
     this.inboxOptions = parseInboxOptions(options ?? {})
+    const timeoutMs = this.inboxOptions.recordTimeoutMs
+    this.deliveryWriter = new WriteBatcher((inputs, remainingMs) => this.writeDeliveries(inputs, remainingMs), {
+      maxBatch: 100,
+      // Two statements at a time leave the rest of the pool to Medusa's workflows.
+      maxInFlight: 2,
+      timeoutMs,
+      timedOut: (waitedMs) => new InboxUnavailableError(`recording took longer than ${timeoutMs} ms (waited ${waitedMs} ms)`),
+    })
   }
 
   /**
-   * Records one delivery; if its (provider, event id) is already there, only counts it. Bounded by
-   * `recordTimeoutMs` in PostgreSQL and in the client: past it, {@link InboxUnavailableError}.
+   * Records one delivery; if its (provider, event id) is already there, only counts it. Deliveries
+   * arriving together are written together (see {@link WriteBatcher}). Bounded by `recordTimeoutMs`,
+   * waiting included, in PostgreSQL and in the client: past it, {@link InboxUnavailableError}, and
+   * no row is left behind to swallow the PSP's retry.
    */
   async recordDelivery(input: DeliveryRecordInput): Promise<RecordOutcome> {
-    const id = generateEntityId(undefined, "pwhevt")
-    const timeout = this.inboxOptions.recordTimeoutMs
-    const rawBody = this.inboxOptions.rawBodyRetention === "never" ? null : input.raw_body
-    const amount = input.amount === null ? null : String(input.amount)
-    // One autocommit statement: the hot path's only round trip to the database. On timeout knex
-    // cancels it in PostgreSQL, so a 503 never leaves a row behind to swallow the PSP's retry.
-    const insert = this.manager_
-      .getKnex()
-      .raw(
-        `INSERT INTO ${TABLE} (id, provider_id, event_id, event_type, session_id, action, amount, raw_amount,
-           currency_code, status, source, attempts, deliveries, last_error, received_at, processed_at, body_hash, details,
-           raw_body, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 1, ?, now(), ${input.status === "received" ? "NULL" : "now()"}, ?, ?, ?, now(), now())
-         ON CONFLICT (provider_id, event_id) WHERE deleted_at IS NULL
-         DO UPDATE SET deliveries = ${TABLE}.deliveries + 1, updated_at = now()
-         RETURNING id, (xmax = 0) AS inserted`,
-        [
-          id, input.provider_id, input.event_id, input.event_type, input.session_id, input.action, amount,
-          amount === null ? null : JSON.stringify({ value: amount, precision: 20 }),
-          input.currency_code, input.status, input.source, input.last_error, input.body_hash,
-          input.details === null ? null : JSON.stringify(input.details), rawBody,
-        ]
-      )
-      .timeout(timeout, { cancel: true })
-      .then((result: { rows: Array<{ id: string; inserted: boolean }> }) => result.rows)
-    let timer: NodeJS.Timeout | undefined
-    const deadline = new Promise<never>((_, reject) => {
-      // Also bounds the wait for a pooled connection, which statement_timeout cannot see.
-      timer = setTimeout(() => reject(new InboxUnavailableError(`recording took longer than ${timeout} ms`)), timeout + 250)
-    })
+    return this.deliveryWriter.submit(input)
+  }
+
+  /** One group of deliveries, one statement; falls back to no session read when the payment tables live elsewhere. */
+  private async writeDeliveries(inputs: DeliveryRecordInput[], timeoutMs: number): Promise<RecordOutcome[]> {
+    const knex = this.manager_.getKnex()
+    const keepRawBody = this.inboxOptions.rawBodyRetention !== "never"
+    const readSessions = !this.sessionTableMissing && inputs.some((input) => input.guard_session_id)
     try {
-      const [row] = await Promise.race([insert, deadline])
-      return { id: row.id, duplicate: !row.inserted }
+      return await insertDeliveries(knex, inputs, { timeoutMs, keepRawBody, readSessions })
     } catch (error) {
-      insert.catch(() => undefined)
-      if (error instanceof InboxUnavailableError) {
-        throw error
+      if (readSessions && isMissingTable(error)) {
+        // The statement failed as a whole, so nothing was written: the same group again, without the read.
+        this.sessionTableMissing = true
+        return this.writeDeliveries(inputs, timeoutMs)
       }
       throw new InboxUnavailableError(databaseReason(error))
-    } finally {
-      clearTimeout(timer)
     }
   }
 
@@ -98,7 +92,7 @@ export default class PaymentWebhooksModuleService extends MedusaService({ Paymen
    * amount check. Medusa keeps every module in one database by default; a store that splits them
    * gets `undefined` (no such table) and the caller asks the payment module instead.
    */
-  async readSessionForGuard(sessionId: string): Promise<{ found: boolean; amount?: string; currency_code?: string } | undefined> {
+  async readSessionForGuard(sessionId: string): Promise<SessionForGuard | undefined> {
     if (this.sessionTableMissing) {
       return undefined
     }
@@ -110,7 +104,7 @@ export default class PaymentWebhooksModuleService extends MedusaService({ Paymen
       const [row] = result.rows
       return row ? { found: true, amount: row.amount, currency_code: row.currency_code } : { found: false }
     } catch (error) {
-      if (error instanceof Error && "code" in error && error.code === "42P01") {
+      if (isMissingTable(error)) {
         this.sessionTableMissing = true
         return undefined
       }

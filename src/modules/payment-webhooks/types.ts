@@ -17,7 +17,12 @@ export type DeliveryRecordInput = {
   body_hash: string
   details: Record<string, unknown> | null
   raw_body: string | null
+  /** The payment session to read in the same statement, for the edge's amount check (authorize/capture only). */
+  guard_session_id?: string | null
 }
+
+/** A payment session as the amount check needs it; `found: false` when it is not in this store. */
+export type SessionForGuard = { found: boolean; amount?: string; currency_code?: string }
 
 /** A recorded event as the re-drive reads it. */
 export type InboxRow = {
@@ -37,5 +42,9 @@ export type InboxRow = {
   details: Record<string, unknown> | null
 }
 
-/** The result of recording a delivery: a new row, or the row already there for that event. */
-export type RecordOutcome = { id: string; duplicate: boolean }
+/**
+ * The result of recording a delivery: a new row, or the row already there for that event. `session`
+ * is the `guard_session_id`'s session, when it was asked for, the event is new, and the payment
+ * tables share the inbox's database.
+ */
+export type RecordOutcome = { id: string; duplicate: boolean; session?: SessionForGuard }

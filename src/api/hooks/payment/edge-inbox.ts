@@ -1,12 +1,12 @@
 import type { MedusaNextFunction, MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
-import type { Logger, MedusaContainer } from "@medusajs/framework/types"
+import type { Logger } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { isWebhookVerificationError } from "../../../lib/errors"
 import { toRawBody } from "../../../lib/raw-body"
 import type { MappedWebhookEvent } from "../../../lib/webhook-result"
 import { InboxUnavailableError } from "../../../modules/payment-webhooks/service"
 import type { InboxStatus } from "../../../modules/payment-webhooks/types"
-import { guardAgainstSession } from "../../../webhooks/amount-guard"
+import { guardAgainstSession, type GuardedEvent, type GuardVerdict } from "../../../webhooks/amount-guard"
 import { bodyHash } from "../../../webhooks/body-hash"
 import { routeOf } from "../../../webhooks/dispatch"
 import { emitPluginEvent, PaymentWebhookEvents } from "../../../webhooks/effects/plugin-events"
@@ -22,27 +22,29 @@ function eventIdOf(mapped: MappedWebhookEvent, headers: MedusaRequest["headers"]
   return typeof header === "string" ? header : undefined
 }
 
-/** How the edge settles a verified delivery before recording it. */
+/** How the edge settles a verified delivery: the status it is recorded with, and who carries it out. */
 type Decision = { status: InboxStatus; reason: string | null; then: "core" | "plugin" | "answer"; mismatch?: boolean }
 
-/** Routes the event; authorized/captured ones are first checked against their session. */
-async function decide(container: MedusaContainer, context: InboxContext, mapped: MappedWebhookEvent): Promise<Decision> {
+/** The first decision, from the event alone; an authorize/capture still has to pass the amount check. */
+function decide(mapped: MappedWebhookEvent): { decision: Decision; guard?: GuardedEvent } {
   const route = routeOf(mapped)
   if (route.to === "ignore") {
-    return { status: "ignored", reason: route.reason, then: "answer" }
+    return { decision: { status: "ignored", reason: route.reason, then: "answer" } }
   }
-  if (route.to === "plugin") {
-    return { status: "received", reason: null, then: "plugin" }
+  if (route.to === "plugin" || !mapped.data) {
+    return { decision: { status: "received", reason: null, then: "plugin" } }
   }
-  const verdict = await guardAgainstSession(container, context.inbox, mapped)
-  if (!verdict.ok) {
-    return { status: verdict.status, reason: verdict.reason, then: "answer", mismatch: verdict.status === "failed" }
-  }
-  return { status: "received", reason: null, then: "core" }
+  const guard = { session_id: mapped.data.session_id, amount: Number(mapped.data.amount), currency_code: mapped.currency_code ?? null, action: mapped.action }
+  return { decision: { status: "received", reason: null, then: "core" }, guard }
 }
 
-/** Records the delivery; `duplicate` when its event is already in the inbox. */
-async function record(context: InboxContext, providerKey: string, eventId: string, mapped: MappedWebhookEvent, decision: Decision, rawBody: Buffer) {
+/** The decision once the session has spoken: go on to Medusa's route, or end here as ignored or failed. */
+function afterGuard(decision: Decision, verdict: GuardVerdict): Decision {
+  return verdict.ok ? decision : { status: verdict.status, reason: verdict.reason, then: "answer", mismatch: verdict.status === "failed" }
+}
+
+/** Records the delivery (with its session read in the same statement); `duplicate` when its event is already in the inbox. */
+async function record(context: InboxContext, providerKey: string, eventId: string, mapped: MappedWebhookEvent, decision: Decision, guard: GuardedEvent | undefined, rawBody: Buffer) {
   return context.inbox.recordDelivery({
     provider_id: providerKey,
     event_id: eventId,
@@ -57,6 +59,7 @@ async function record(context: InboxContext, providerKey: string, eventId: strin
     body_hash: bodyHash(rawBody),
     details: mapped.effect ? { effect: mapped.effect } : null,
     raw_body: rawBody.toString("utf8"),
+    guard_session_id: guard?.session_id ?? null,
   })
 }
 
@@ -80,7 +83,6 @@ export async function paymentWebhookEdge(req: MedusaRequest, res: MedusaResponse
   }
   let mapped: MappedWebhookEvent
   let rawBody: Buffer
-  let decision: Decision
   try {
     rawBody = toRawBody(req.rawBody)
     mapped = await provider.getWebhookActionAndData({
@@ -88,14 +90,13 @@ export async function paymentWebhookEdge(req: MedusaRequest, res: MedusaResponse
       rawData: rawBody,
       headers: req.headers,
     })
-    decision = await decide(req.scope, context, mapped)
   } catch (error) {
     if (isWebhookVerificationError(error)) {
       logger.warn(`Refused a ${providerKey} webhook: ${error.message}`)
       res.status(400).send(`Webhook rejected: ${error.message}`)
       return
     }
-    // Not the sender's fault (the PSP could not be asked about its object, the database is down): let it retry.
+    // Not the sender's fault (the PSP could not be asked about its object): let it retry.
     logger.error(`Could not verify a ${providerKey} webhook: ${error instanceof Error ? error.message : String(error)}`)
     res.status(503).send("Webhook not processed: try again later")
     return
@@ -105,22 +106,35 @@ export async function paymentWebhookEdge(req: MedusaRequest, res: MedusaResponse
     res.status(400).send("Webhook rejected: the event carries no id")
     return
   }
-  if (context.inbox.inboxOptions.enabled) {
-    try {
-      const outcome = await record(context, providerKey, eventId, mapped, decision, rawBody)
+  const planned = decide(mapped)
+  const guard = planned.guard
+  let decision = planned.decision
+  try {
+    if (context.inbox.inboxOptions.enabled) {
+      const outcome = await record(context, providerKey, eventId, mapped, decision, guard, rawBody)
       if (outcome.duplicate) {
         res.status(200).json({ received: true, duplicate: true })
         return
       }
+      if (guard) {
+        const verdict = await guardAgainstSession(req.scope, context.inbox, guard, outcome.session)
+        if (!verdict.ok) {
+          // Recorded as received a moment ago; should this update not land, the re-drive runs the same check.
+          await context.inbox.settle(outcome.id, verdict.status, verdict.reason)
+        }
+        decision = afterGuard(decision, verdict)
+      }
       if (decision.then === "plugin") {
         await emitPluginEvent(req.scope, PaymentWebhookEvents.DELIVERY_RECORDED, { id: outcome.id })
       }
-    } catch (error) {
-      const message = error instanceof InboxUnavailableError ? error.message : String(error)
-      logger.error(`Could not record ${providerKey} event ${eventId}; answered 503 so the PSP retries: ${message}`)
-      res.status(503).send("Webhook not recorded: try again later")
-      return
+    } else if (guard) {
+      decision = afterGuard(decision, await guardAgainstSession(req.scope, context.inbox, guard))
     }
+  } catch (error) {
+    const message = error instanceof InboxUnavailableError ? error.message : String(error)
+    logger.error(`Could not record ${providerKey} event ${eventId}; answered 503 so the PSP retries: ${message}`)
+    res.status(503).send("Webhook not recorded: try again later")
+    return
   }
   if (decision.mismatch) {
     logger.warn(`${providerKey} event ${eventId} not processed: ${decision.reason}`)
