@@ -4,6 +4,7 @@ import { processPaymentWorkflow } from "@medusajs/medusa/core-flows"
 import type { InboxRow } from "../modules/payment-webhooks/types"
 import type { WebhookEffect } from "../lib/webhook-result"
 import { isPaymentAction } from "./dispatch"
+import { guardAgainstSession } from "./amount-guard"
 import { applyEffect, effectOf, type EffectOutcome } from "./effects"
 import { inboxContext, type InboxContext } from "./inbox-access"
 import { isSettled, readPaymentTruth } from "./payment-truth"
@@ -39,6 +40,16 @@ async function redriveOne(container: MedusaContainer, inbox: InboxContext["inbox
   if (isSettled(row.action, before)) {
     await inbox.settle(row.id, "processed")
     return "processed"
+  }
+  if (row.amount !== null) {
+    // The edge checks this before recording its verdict; a crash in between leaves the row received.
+    const verdict = await guardAgainstSession(container, inbox, {
+      session_id: row.session_id, amount: row.amount, currency_code: row.currency_code, action: row.action,
+    })
+    if (!verdict.ok) {
+      await inbox.settle(row.id, verdict.status, verdict.reason)
+      return verdict.status
+    }
   }
   try {
     await processPaymentWorkflow(container).run({
@@ -82,9 +93,13 @@ async function carryOutEffect(
   return outcome.status
 }
 
+/** How long one run keeps claiming batches while a backlog lasts; the next run takes over the rest. */
+const RUN_BUDGET_MS = 20_000
+
 /**
- * One re-drive pass: claims due events (rows held by another process are skipped, so two
- * servers never work on the same event) and settles each. Safe to run at any time.
+ * One re-drive run: claims due events (rows held by another process are skipped, so two servers
+ * never work on the same event) and settles each, batch after batch while full batches keep
+ * coming (a burst's backlog clears in one run, not one batch a minute). Safe to run at any time.
  */
 export async function redrivePaymentWebhooks(container: MedusaContainer, options: RedriveOptions = {}): Promise<RedriveSummary> {
   const summary: RedriveSummary = { claimed: 0, processed: 0, ignored: 0, retried: 0, failed: 0 }
@@ -93,15 +108,21 @@ export async function redrivePaymentWebhooks(container: MedusaContainer, options
     return summary
   }
   const logger = container.resolve<Logger>(ContainerRegistrationKeys.LOGGER)
-  const rows = await context.inbox.claimDue(options)
-  summary.claimed = rows.length
-  for (const row of rows) {
-    try {
-      summary[await redriveOne(container, context.inbox, row)] += 1
-    } catch (error) {
-      // A database hiccup while settling: the lease expires and the next pass takes the event again.
-      logger.warn(`Re-drive of ${row.provider_id} event ${row.event_id} stopped: ${message(error)}`)
-      summary.retried += 1
+  const started = Date.now()
+  let full = true
+  while (full && Date.now() - started < RUN_BUDGET_MS) {
+    const rows = await context.inbox.claimDue(options)
+    summary.claimed += rows.length
+    // Settled rows leave the due set and failed attempts are pushed out, so each batch is new work.
+    full = rows.length >= context.inbox.inboxOptions.batchSize && !options.ids?.length
+    for (const row of rows) {
+      try {
+        summary[await redriveOne(container, context.inbox, row)] += 1
+      } catch (error) {
+        // A database hiccup while settling: the lease expires and the next run takes the event again.
+        logger.warn(`Re-drive of ${row.provider_id} event ${row.event_id} stopped: ${message(error)}`)
+        summary.retried += 1
+      }
     }
   }
   if (summary.claimed) {
