@@ -1,7 +1,7 @@
-import { spawn } from "node:child_process"
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import { runCommand } from "../support/run-command"
 
 /**
  * The built package as a store gets it: `npm run build`, then a project whose
@@ -14,21 +14,8 @@ const ROOT = realpathSync(join(__dirname, "..", ".."))
 const BUILT = join(ROOT, ".medusa", "server", "src")
 const PACKAGE = "medusa-payment-webhooks"
 
-type Run = { code: number | null; stdout: string; stderr: string }
-
-/** Runs a command to its end without blocking the event loop. */
-function run(command: string, args: string[], cwd: string): Promise<Run> {
-  const { NODE_OPTIONS: _jestOptions, ...env } = process.env
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] })
-    let stdout = ""
-    let stderr = ""
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk))
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk))
-    child.on("error", reject)
-    child.on("close", (code) => resolve({ code, stdout, stderr }))
-  })
-}
+/** Runs a command in `cwd` to its end. */
+const run = (command: string, args: string[], cwd: string) => runCommand(command, args, { cwd })
 
 /** What the store's code sees when it loads the package's entry points. */
 const PROBE = `

@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process"
 import { join } from "node:path"
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { PAYMENT_WEBHOOKS_MODULE } from "../../src/modules/payment-webhooks"
@@ -6,6 +5,7 @@ import type PaymentWebhooksModuleService from "../../src/modules/payment-webhook
 import type { DeliveryRecordInput } from "../../src/modules/payment-webhooks/types"
 import { FakeYoco } from "../../src/testing/yoco"
 import { createAdminSecret } from "../support/admin-key"
+import { runCommand, type CommandRun } from "../support/run-command"
 import { usePspFakes } from "../support/psp-fakes"
 import { seedStore, type SeededStore } from "../support/seed"
 import { StoreClient } from "../support/store-client"
@@ -16,27 +16,9 @@ const ROOT = join(__dirname, "..", "..")
 const STRIPE_SECRET = "whsec_tools_secret"
 const { stripe, yoco } = usePspFakes(STRIPE_SECRET)
 
-type CliRun = { code: number | null; stdout: string; stderr: string }
-
-/**
- * Runs the command-line tool from source in a child process, as a developer would run the `bin`.
- * Asynchronous on purpose: the store it talks to is served by this very process.
- */
-function cli(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
-  const { NODE_OPTIONS: _jestOptions, ...inherited } = process.env
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "src/cli/index.ts", ...args], {
-      cwd: ROOT,
-      env: { ...inherited, ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    })
-    let stdout = ""
-    let stderr = ""
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk))
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk))
-    child.on("error", reject)
-    child.on("close", (code) => resolve({ code, stdout, stderr }))
-  })
+/** Runs the command-line tool from source in a child process, as a developer would run the `bin`. */
+function cli(args: string[], env: Record<string, string> = {}): Promise<CommandRun> {
+  return runCommand(process.execPath, ["-r", "ts-node/register/transpile-only", "src/cli/index.ts", ...args], { cwd: ROOT, env })
 }
 
 medusaIntegrationTestRunner({

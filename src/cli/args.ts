@@ -1,4 +1,5 @@
-import { messageOf, UsageError } from "./context"
+import { parseArgs, type ParseArgsConfig } from "node:util"
+import { messageOf, UsageError, type CliContext } from "./context"
 
 /** The `-h` / `--help` flag every command accepts (spread into its `parseArgs` options). */
 export const HELP_OPTION = { help: { type: "boolean", short: "h" } } as const
@@ -10,6 +11,19 @@ export function parseOrUsage<T>(parse: () => T): T {
   } catch (error) {
     throw new UsageError(messageOf(error))
   }
+}
+
+/**
+ * Parses a command's arguments strictly (unknown options are a usage error). On `-h`/`--help`
+ * prints the command's help and answers undefined: the command then ends successfully.
+ */
+export function parseCommandLine<O extends NonNullable<ParseArgsConfig["options"]>>(args: string[], options: O, help: string, context: CliContext) {
+  const parsed = parseOrUsage(() => parseArgs({ args, options, allowPositionals: true, strict: true }))
+  if ("help" in parsed.values && parsed.values.help) {
+    context.out(help)
+    return undefined
+  }
+  return parsed
 }
 
 /** Exactly one positional per name (the names are for the error message); missing or extra ones are a usage error. */

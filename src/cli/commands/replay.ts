@@ -1,7 +1,6 @@
-import { parseArgs } from "node:util"
 import { z } from "zod"
 import { ADMIN_OPTIONS, ADMIN_OPTIONS_HELP, adminRequest, adminTarget } from "../admin-client"
-import { HELP_OPTION, parseOrUsage, positionals } from "../args"
+import { HELP_OPTION, positionals, parseCommandLine } from "../args"
 import { EXIT_FAILED, EXIT_OK, type CliContext, type Command } from "../context"
 import { parseAnswer, webhookRowSchema } from "../webhook-row"
 
@@ -21,9 +20,8 @@ const OPTIONS = { ...HELP_OPTION, ...ADMIN_OPTIONS } as const
 const replaySchema = z.looseObject({ payment_webhook: webhookRowSchema })
 
 async function run(args: string[], context: CliContext): Promise<number> {
-  const parsed = parseOrUsage(() => parseArgs({ args, options: OPTIONS, allowPositionals: true, strict: true }))
-  if (parsed.values.help) {
-    context.out(HELP)
+  const parsed = parseCommandLine(args, OPTIONS, HELP, context)
+  if (!parsed) {
     return EXIT_OK
   }
   const [id] = positionals(parsed.positionals, ["id"])

@@ -1,7 +1,6 @@
-import { parseArgs } from "node:util"
 import { z } from "zod"
 import { ADMIN_OPTIONS, ADMIN_OPTIONS_HELP, adminRequest, adminTarget } from "../admin-client"
-import { HELP_OPTION, integer, parseOrUsage, positionals } from "../args"
+import { HELP_OPTION, integer, positionals, parseCommandLine } from "../args"
 import { EXIT_OK, type CliContext, type Command } from "../context"
 import { formatTable } from "../table"
 import { parseAnswer, shortTime, webhookRowSchema } from "../webhook-row"
@@ -49,11 +48,11 @@ const listSchema = z.looseObject({
 export const STATUS_COLUMNS = ["TIME", "PROVIDER", "EVENT", "SESSION", "STATUS", "ATTEMPTS", "ERROR"] as const
 
 async function run(args: string[], context: CliContext): Promise<number> {
-  const { values, positionals: extra } = parseOrUsage(() => parseArgs({ args, options: OPTIONS, allowPositionals: true, strict: true }))
-  if (values.help) {
-    context.out(HELP)
+  const parsed = parseCommandLine(args, OPTIONS, HELP, context)
+  if (!parsed) {
     return EXIT_OK
   }
+  const { values, positionals: extra } = parsed
   positionals(extra, [])
   const target = adminTarget(values, context)
   const body = await adminRequest(target, "GET", "/admin/payment-webhooks", {

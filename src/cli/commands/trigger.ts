@@ -1,5 +1,4 @@
-import { parseArgs } from "node:util"
-import { httpUrl, parseOrUsage, positionals, required } from "../args"
+import { httpUrl, positionals, required, parseCommandLine } from "../args"
 import { EXIT_FAILED, EXIT_OK, UsageError, type CliContext, type Command } from "../context"
 import { STRIPE_EVENT_TYPES } from "../events/stripe"
 import { YOCO_EVENT_TYPES } from "../events/yoco"
@@ -57,9 +56,8 @@ Examples:
     --url http://localhost:9000/hooks/payment/yoco_yoco --secret whsec_…`
 
 async function run(args: string[], context: CliContext): Promise<number> {
-  const parsed = parseOrUsage(() => parseArgs({ args, options: TRIGGER_OPTIONS, allowPositionals: true, strict: true }))
-  if (parsed.values.help) {
-    context.out(HELP)
+  const parsed = parseCommandLine(args, TRIGGER_OPTIONS, HELP, context)
+  if (!parsed) {
     return EXIT_OK
   }
   const { help: _help, ...values } = parsed.values

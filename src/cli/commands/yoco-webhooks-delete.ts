@@ -1,5 +1,4 @@
-import { parseArgs } from "node:util"
-import { HELP_OPTION, parseOrUsage, positionals } from "../args"
+import { HELP_OPTION, positionals, parseCommandLine } from "../args"
 import { EXIT_OK, type CliContext, type Command } from "../context"
 import { YOCO_ENV_HELP, yocoClientFromEnv } from "./yoco-client"
 
@@ -15,9 +14,8 @@ ${YOCO_ENV_HELP}`
 const OPTIONS = { ...HELP_OPTION } as const
 
 async function run(args: string[], context: CliContext): Promise<number> {
-  const parsed = parseOrUsage(() => parseArgs({ args, options: OPTIONS, allowPositionals: true, strict: true }))
-  if (parsed.values.help) {
-    context.out(HELP)
+  const parsed = parseCommandLine(args, OPTIONS, HELP, context)
+  if (!parsed) {
     return EXIT_OK
   }
   const [id] = positionals(parsed.positionals, ["id"])

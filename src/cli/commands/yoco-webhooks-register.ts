@@ -1,5 +1,4 @@
-import { parseArgs } from "node:util"
-import { HELP_OPTION, httpUrl, parseOrUsage, positionals, required } from "../args"
+import { HELP_OPTION, httpUrl, positionals, required, parseCommandLine } from "../args"
 import { EXIT_OK, type CliContext, type Command } from "../context"
 import { YOCO_ENV_HELP, yocoClientFromEnv } from "./yoco-client"
 
@@ -19,9 +18,8 @@ ${YOCO_ENV_HELP}`
 const OPTIONS = { ...HELP_OPTION, url: { type: "string" }, name: { type: "string" } } as const
 
 async function run(args: string[], context: CliContext): Promise<number> {
-  const parsed = parseOrUsage(() => parseArgs({ args, options: OPTIONS, allowPositionals: true, strict: true }))
-  if (parsed.values.help) {
-    context.out(HELP)
+  const parsed = parseCommandLine(args, OPTIONS, HELP, context)
+  if (!parsed) {
     return EXIT_OK
   }
   positionals(parsed.positionals, [])
