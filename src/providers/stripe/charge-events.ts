@@ -12,6 +12,14 @@ export const CHARGE_EVENT_TYPES = [
   "charge.dispute.closed",
 ] as const
 
+/** A refund or dispute event. */
+export type ChargeEvent = Extract<Stripe.Event, { type: (typeof CHARGE_EVENT_TYPES)[number] }>
+
+/** True for the refund and dispute events {@link mapChargeEvent} maps. */
+export function isChargeEvent(event: Stripe.Event): event is ChargeEvent {
+  return CHARGE_EVENT_TYPES.some((type) => type === event.type)
+}
+
 /** What the service looked up for a charge-level event (Stripe does not always put it in the event). */
 export type ChargeEventContext = {
   /** The Medusa session of the event's PaymentIntent, from its metadata. */
@@ -46,7 +54,7 @@ function noSession(event: Stripe.Event): MappedWebhookEvent {
  * Maps refund and dispute events (pure). They carry no Medusa action of their own: the plugin
  * records them on the payment and order (`effect`).
  */
-export function mapChargeEvent(event: Stripe.Event, context: ChargeEventContext): MappedWebhookEvent {
+export function mapChargeEvent(event: ChargeEvent, context: ChargeEventContext): MappedWebhookEvent {
   const base = { event_id: event.id, event_type: event.type, action: PaymentActions.NOT_SUPPORTED }
   const sessionId = context.sessionId
   if (!sessionId) {
@@ -70,28 +78,26 @@ export function mapChargeEvent(event: Stripe.Event, context: ChargeEventContext)
     }
     return { ...base, currency_code: refund.currency, data, effect: { kind: "refunds", refunds: [toPspRefund(refund)] } }
   }
-  if (event.type === "charge.dispute.created" || event.type === "charge.dispute.closed") {
-    const dispute = event.data.object
-    const dueBy = dispute.evidence_details?.due_by
-    return {
-      ...base,
-      currency_code: dispute.currency,
-      data: { session_id: sessionId, amount: fromMinorUnits(dispute.amount, dispute.currency) },
-      effect: {
-        kind: "dispute",
-        phase: event.type === "charge.dispute.created" ? "opened" : "closed",
-        dispute: {
-          id: dispute.id,
-          status: dispute.status,
-          reason: dispute.reason ?? null,
-          amount: fromMinorUnits(dispute.amount, dispute.currency),
-          currency_code: dispute.currency,
-          evidence_due_by: dueBy ? new Date(dueBy * 1000).toISOString() : null,
-        },
+  // Only the dispute events are left.
+  const dispute = event.data.object
+  const dueBy = dispute.evidence_details?.due_by
+  return {
+    ...base,
+    currency_code: dispute.currency,
+    data: { session_id: sessionId, amount: fromMinorUnits(dispute.amount, dispute.currency) },
+    effect: {
+      kind: "dispute",
+      phase: event.type === "charge.dispute.created" ? "opened" : "closed",
+      dispute: {
+        id: dispute.id,
+        status: dispute.status,
+        reason: dispute.reason ?? null,
+        amount: fromMinorUnits(dispute.amount, dispute.currency),
+        currency_code: dispute.currency,
+        evidence_due_by: dueBy ? new Date(dueBy * 1000).toISOString() : null,
       },
-    }
+    },
   }
-  return { ...base, reason: `${event.type} does not carry the object it should` }
 }
 
 /** The session id a charge-level object carries in its own metadata, if any. */

@@ -2,7 +2,7 @@ import type Stripe from "stripe"
 import { PaymentActions } from "@medusajs/framework/utils"
 import { fromMinorUnits } from "../../lib/money"
 import type { MappedWebhookEvent, WebhookEffect } from "../../lib/webhook-result"
-import { CHARGE_EVENT_TYPES, mapChargeEvent, type ChargeEventContext } from "./charge-events"
+import { CHARGE_EVENT_TYPES, isChargeEvent, mapChargeEvent, type ChargeEventContext } from "./charge-events"
 
 /** Which PaymentIntent amount each event reports, and the Medusa action it maps to. */
 const INTENT_EVENTS: Record<string, { action: PaymentActions; amount: (intent: Stripe.PaymentIntent) => number }> = {
@@ -18,8 +18,6 @@ const INTENT_EVENTS: Record<string, { action: PaymentActions; amount: (intent: S
 
 /** Every Stripe event type this provider acts on: enable these on the Stripe endpoint. */
 export const HANDLED_STRIPE_EVENTS: readonly string[] = [...Object.keys(INTENT_EVENTS), ...CHARGE_EVENT_TYPES]
-
-const CHARGE_EVENTS = new Set<string>(CHARGE_EVENT_TYPES)
 
 /** What the plugin does beyond Medusa for a failed or canceled intent, with Stripe's reason. */
 function intentEffect(type: string, intent: Stripe.PaymentIntent): WebhookEffect | undefined {
@@ -44,7 +42,7 @@ function isPaymentIntent(object: unknown): object is Stripe.PaymentIntent {
  */
 export function mapStripeEvent(event: Stripe.Event, context: ChargeEventContext = {}): MappedWebhookEvent {
   const base = { event_id: event.id, event_type: event.type }
-  if (CHARGE_EVENTS.has(event.type)) {
+  if (isChargeEvent(event)) {
     return mapChargeEvent(event, context)
   }
   const rule = INTENT_EVENTS[event.type]

@@ -1,5 +1,5 @@
 import type Stripe from "stripe"
-import { CHARGE_EVENT_TYPES, intentIdOfChargeObject, sessionIdInMetadata, type ChargeEventContext } from "./charge-events"
+import { intentIdOfChargeObject, isChargeEvent, sessionIdInMetadata, type ChargeEventContext } from "./charge-events"
 
 /**
  * Looks up what refund and dispute events do not carry: the session id (from the object's
@@ -7,7 +7,7 @@ import { CHARGE_EVENT_TYPES, intentIdOfChargeObject, sessionIdInMetadata, type C
  * (Stripe stopped listing them in that event in API version 2022-11-15).
  */
 export async function lookUpChargeEventContext(stripe: Stripe, event: Stripe.Event): Promise<ChargeEventContext> {
-  if (!CHARGE_EVENT_TYPES.some((type) => type === event.type)) {
+  if (!isChargeEvent(event)) {
     return {}
   }
   const object = event.data.object

@@ -2,7 +2,7 @@ import type { IOrderModuleService, MedusaContainer } from "@medusajs/framework/t
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import type { WebhookEffect } from "../../lib/webhook-result"
 import type { EffectOutcome } from "./outcome"
-import { readPaymentContext } from "./payment-context"
+import { withPaymentContext, type PaymentContext } from "./payment-context"
 import { emitPluginEvent, PaymentWebhookEvents } from "./plugin-events"
 
 /** Key of the dispute flag in the order's metadata. */
@@ -17,10 +17,11 @@ export async function applyDispute(
   sessionId: string,
   effect: Extract<WebhookEffect, { kind: "dispute" }>
 ): Promise<EffectOutcome> {
-  const context = await readPaymentContext(container, sessionId)
-  if (!context) {
-    return { status: "ignored", reason: `payment session ${sessionId} does not exist in this store` }
-  }
+  return withPaymentContext(container, sessionId, (context) => flagOrder(container, context, effect))
+}
+
+async function flagOrder(container: MedusaContainer, context: PaymentContext, effect: Extract<WebhookEffect, { kind: "dispute" }>): Promise<EffectOutcome> {
+  const sessionId = context.session.id
   if (!context.orderId) {
     return { status: "failed", reason: `session ${sessionId} has no order to flag with dispute ${effect.dispute.id}` }
   }

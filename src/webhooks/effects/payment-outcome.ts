@@ -2,7 +2,7 @@ import type { IPaymentModuleService, MedusaContainer } from "@medusajs/framework
 import { Modules } from "@medusajs/framework/utils"
 import type { WebhookEffect } from "../../lib/webhook-result"
 import type { EffectOutcome } from "./outcome"
-import { readPaymentContext } from "./payment-context"
+import { withPaymentContext, type PaymentContext } from "./payment-context"
 import { emitPluginEvent, PaymentWebhookEvents } from "./plugin-events"
 
 /** Session statuses a late failure or cancellation must never overwrite. */
@@ -17,10 +17,14 @@ export async function applyPaymentOutcome(
   sessionId: string,
   effect: Extract<WebhookEffect, { kind: "payment_failed" | "payment_canceled" }>
 ): Promise<EffectOutcome> {
-  const context = await readPaymentContext(container, sessionId)
-  if (!context) {
-    return { status: "ignored", reason: `payment session ${sessionId} does not exist in this store` }
-  }
+  return withPaymentContext(container, sessionId, (context) => setSessionOutcome(container, context, effect))
+}
+
+async function setSessionOutcome(
+  container: MedusaContainer,
+  context: PaymentContext,
+  effect: Extract<WebhookEffect, { kind: "payment_failed" | "payment_canceled" }>
+): Promise<EffectOutcome> {
   const { session } = context
   if (SETTLED.has(session.status) || context.payment) {
     return { status: "ignored", reason: `session is already ${session.status}; a late ${effect.kind} does not downgrade it` }

@@ -5,7 +5,7 @@ import { knownRefundIds, parkExternalRefund, withOwnRefundStatus } from "../../l
 import { toMinorUnits } from "../../lib/money"
 import type { PspRefund, WebhookEffect } from "../../lib/webhook-result"
 import type { EffectOutcome } from "./outcome"
-import { readPaymentContext, type PaymentContext } from "./payment-context"
+import { readPaymentContext, withPaymentContext, type PaymentContext } from "./payment-context"
 import { emitPluginEvent, PaymentWebhookEvents } from "./plugin-events"
 
 /** Refund statuses that mean the money is (or is on its way) back with the customer. */
@@ -55,20 +55,16 @@ export function applyRefunds(
   sessionId: string,
   effect: Extract<WebhookEffect, { kind: "refunds" }>
 ): Promise<EffectOutcome> {
-  return aloneForSession(container, sessionId, () => recordRefunds(container, sessionId, effect))
+  return aloneForSession(container, sessionId, () => withPaymentContext(container, sessionId, (context) => recordRefunds(container, context, effect)))
 }
 
 async function recordRefunds(
   container: MedusaContainer,
-  sessionId: string,
+  context: PaymentContext,
   effect: Extract<WebhookEffect, { kind: "refunds" }>
 ): Promise<EffectOutcome> {
-  const context = await readPaymentContext(container, sessionId)
-  if (!context) {
-    return { status: "ignored", reason: `payment session ${sessionId} does not exist in this store` }
-  }
   if (!context.payment) {
-    return { status: "failed", reason: `session ${sessionId} has no payment yet to record a refund on` }
+    return { status: "failed", reason: `session ${context.session.id} has no payment yet to record a refund on` }
   }
   const known = knownRefundIds(context.payment.data)
   let data = context.payment.data
@@ -92,18 +88,17 @@ export function applyRefundFailed(
   sessionId: string,
   effect: Extract<WebhookEffect, { kind: "refund_failed" }>
 ): Promise<EffectOutcome> {
-  return aloneForSession(container, sessionId, () => markRefundFailed(container, sessionId, effect))
+  return aloneForSession(container, sessionId, () => withPaymentContext(container, sessionId, (context) => markRefundFailed(container, context, effect)))
 }
 
 async function markRefundFailed(
   container: MedusaContainer,
-  sessionId: string,
+  context: PaymentContext,
   effect: Extract<WebhookEffect, { kind: "refund_failed" }>
 ): Promise<EffectOutcome> {
-  const context = await readPaymentContext(container, sessionId)
-  const payment = context?.payment
-  if (!context || !payment) {
-    return { status: "ignored", reason: `no payment for session ${sessionId} in this store` }
+  const payment = context.payment
+  if (!payment) {
+    return { status: "ignored", reason: `no payment for session ${context.session.id} in this store` }
   }
   const marked = withOwnRefundStatus(payment.data, effect.refund_id, "failed")
   if (!marked) {
