@@ -1,5 +1,5 @@
-import type { SqlEntityManager } from "@medusajs/framework/mikro-orm/knex"
 import { generateEntityId } from "@medusajs/framework/utils"
+import { createHash } from "node:crypto"
 import type { DeliveryRecordInput, RecordOutcome } from "./types"
 
 const TABLE = "payment_webhook_event"
@@ -33,6 +33,12 @@ export type InsertDeliveriesOptions = {
   keepRawBody: boolean
   /** Read each `guard_session_id` from `payment_session` in the same statement. */
   readSessions: boolean
+  /**
+   * Run it as a named prepared statement: PostgreSQL plans it once per connection instead of on
+   * every group (planning costs more than writing ten rows). Off behind a pooler in transaction
+   * mode, where a connection's prepared statements are not there on the next transaction.
+   */
+  prepared: boolean
 }
 
 const keyOf = (input: { provider_id: string; event_id: string }) => `${input.provider_id}\u0000${input.event_id}`
@@ -51,7 +57,13 @@ function toRow(input: DeliveryRecordInput, deliveries: number, keepRawBody: bool
   }
 }
 
-function statement(readSessions: boolean): string {
+/** The statement, and the name it is prepared under (its text's hash: another text never reuses a name). */
+function statement(readSessions: boolean): { sql: string; name: string } {
+  const sql = statementText(readSessions)
+  return { sql, name: `mpw_record_deliveries_${createHash("sha1").update(sql).digest("hex").slice(0, 12)}` }
+}
+
+function statementText(readSessions: boolean): string {
   const session = readSessions
     ? `s.id IS NOT NULL AS session_found, s.amount::text AS session_amount, s.currency_code AS session_currency
        FROM written w JOIN incoming i ON i.provider_id = w.provider_id AND i.event_id = w.event_id
@@ -77,6 +89,37 @@ function statement(readSessions: boolean): string {
     SELECT w.id, w.provider_id, w.event_id, w.inserted, ${session}`
 }
 
+const WITH_SESSIONS = statement(true)
+const WITHOUT_SESSIONS = statement(false)
+
+/** A raw statement as knex builds it: driver options (the prepared statement's name) and a cancelling timeout. */
+type RawStatement = {
+  options(options: { name: string }): RawStatement
+  timeout(ms: number, options: { cancel: boolean }): PromiseLike<unknown>
+}
+
+/** What this needs of the module's knex instance (the PostgreSQL driver answers `{ rows }`). */
+export type RawRunner = { raw(sql: string, bindings: string[]): RawStatement }
+
+/** Runs the statement once, named (prepared) or not, cancelled in PostgreSQL past the timeout. */
+async function run(knex: RawRunner, options: InsertDeliveriesOptions, parameters: string[], prepared: boolean): Promise<{ rows: WrittenRow[] }> {
+  const { sql, name } = options.readSessions ? WITH_SESSIONS : WITHOUT_SESSIONS
+  const query = knex.raw(sql, parameters)
+  const result = await (prepared ? query.options({ name }) : query).timeout(options.timeoutMs, { cancel: true })
+  return result as { rows: WrittenRow[] }
+}
+
+/**
+ * A prepared statement missing (26000) or already there (42P05) where the driver expected
+ * otherwise: a pooler in transaction mode handed the connection's next transaction to another backend.
+ */
+function isPreparedStatementMismatch(error: unknown): boolean {
+  return error instanceof Error && "code" in error && (error.code === "26000" || error.code === "42P05")
+}
+
+/** What {@link insertDeliveries} answers: one outcome per input, and whether prepared statements still work. */
+export type InsertedDeliveries = { outcomes: RecordOutcome[]; prepared: boolean }
+
 /**
  * Records a group of deliveries in one autocommit statement: new events are inserted, events
  * already there only have `deliveries` counted up. Deliveries of the same event within the group
@@ -85,7 +128,7 @@ function statement(readSessions: boolean): string {
  * new authorize/capture event comes back with its payment session's amount and currency, read in
  * the same statement, for the edge's amount check. Answers one outcome per input, in order.
  */
-export async function insertDeliveries(knex: ReturnType<SqlEntityManager["getKnex"]>, inputs: DeliveryRecordInput[], options: InsertDeliveriesOptions): Promise<RecordOutcome[]> {
+export async function insertDeliveries(knex: RawRunner, inputs: DeliveryRecordInput[], options: InsertDeliveriesOptions): Promise<InsertedDeliveries> {
   const groups = new Map<string, DeliveryRecordInput[]>()
   for (const input of inputs) {
     const key = keyOf(input)
@@ -94,12 +137,22 @@ export async function insertDeliveries(knex: ReturnType<SqlEntityManager["getKne
   const rows = [...groups.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([, same]) => toRow(same[0], same.length, options.keepRawBody))
-  const result: { rows: WrittenRow[] } = await knex
-    .raw(statement(options.readSessions), [JSON.stringify(rows)])
-    .timeout(options.timeoutMs, { cancel: true })
+  const parameters = [JSON.stringify(rows)]
+  let prepared = options.prepared
+  let result: { rows: WrittenRow[] }
+  try {
+    result = await run(knex, options, parameters, prepared)
+  } catch (error) {
+    if (!prepared || !isPreparedStatementMismatch(error)) {
+      throw error
+    }
+    // The statement failed as a whole, so nothing was written: the same group again, unprepared.
+    prepared = false
+    result = await run(knex, options, parameters, prepared)
+  }
   const written = new Map(result.rows.map((row) => [keyOf(row), row]))
   const answered = new Set<string>()
-  return inputs.map((input) => {
+  const outcomes = inputs.map((input): RecordOutcome => {
     const key = keyOf(input)
     const row = written.get(key)
     if (!row) {
@@ -120,4 +173,5 @@ export async function insertDeliveries(knex: ReturnType<SqlEntityManager["getKne
         : { found: false },
     }
   })
+  return { outcomes, prepared }
 }

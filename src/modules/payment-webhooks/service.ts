@@ -43,6 +43,8 @@ export default class PaymentWebhooksModuleService extends MedusaService({ Paymen
   protected readonly logger_: Logger
   /** Set once the payment tables turn out to live in another database. */
   private sessionTableMissing = false
+  /** Set once a prepared statement went missing between two uses of a connection. */
+  private preparedStatementsUnsupported = false
   private readonly deliveryWriter: WriteBatcher<DeliveryRecordInput, RecordOutcome>
 
   constructor(cradle: InboxCradle, options: Record<string, unknown> | undefined) {
@@ -75,8 +77,14 @@ export default class PaymentWebhooksModuleService extends MedusaService({ Paymen
     const knex = this.manager_.getKnex()
     const keepRawBody = this.inboxOptions.rawBodyRetention !== "never"
     const readSessions = !this.sessionTableMissing && inputs.some((input) => input.guard_session_id)
+    const prepared = !this.preparedStatementsUnsupported
     try {
-      return await insertDeliveries(knex, inputs, { timeoutMs, keepRawBody, readSessions })
+      const written = await insertDeliveries(knex, inputs, { timeoutMs, keepRawBody, readSessions, prepared })
+      if (prepared && !written.prepared) {
+        this.preparedStatementsUnsupported = true
+        this.logger_.warn("The database connection does not keep prepared statements (a pooler in transaction mode?): recording deliveries without them")
+      }
+      return written.outcomes
     } catch (error) {
       if (readSessions && isMissingTable(error)) {
         // The statement failed as a whole, so nothing was written: the same group again, without the read.
