@@ -1,6 +1,6 @@
 import { WebhookVerificationError } from "../errors"
 import { singleHeader } from "../raw-body"
-import { hmacSha256, sameSignature } from "./hmac"
+import { hmacSha256, signatureMatches } from "./hmac"
 
 /** The three Standard Webhooks headers, given one by one (undefined when absent). */
 export type StandardWebhookHeaders = {
@@ -46,6 +46,11 @@ const V1_SIGNATURE = /^v1,[A-Za-z0-9+/]+={0,2}$/
 
 /** Reads the three headers from either accepted shape. */
 function readHeaders(headers: StandardWebhookHeaders | Record<string, unknown>): StandardWebhookHeaders {
+  // Node's request headers are already lower-case: read them directly, without copying the map.
+  if ("webhook-signature" in headers) {
+    const map: Record<string, unknown> = headers
+    return { id: singleHeader(map, "webhook-id"), timestamp: singleHeader(map, "webhook-timestamp"), signature: singleHeader(map, "webhook-signature") }
+  }
   const lowerCased: Record<string, unknown> = {}
   for (const [name, value] of Object.entries(headers)) {
     lowerCased[name.toLowerCase()] = value
@@ -101,9 +106,9 @@ function keyOf(secret: string, index: number): Buffer {
   return key
 }
 
-/** The `v1,<base64>` signature of `<id>.<timestamp>.<body>` under one secret. */
-function signatureOf(key: Buffer, id: string, timestamp: number, body: Buffer | string): string {
-  return `v1,${hmacSha256(key, `${id}.${timestamp}.`, body, "base64")}`
+/** The HMAC of `<id>.<timestamp>.<body>` under one secret: the digest a `v1,<base64>` signature carries. */
+function digestOf(key: Buffer, id: string, timestamp: number, body: Buffer | string): Buffer {
+  return hmacSha256(key, `${id}.${timestamp}.`, body)
 }
 
 /**
@@ -128,10 +133,10 @@ export function verifyStandardWebhook(input: StandardWebhookVerifyInput): Verifi
       `webhook-timestamp is ${nowSeconds - timestamp}s from now, outside the ${toleranceSeconds}s tolerance`
     )
   }
-  const given = headers.signature.split(" ")
+  const given = headers.signature.split(" ").filter((part) => part.startsWith("v1,")).map((part) => part.slice(3))
   const matched = secrets.some((secret, index) => {
-    const expected = signatureOf(keyOf(secret, index), headers.id, timestamp, rawBody)
-    return given.some((signature) => sameSignature(signature, expected))
+    const expected = digestOf(keyOf(secret, index), headers.id, timestamp, rawBody)
+    return given.some((signature) => signatureMatches(signature, expected, "base64"))
   })
   if (!matched) {
     throw new WebhookVerificationError(
@@ -139,9 +144,19 @@ export function verifyStandardWebhook(input: StandardWebhookVerifyInput): Verifi
       "No webhook-signature v1 signature matches the raw body for any configured webhook secret"
     )
   }
-  const payload = input.parsedBody !== undefined && typeof input.parsedBody === "object" && input.parsedBody !== null &&
-    Object.keys(input.parsedBody).length ? input.parsedBody : parseBody(rawBody)
+  const payload = isNonEmptyObject(input.parsedBody) ? input.parsedBody : parseBody(rawBody)
   return { id: headers.id, timestamp, payload }
+}
+
+/** True for an object with at least one key (a framework that parsed no body leaves `{}`). */
+function isNonEmptyObject(value: unknown): value is object {
+  if (typeof value !== "object" || value === null) {
+    return false
+  }
+  for (const _key in value) {
+    return true
+  }
+  return false
 }
 
 /** Parses the verified body; a signed body that is not a JSON value is refused with its own reason. */
@@ -173,7 +188,7 @@ export type StandardWebhookSignInput = {
 export function signStandardWebhook(input: StandardWebhookSignInput): StandardWebhookHeaderMap {
   const timestamp = input.timestamp ?? Math.floor(Date.now() / 1000)
   const secrets = typeof input.secret === "string" ? [input.secret] : input.secret
-  const signatures = secrets.map((secret, index) => signatureOf(keyOf(secret, index), input.id, timestamp, input.payload))
+  const signatures = secrets.map((secret, index) => `v1,${digestOf(keyOf(secret, index), input.id, timestamp, input.payload).toString("base64")}`)
   return {
     "webhook-id": input.id,
     "webhook-timestamp": String(timestamp),

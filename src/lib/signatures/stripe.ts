@@ -1,6 +1,6 @@
 import Stripe from "stripe"
 import { WebhookVerificationError } from "../errors"
-import { hmacSha256, sameSignature } from "./hmac"
+import { hmacSha256, signatureMatches } from "./hmac"
 
 /** What a verified Stripe delivery yields: the parsed event, and the timestamp it was signed at. */
 export type VerifiedStripeEvent = { event: Stripe.Event; signedAt: number }
@@ -85,8 +85,8 @@ export function verifyStripeSignature(input: StripeVerifyInput): VerifiedStripeE
   const { timestamp, signatures } = parseHeader(header)
   const signedPrefix = `${timestamp}.`
   const matched = secrets.some((secret) => {
-    const expected = hmacSha256(secret, signedPrefix, rawBody, "hex")
-    return signatures.some((signature) => sameSignature(signature, expected))
+    const expected = hmacSha256(secret, signedPrefix, rawBody)
+    return signatures.some((signature) => signatureMatches(signature, expected, "hex"))
   })
   if (!matched) {
     throw new WebhookVerificationError(
