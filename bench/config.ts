@@ -6,6 +6,8 @@ export type BenchConfig = {
   concurrency: number[]
   /** Carts of the webhooks-to-orders phase (`--m`, BENCH_M; default 300). */
   carts: number
+  /** Rounds the plugin's and Medusa's ack runs are interleaved in (`--rounds`, BENCH_ROUNDS; default 4). */
+  rounds: number
   /** Sessions the ack events name (`--pool`, BENCH_POOL; default 8). */
   pool: number
   /** Skip `npm run build` and use the build already in `.medusa/server` (`--skip-build`, BENCH_SKIP_BUILD=1). */
@@ -17,6 +19,11 @@ export type BenchConfig = {
    * bench/.profiles/ and a summary is printed; the figures then include the profiler's overhead.
    */
   cpuProfile: boolean
+  /**
+   * Run only the ack runs (`--ack-only`, BENCH_ACK_ONLY=1), for quick turns on the hot path: each
+   * run's line is printed, but no table and no results.json, which always hold every phase.
+   */
+  ackOnly: boolean
 }
 
 function option(name: string, argv: readonly string[]): string | undefined {
@@ -46,8 +53,10 @@ export function readConfig(argv: readonly string[] = process.argv.slice(2)): Ben
     concurrency,
     carts: positiveInt(option("m", argv), 300, "m"),
     pool: positiveInt(option("pool", argv), 8, "pool"),
+    rounds: positiveInt(option("rounds", argv), 4, "rounds"),
     skipBuild: option("skip-build", argv) === "1",
     stages: !argv.includes("--no-stages") && option("stages", argv) !== "0",
     cpuProfile: option("cpu-profile", argv) === "1",
+    ackOnly: option("ack-only", argv) === "1",
   }
 }

@@ -11,7 +11,7 @@ import { StoreProcess } from "../integration-tests/support/store-process"
 import { FakeStripe } from "../src/testing/stripe"
 import { readConfig } from "./config"
 import { killChildren } from "./lib/child"
-import { ACK_TARGETS, measureAck, type AckMeasurement, type AckTargetKey } from "./phases/ack"
+import { ACK_TARGETS, measureAck, measureAckInterleaved, type AckMeasurement } from "./phases/ack"
 import { runOrdersPhase, type OrdersResult } from "./phases/orders"
 import { runStagesPhase } from "./phases/stages"
 import { runVerifyPhase } from "./phases/verify"
@@ -19,6 +19,7 @@ import type { StageTiming } from "./profile/stage-timer"
 import { renderProfile, summarizeProfile } from "./profile/summarize"
 import { currentLoad, describeMachine } from "./report/machine"
 import { ackRatios, checkTargets, writeResults, type BenchResults } from "./report/results"
+import { writeMarkdown } from "./report/markdown"
 import { renderReport } from "./report/table"
 import { createAckPool } from "./store/ack-pool"
 import { checkPluginLoaded } from "./store/checks"
@@ -35,8 +36,10 @@ function step(message: string): void {
 /** Env of each kind of store start. */
 const STARTS = {
   checks: { PAYMENT_WEBHOOKS_JOB_INTERVAL_MS: "1000" },
-  ack: { BENCH_HOLD_DELAYED_EVENTS: "1" },
-  ackInboxOff: { BENCH_HOLD_DELAYED_EVENTS: "1", BENCH_INBOX_ENABLED: "false" },
+  // The ack runs measure the acknowledgement: the work both routes leave for later is held off, the
+  // subscriber runs Medusa's route queues (held events) as well as the plugin's re-drive job.
+  ack: { BENCH_HOLD_DELAYED_EVENTS: "1", PAYMENT_WEBHOOKS_JOB_INTERVAL_MS: String(24 * 3600_000) },
+  ackInboxOff: { BENCH_HOLD_DELAYED_EVENTS: "1", PAYMENT_WEBHOOKS_JOB_INTERVAL_MS: String(24 * 3600_000), BENCH_INBOX_ENABLED: "false" },
   orders: {},
 } satisfies Record<string, NodeJS.ProcessEnv>
 
@@ -55,8 +58,10 @@ async function main(): Promise<void> {
   const cwd = writeStoreProject()
   step("Store project written to bench/.store (the built package installed, no src/)")
 
-  step("Verification micro-benchmark")
-  const verification = runVerifyPhase()
+  if (!config.ackOnly) {
+    step("Verification micro-benchmark")
+  }
+  const verification = config.ackOnly ? [] : runVerifyPhase()
 
   const fake = new FakeStripe()
   await fake.start()
@@ -94,37 +99,53 @@ async function main(): Promise<void> {
     }
     await store.stop("SIGKILL")
 
-    if (config.stages) {
+    if (config.stages && !config.ackOnly) {
       step("Hot-path stages in the store's container")
       stages = await runStagesPhase(store, { sessionId: pool.sessionIds[0], template: pool.templates[0], secret: WEBHOOK_SECRET })
     }
 
-    const runs: Array<[AckTargetKey, NodeJS.ProcessEnv]> = [["plugin", STARTS.ack], ["medusa", STARTS.ack], ["plugin_inbox_off", STARTS.ackInboxOff]]
     const profileDir = join(__dirname, ".profiles")
     if (config.cpuProfile) {
       mkdirSync(profileDir, { recursive: true })
     }
+    const settings = { n: config.n, secret: WEBHOOK_SECRET, templates: pool.templates, runId: "ack", cpuProfile: config.cpuProfile }
+    const report = (run: AckMeasurement) =>
+      step(`ack ${ACK_TARGETS[run.target].label} @${run.concurrency}: ${run.throughput.toFixed(0)} req/s, p99 ${run.latency.p99.toFixed(1)} ms, ` +
+        `CPU/request store ${run.cpuMsPerRequest.store} ms + PostgreSQL ${run.cpuMsPerRequest.postgres} ms, ` +
+        `non-2xx/errors ${run.non2xx + run.errors + run.timeouts}${run.recorded ? `, recorded ${JSON.stringify(run.recorded)}` : ""}`)
     for (const concurrency of config.concurrency) {
-      for (const [target, env] of runs) {
-        const profileFile = join(profileDir, `${target}-c${concurrency}.cpuprofile`)
-        const profiling = config.cpuProfile
-          ? { NODE_OPTIONS: `--require ${join(__dirname, "profile", "cpu-hook.js")}`, BENCH_CPU_PROFILE_FILE: profileFile }
-          : {}
-        await store.stop("SIGKILL")
-        await store.start(90_000, { ...env, ...profiling })
-        const run = await measureAck(store, target, concurrency, {
-          n: config.n, secret: WEBHOOK_SECRET, templates: pool.templates, runId: "ack", cpuProfile: config.cpuProfile,
-        })
-        ack.push(run)
-        if (config.cpuProfile && existsSync(profileFile)) {
-          console.log(renderProfile(`CPU profile of the store, ${target} @${concurrency}`, summarizeProfile(profileFile), run.warmupRequests + run.requests))
+      if (config.cpuProfile) {
+        // One store start per target, so that each profile holds one route's work.
+        for (const [target, env] of [["plugin", STARTS.ack], ["medusa", STARTS.ack], ["plugin_inbox_off", STARTS.ackInboxOff]] as const) {
+          const profileFile = join(profileDir, `${target}-c${concurrency}.cpuprofile`)
+          await store.stop("SIGKILL")
+          await store.start(90_000, { ...env, NODE_OPTIONS: `--require ${join(__dirname, "profile", "cpu-hook.js")}`, BENCH_CPU_PROFILE_FILE: profileFile })
+          const run = await measureAck(store, target, concurrency, settings)
+          ack.push(run)
+          if (existsSync(profileFile)) {
+            console.log(renderProfile(`CPU profile of the store, ${target} @${concurrency}`, summarizeProfile(profileFile), run.warmupRequests + run.requests))
+          }
+          report(run)
         }
-        step(`ack ${ACK_TARGETS[target].label} @${concurrency}: ${run.throughput.toFixed(0)} req/s, p99 ${run.latency.p99.toFixed(1)} ms, ` +
-          `non-2xx/errors ${run.non2xx + run.errors + run.timeouts}${run.recorded ? `, recorded ${JSON.stringify(run.recorded)}` : ""}`)
+        continue
       }
+      await store.stop("SIGKILL")
+      await store.start(90_000, STARTS.ack)
+      for (const run of await measureAckInterleaved(store, ["plugin", "medusa"], concurrency, { ...settings, rounds: config.rounds })) {
+        ack.push(run)
+        report(run)
+      }
+      await store.stop("SIGKILL")
+      await store.start(90_000, STARTS.ackInboxOff)
+      const inboxOff = await measureAck(store, "plugin_inbox_off", concurrency, settings)
+      ack.push(inboxOff)
+      report(inboxOff)
     }
 
     await store.stop("SIGKILL")
+    if (config.ackOnly) {
+      return
+    }
     await store.start(90_000, STARTS.orders)
     step(`Webhooks to orders: ${config.carts} carts`)
     orders = await runOrdersPhase(store, seeded, fake, {
@@ -144,7 +165,7 @@ async function main(): Promise<void> {
       machine,
       settings: {
         n: config.n, concurrency: config.concurrency, carts: config.carts, eventBus: "Medusa's in-memory (local) event bus",
-        ackPoolSessions: config.pool, cpuProfiled: config.cpuProfile,
+        ackPoolSessions: config.pool, ackRounds: config.cpuProfile ? 1 : config.rounds, cpuProfiled: config.cpuProfile,
       },
       loadChecks,
       verification,
@@ -155,7 +176,8 @@ async function main(): Promise<void> {
     }
     const results: BenchResults = { ...partial, targets: checkTargets(partial), totalSeconds: Math.round((Date.now() - started) / 1000) }
     const file = writeResults(results)
-    console.log(`\n${renderReport(results)}\n\nWritten to ${file.slice(REPO_ROOT.length + 1)}`)
+    const markdown = writeMarkdown(results)
+    console.log(`\n${renderReport(results)}\n\nWritten to ${file.slice(REPO_ROOT.length + 1)} and ${markdown.slice(REPO_ROOT.length + 1)} (the README's block)`)
   } catch (error) {
     console.error(store.log.split("\n").slice(-40).join("\n"))
     throw error

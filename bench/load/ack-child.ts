@@ -37,6 +37,8 @@ export type AckRunResult = {
   durationMs: number
   throughput: number
   latency: LatencySummary
+  /** Every measured latency (ms), for merging interleaved rounds; dropped before results are written. */
+  latencies: number[]
 }
 
 async function runAck(job: AckJob): Promise<AckRunResult> {
@@ -92,6 +94,7 @@ async function runAck(job: AckJob): Promise<AckRunResult> {
     durationMs,
     throughput: (latencies.length / durationMs) * 1000,
     latency: summarize(latencies),
+    latencies,
   }
 }
 

@@ -15,6 +15,8 @@ export type BenchSettings = {
   carts: number
   eventBus: string
   ackPoolSessions: number
+  /** Rounds the plugin's and Medusa's ack runs were interleaved in, on one store start (1 when profiled). */
+  ackRounds: number
   /** The store ran under the CPU profiler during the ack runs: its figures include the profiler's overhead. */
   cpuProfiled: boolean
 }

@@ -9,15 +9,17 @@ const fixed = (value: number | null | undefined, digits = 1) => (value === null 
 /** The ack table: one line per route and concurrency, then the ratios. */
 function ackLines(results: BenchResults): string[] {
   const lines = [
-    `ACK PATH — ${results.settings.n} distinct signed payment_intent.succeeded measured per run (after a warm-up on the same connections), ` +
-      `autocannon in a child process, store restarted before each run${results.settings.cpuProfiled ? " (CPU-PROFILED: figures include the profiler's overhead)" : ""}`,
-    `${padEnd("route", 46)}${pad("conc", 5)}${pad("req/s", 8)}${pad("p50 ms", 8)}${pad("p95 ms", 8)}${pad("p99 ms", 8)}${pad("max ms", 8)}${pad("non-2xx/err", 12)}${pad("RSS MiB", 9)}${pad("load", 6)}`,
+    `ACK PATH — ${results.settings.n} distinct signed payment_intent.succeeded measured per route (after a warm-up on the same connections), ` +
+      `autocannon in a child process; ${results.settings.ackRounds > 1 ? `plugin and Medusa interleaved in ${results.settings.ackRounds} rounds on one store start, inbox-off on its own start` : "store restarted before each run"}` +
+      `${results.settings.cpuProfiled ? " (CPU-PROFILED: figures include the profiler's overhead)" : ""}`,
+    `${padEnd("route", 46)}${pad("conc", 5)}${pad("req/s", 8)}${pad("p50 ms", 8)}${pad("p95 ms", 8)}${pad("p99 ms", 8)}${pad("max ms", 8)}${pad("non-2xx/err", 12)}${pad("RSS MiB", 9)}${pad("CPU ms/req", 18)}${pad("load", 6)}`,
   ]
   for (const run of results.ack) {
     const failures = run.non2xx + run.errors + run.timeouts
     lines.push(
       `${padEnd(ACK_TARGETS[run.target].label, 46)}${pad(run.concurrency, 5)}${pad(fixed(run.throughput, 0), 8)}${pad(fixed(run.latency.p50), 8)}` +
-        `${pad(fixed(run.latency.p95), 8)}${pad(fixed(run.latency.p99), 8)}${pad(fixed(run.latency.max), 8)}${pad(failures, 12)}${pad(fixed(run.rss.processMiB, 0), 9)}${pad(fixed(run.loadAverage, 1), 6)}`
+        `${pad(fixed(run.latency.p95), 8)}${pad(fixed(run.latency.p99), 8)}${pad(fixed(run.latency.max), 8)}${pad(failures, 12)}${pad(fixed(run.rss.processMiB, 0), 9)}` +
+        `${pad(`${fixed(run.cpuMsPerRequest.store, 2)} + ${fixed(run.cpuMsPerRequest.postgres, 2)} pg`, 18)}${pad(fixed(run.loadAverage, 1), 6)}`
     )
   }
   for (const ratios of results.ackRatios) {
