@@ -1,5 +1,7 @@
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { signStripePayload } from "../../src/lib/signatures/stripe"
+import { PAYMENT_WEBHOOKS_MODULE } from "../../src/modules/payment-webhooks"
+import type PaymentWebhooksModuleService from "../../src/modules/payment-webhooks/service"
 import { createAdminSecret } from "../support/admin-key"
 import { usePspFakes } from "../support/psp-fakes"
 import { seedStore, type SeededStore } from "../support/seed"
@@ -21,6 +23,25 @@ medusaIntegrationTestRunner({
       const secret = await createAdminSecret(getContainer())
       client = new StoreClient(api.defaults.baseURL, seeded.publishableKey, secret)
     })
+
+    /**
+     * The inbox status of a PSP event once it stops being `received`, or `received` after `ms`. The
+     * re-drive job runs only after 60 s here: anything sooner is the order/capture subscriber's doing.
+     */
+    async function settledStatusOf(eventId: string, ms = 10_000): Promise<string | undefined> {
+      const inbox = getContainer().resolve<PaymentWebhooksModuleService>(PAYMENT_WEBHOOKS_MODULE)
+      const deadline = Date.now() + ms
+      let status: string | undefined
+      do {
+        const [row] = await inbox.listPaymentWebhookEvents({ event_id: eventId })
+        status = row?.status
+        if (status && status !== "received") {
+          return status
+        }
+        await new Promise((resolve) => setTimeout(resolve, 250))
+      } while (Date.now() < deadline)
+      return status
+    }
 
     /** A cart with a Stripe session whose PaymentIntent exists at the fake. */
     async function cartWithSession(providerId: string) {
@@ -54,6 +75,8 @@ medusaIntegrationTestRunner({
       const [payment] = order.payment_collections[0].payments
       expect(payment.captured_at).toBeNull()
       expect(stripe.captureCount(intentId)).toBe(0)
+      // Done as soon as the order is placed, not when the re-drive job next looks.
+      expect(await settledStatusOf(event.id)).toBe("processed")
 
       await client.admin("POST", `/admin/payments/${payment.id}/capture`, {})
       expect(stripe.captureCount(intentId)).toBe(1)
@@ -78,6 +101,7 @@ medusaIntegrationTestRunner({
       expect(order.payment_collections[0].payments[0].captured_at).not.toBeNull()
       // The intent was captured by Stripe at payment time; Medusa must not have asked for a second capture.
       expect(stripe.requests.filter((request) => request.path === `/v1/payment_intents/${intentId}/capture`)).toHaveLength(0)
+      expect(await settledStatusOf(event.id)).toBe("processed")
     })
 
     it("never completes a cart from a forged or tampered event", async () => {

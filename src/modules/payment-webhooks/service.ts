@@ -149,6 +149,19 @@ export default class PaymentWebhooksModuleService extends MedusaService({ Paymen
     )
   }
 
+  /** Authorize/capture events of these sessions still `received`: the ones an order or a capture may have finished. */
+  async receivedPaymentEvents(sessionIds: string[]): Promise<Array<Pick<InboxRow, "id" | "session_id" | "action">>> {
+    if (!sessionIds.length) {
+      return []
+    }
+    return this.manager_.execute(
+      `SELECT id, session_id, action FROM ${TABLE}
+       WHERE deleted_at IS NULL AND status = 'received' AND action IN ('authorized', 'captured')
+         AND session_id IN (${sessionIds.map(() => "?").join(", ")})`,
+      sessionIds
+    )
+  }
+
   /** Moves an event back to `received` so the next re-drive picks it up at once (an admin's replay). */
   async requeue(id: string): Promise<void> {
     await this.manager_.execute(
