@@ -45,7 +45,7 @@ export default async function hotPathStages({ container, args }: ExecArgs): Prom
   const recordInput = (eventId: string) => ({
     provider_id: "stripe_mpw", event_id: eventId, event_type: "payment_intent.succeeded", session_id: input.sessionId,
     action: "captured", amount: 25, currency_code: "usd", status: "ignored" as const, source: "webhook" as const,
-    last_error: "benchmark stage", body_hash: bodyHash(raw), details: null, raw_body: signed.body, guard_session_id: input.sessionId,
+    last_error: "benchmark stage", body_hash: bodyHash(raw), details: null, raw_body: signed.body, read_session: true,
   })
   const stages: Stage[] = [
     {

@@ -1,18 +1,19 @@
 import { generateEntityId } from "@medusajs/framework/utils"
 import { createHash } from "node:crypto"
+import { hasPostgresCode } from "./postgres-error"
 import type { DeliveryRecordInput, RecordOutcome } from "./types"
 
 const TABLE = "payment_webhook_event"
 
 /** One row of the statement: deliveries of the same event in one group become one row. */
-type IncomingRow = Omit<DeliveryRecordInput, "amount" | "guard_session_id"> & {
+type IncomingRow = Omit<DeliveryRecordInput, "amount" | "read_session"> & {
   id: string
   amount: string | null
   raw_amount: { value: string; precision: number } | null
   deliveries: number
   /** Recorded already settled (ignored or failed at the edge): `processed_at` is set. */
   settled: boolean
-  guard_session_id: string | null
+  read_session: boolean
 }
 
 type WrittenRow = {
@@ -31,7 +32,7 @@ export type InsertDeliveriesOptions = {
   timeoutMs: number
   /** Keep the raw body (`rawBodyRetention` is not `never`). */
   keepRawBody: boolean
-  /** Read each `guard_session_id` from `payment_session` in the same statement. */
+  /** Read the payment session of each delivery that asks for it (`read_session`) in the same statement. */
   readSessions: boolean
   /**
    * Run it as a named prepared statement: PostgreSQL plans it once per connection instead of on
@@ -53,7 +54,7 @@ function toRow(input: DeliveryRecordInput, deliveries: number, keepRawBody: bool
     deliveries,
     settled: input.status !== "received",
     raw_body: keepRawBody ? input.raw_body : null,
-    guard_session_id: input.guard_session_id ?? null,
+    read_session: input.read_session ?? false,
   }
 }
 
@@ -67,14 +68,14 @@ function statementText(readSessions: boolean): string {
   const session = readSessions
     ? `s.id IS NOT NULL AS session_found, s.amount::text AS session_amount, s.currency_code AS session_currency
        FROM written w JOIN incoming i ON i.provider_id = w.provider_id AND i.event_id = w.event_id
-       LEFT JOIN payment_session s ON s.id = i.guard_session_id AND s.deleted_at IS NULL`
+       LEFT JOIN payment_session s ON i.read_session AND s.id = i.session_id AND s.deleted_at IS NULL`
     : `false AS session_found, NULL AS session_amount, NULL AS session_currency FROM written w`
   // One JSON parameter for the whole group: one statement, one round trip and one commit whatever its size.
   return `WITH incoming AS (
       SELECT * FROM json_to_recordset(?::json) AS t(
         id text, provider_id text, event_id text, event_type text, session_id text, action text, amount numeric,
         raw_amount jsonb, currency_code text, status text, source text, deliveries integer, last_error text,
-        settled boolean, body_hash text, details jsonb, raw_body text, guard_session_id text)
+        settled boolean, body_hash text, details jsonb, raw_body text, read_session boolean)
     ), written AS (
       INSERT INTO ${TABLE} (id, provider_id, event_id, event_type, session_id, action, amount, raw_amount,
         currency_code, status, source, attempts, deliveries, last_error, received_at, processed_at, body_hash, details,
@@ -114,7 +115,7 @@ async function run(knex: RawRunner, options: InsertDeliveriesOptions, parameters
  * otherwise: a pooler in transaction mode handed the connection's next transaction to another backend.
  */
 function isPreparedStatementMismatch(error: unknown): boolean {
-  return error instanceof Error && "code" in error && (error.code === "26000" || error.code === "42P05")
+  return hasPostgresCode(error, "26000", "42P05")
 }
 
 /** What {@link insertDeliveries} answers: one outcome per input, and whether prepared statements still work. */
@@ -162,7 +163,7 @@ export async function insertDeliveries(knex: RawRunner, inputs: DeliveryRecordIn
     const first = !answered.has(key)
     answered.add(key)
     const duplicate = !(first && row.inserted)
-    if (duplicate || !options.readSessions || !input.guard_session_id) {
+    if (duplicate || !options.readSessions || !input.read_session) {
       return { id: row.id, duplicate }
     }
     return {

@@ -1,7 +1,7 @@
 import { insertDeliveries, type RawRunner } from "./delivery-insert"
 import type { DeliveryRecordInput } from "./types"
 
-type Row = { id: string; provider_id: string; event_id: string; deliveries: number; guard_session_id: string | null }
+type Row = { id: string; provider_id: string; event_id: string; deliveries: number; session_id: string | null; read_session: boolean }
 type Call = { sql: string; rows: Row[]; name?: string }
 
 /**
@@ -34,7 +34,7 @@ function fakeDatabase(options: { sessions?: Record<string, { amount: string; cur
               if (inserted) {
                 table.set(key, row.id)
               }
-              const session = row.guard_session_id ? options.sessions?.[row.guard_session_id] : undefined
+              const session = row.read_session && row.session_id ? options.sessions?.[row.session_id] : undefined
               return {
                 id: table.get(key), provider_id: row.provider_id, event_id: row.event_id, inserted,
                 session_found: Boolean(session), session_amount: session?.amount ?? null, session_currency: session?.currency_code ?? null,
@@ -53,7 +53,7 @@ function delivery(eventId: string, overrides: Partial<DeliveryRecordInput> = {})
   return {
     provider_id: "stripe_stripe", event_id: eventId, event_type: "payment_intent.succeeded", session_id: "payses_1",
     action: "captured", amount: 25, currency_code: "usd", status: "received", source: "webhook", last_error: null,
-    body_hash: "hash", details: null, raw_body: "{}", guard_session_id: "payses_1", ...overrides,
+    body_hash: "hash", details: null, raw_body: "{}", read_session: true, ...overrides,
   }
 }
 
@@ -74,7 +74,7 @@ describe("insertDeliveries", () => {
   it("answers an event already recorded as a duplicate, and an unknown session as not found", async () => {
     const { runner } = fakeDatabase()
     await insertDeliveries(runner, [delivery("evt_1")], OPTIONS)
-    const { outcomes } = await insertDeliveries(runner, [delivery("evt_1"), delivery("evt_2", { guard_session_id: "payses_other" })], OPTIONS)
+    const { outcomes } = await insertDeliveries(runner, [delivery("evt_1"), delivery("evt_2", { session_id: "payses_other" })], OPTIONS)
     expect(outcomes.map((outcome) => outcome.duplicate)).toEqual([true, false])
     expect(outcomes[1].session).toEqual({ found: false })
   })

@@ -4,6 +4,7 @@ import { generateEntityId, MedusaService } from "@medusajs/framework/utils"
 import { PaymentWebhookEvent } from "./models/payment-webhook-event"
 import { parseInboxOptions, type InboxOptions } from "./options"
 import { insertDeliveries } from "./delivery-insert"
+import { hasPostgresCode } from "./postgres-error"
 import type { DeliveryRecordInput, InboxRow, InboxStatus, RecordOutcome, SessionForGuard } from "./types"
 import { WriteBatcher } from "./write-batcher"
 
@@ -29,9 +30,7 @@ function databaseReason(error: unknown): string {
 }
 
 /** PostgreSQL's "relation does not exist". */
-function isMissingTable(error: unknown): boolean {
-  return error instanceof Error && "code" in error && error.code === "42P01"
-}
+const isMissingTable = (error: unknown) => hasPostgresCode(error, "42P01")
 
 /**
  * The inbox of PSP deliveries. The hot-path insert and the re-drive's claim are single SQL
@@ -76,7 +75,7 @@ export default class PaymentWebhooksModuleService extends MedusaService({ Paymen
   private async writeDeliveries(inputs: DeliveryRecordInput[], timeoutMs: number): Promise<RecordOutcome[]> {
     const knex = this.manager_.getKnex()
     const keepRawBody = this.inboxOptions.rawBodyRetention !== "never"
-    const readSessions = !this.sessionTableMissing && inputs.some((input) => input.guard_session_id)
+    const readSessions = !this.sessionTableMissing && inputs.some((input) => input.read_session)
     const prepared = !this.preparedStatementsUnsupported
     try {
       const written = await insertDeliveries(knex, inputs, { timeoutMs, keepRawBody, readSessions, prepared })

@@ -17,8 +17,8 @@ export type DeliveryRecordInput = {
   body_hash: string
   details: Record<string, unknown> | null
   raw_body: string | null
-  /** The payment session to read in the same statement, for the edge's amount check (authorize/capture only). */
-  guard_session_id?: string | null
+  /** Read `session_id`'s payment session in the same statement, for the edge's amount check (authorize/capture only). */
+  read_session?: boolean
 }
 
 /** A payment session as the amount check needs it; `found: false` when it is not in this store. */
@@ -44,7 +44,7 @@ export type InboxRow = {
 
 /**
  * The result of recording a delivery: a new row, or the row already there for that event. `session`
- * is the `guard_session_id`'s session, when it was asked for, the event is new, and the payment
+ * is `session_id`'s payment session, when `read_session` asked for it, the event is new, and the payment
  * tables share the inbox's database.
  */
 export type RecordOutcome = { id: string; duplicate: boolean; session?: SessionForGuard }

@@ -59,7 +59,7 @@ async function record(context: InboxContext, providerKey: string, eventId: strin
     body_hash: bodyHash(rawBody),
     details: mapped.effect ? { effect: mapped.effect } : null,
     raw_body: rawBody.toString("utf8"),
-    guard_session_id: guard?.session_id ?? null,
+    read_session: guard !== undefined,
   })
 }
 
