@@ -7,6 +7,7 @@ import { createAdminSecret } from "../support/admin-key"
 import { usePspFakes } from "../support/psp-fakes"
 import { seedStore, type SeededStore } from "../support/seed"
 import { StoreClient, type AdminOrder } from "../support/store-client"
+import { until } from "../support/until"
 
 jest.setTimeout(180_000)
 
@@ -39,20 +40,6 @@ medusaIntegrationTestRunner({
     const rowsOf = (sessionId: string) => inbox().listPaymentWebhookEvents({ session_id: sessionId }, { order: { received_at: "ASC" } })
     const stripeUrl = () => `${client.baseUrl}/hooks/payment/stripe_stripe`
     const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
-
-    async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, what: string): Promise<T> {
-      const deadline = Date.now() + 30_000
-      for (;;) {
-        const value = await read()
-        if (ok(value)) {
-          return value
-        }
-        if (Date.now() > deadline) {
-          throw new Error(`Timed out waiting for ${what}: ${JSON.stringify(value)}`)
-        }
-        await sleep(250)
-      }
-    }
 
     async function sessionStatus(sessionId: string): Promise<string> {
       const query = getContainer().resolve(ContainerRegistrationKeys.QUERY)

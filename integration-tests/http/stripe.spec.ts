@@ -6,6 +6,7 @@ import { createAdminSecret } from "../support/admin-key"
 import { usePspFakes } from "../support/psp-fakes"
 import { seedStore, type SeededStore } from "../support/seed"
 import { StoreClient } from "../support/store-client"
+import { until } from "../support/until"
 
 jest.setTimeout(120_000)
 
@@ -25,22 +26,13 @@ medusaIntegrationTestRunner({
     })
 
     /**
-     * The inbox status of a PSP event once it stops being `received`, or `received` after `ms`. The
-     * re-drive job runs only after 60 s here: anything sooner is the order/capture subscriber's doing.
+     * The inbox row of a PSP event once it is no longer `received`. The re-drive job looks only
+     * after 60 s here: anything within 10 s is the order/capture subscriber's doing.
      */
-    async function settledStatusOf(eventId: string, ms = 10_000): Promise<string | undefined> {
+    async function settledRowOf(eventId: string) {
       const inbox = getContainer().resolve<PaymentWebhooksModuleService>(PAYMENT_WEBHOOKS_MODULE)
-      const deadline = Date.now() + ms
-      let status: string | undefined
-      do {
-        const [row] = await inbox.listPaymentWebhookEvents({ event_id: eventId })
-        status = row?.status
-        if (status && status !== "received") {
-          return status
-        }
-        await new Promise((resolve) => setTimeout(resolve, 250))
-      } while (Date.now() < deadline)
-      return status
+      const [row] = await until(() => inbox.listPaymentWebhookEvents({ event_id: eventId }), ([first]) => !!first && first.status !== "received", `event ${eventId} settled`, 10_000)
+      return row
     }
 
     /** A cart with a Stripe session whose PaymentIntent exists at the fake. */
@@ -76,7 +68,7 @@ medusaIntegrationTestRunner({
       expect(payment.captured_at).toBeNull()
       expect(stripe.captureCount(intentId)).toBe(0)
       // Done as soon as the order is placed, not when the re-drive job next looks.
-      expect(await settledStatusOf(event.id)).toBe("processed")
+      expect((await settledRowOf(event.id)).status).toBe("processed")
 
       await client.admin("POST", `/admin/payments/${payment.id}/capture`, {})
       expect(stripe.captureCount(intentId)).toBe(1)
@@ -101,7 +93,7 @@ medusaIntegrationTestRunner({
       expect(order.payment_collections[0].payments[0].captured_at).not.toBeNull()
       // The intent was captured by Stripe at payment time; Medusa must not have asked for a second capture.
       expect(stripe.requests.filter((request) => request.path === `/v1/payment_intents/${intentId}/capture`)).toHaveLength(0)
-      expect(await settledStatusOf(event.id)).toBe("processed")
+      expect((await settledRowOf(event.id)).status).toBe("processed")
     })
 
     it("never completes a cart from a forged or tampered event", async () => {

@@ -1,8 +1,8 @@
 import type { MedusaContainer } from "@medusajs/framework/types"
-import { ContainerRegistrationKeys, MedusaError } from "@medusajs/framework/utils"
-import { z } from "zod"
+import { MedusaError } from "@medusajs/framework/utils"
 import { PAYMENT_WEBHOOKS_MODULE } from "../../../modules/payment-webhooks"
 import type PaymentWebhooksModuleService from "../../../modules/payment-webhooks/service"
+import { sessionIdsOf } from "../../../webhooks/settle-finished"
 import type { ListPaymentWebhooksQuery } from "./query"
 
 /**
@@ -38,28 +38,6 @@ export function resolveInbox(container: MedusaContainer): PaymentWebhooksModuleS
   return container.resolve<PaymentWebhooksModuleService>(PAYMENT_WEBHOOKS_MODULE)
 }
 
-/** The part of an order the session lookup reads (the graph's result is untyped without generated types). */
-const orderSessionsSchema = z.array(
-  z.looseObject({
-    payment_collections: z
-      .array(z.looseObject({ payment_sessions: z.array(z.looseObject({ id: z.string() }).nullable()).nullish() }).nullable())
-      .nullish(),
-  })
-)
-
-/** The payment sessions of an order, through Medusa's query graph (order → payment collections → sessions). */
-async function sessionsOfOrder(container: MedusaContainer, orderId: string): Promise<string[]> {
-  const query = container.resolve(ContainerRegistrationKeys.QUERY)
-  const { data } = await query.graph({
-    entity: "order",
-    fields: ["id", "payment_collections.payment_sessions.id"],
-    filters: { id: orderId },
-  })
-  return orderSessionsSchema.parse(data).flatMap((order) =>
-    (order.payment_collections ?? []).flatMap((collection) => (collection?.payment_sessions ?? []).flatMap((session) => (session ? [session.id] : [])))
-  )
-}
-
 /** The inbox filter for a provider: a route key exactly, or every key of an identifier (`stripe` → `stripe_*`). */
 function providerFilter(provider: string): string | { $like: string } {
   const key = provider.replace(/^pp_/, "")
@@ -83,7 +61,7 @@ export async function listPaymentWebhooks(
     filters.source = query.source
   }
   if (query.order_id) {
-    const sessions = await sessionsOfOrder(container, query.order_id)
+    const sessions = await sessionIdsOf(container, { orderId: query.order_id })
     const wanted = query.session_id ? sessions.filter((id) => id === query.session_id) : sessions
     if (!wanted.length) {
       return { payment_webhooks: [], count: 0 }
