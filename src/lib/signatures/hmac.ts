@@ -10,8 +10,11 @@ export function hmacSha256(key: string | Buffer, prefix: string, rawBody: Buffer
   return createHmac("sha256", key).update(prefix).update(rawBody).digest()
 }
 
+/** Standard base64, padded. */
+export const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/
+
 /** Spellings a signature may have: what the senders (and the reference libraries, comparing strings) produce. */
-const SPELLING = { hex: /^[0-9a-f]+$/, base64: /^[A-Za-z0-9+/]+={0,2}$/ } as const
+const SPELLING = { hex: /^[0-9a-f]+$/, base64: BASE64 } as const
 
 /** Length of the encoding of `bytes` bytes. */
 const encodedLength = (bytes: number, encoding: "hex" | "base64") => (encoding === "hex" ? bytes * 2 : Math.ceil(bytes / 3) * 4)

@@ -1,6 +1,6 @@
 import { WebhookVerificationError } from "../errors"
 import { singleHeader } from "../raw-body"
-import { hmacSha256, signatureMatches } from "./hmac"
+import { BASE64, hmacSha256, signatureMatches } from "./hmac"
 
 /** The three Standard Webhooks headers, given one by one (undefined when absent). */
 export type StandardWebhookHeaders = {
@@ -42,33 +42,35 @@ export type VerifiedStandardWebhook = { id: string; timestamp: number; payload: 
 export const MAX_TOLERANCE_SECONDS = 300
 
 const TIMESTAMP = /^\d{1,12}$/
-const V1_SIGNATURE = /^v1,[A-Za-z0-9+/]+={0,2}$/
 
 /** Reads the three headers from either accepted shape. */
 function readHeaders(headers: StandardWebhookHeaders | Record<string, unknown>): StandardWebhookHeaders {
-  // Node's request headers are already lower-case: read them directly, without copying the map.
-  if ("webhook-signature" in headers) {
-    const map: Record<string, unknown> = headers
-    return { id: singleHeader(map, "webhook-id"), timestamp: singleHeader(map, "webhook-timestamp"), signature: singleHeader(map, "webhook-signature") }
-  }
+  const read = (map: Record<string, unknown>) => ({
+    id: singleHeader(map, "webhook-id"),
+    timestamp: singleHeader(map, "webhook-timestamp"),
+    signature: singleHeader(map, "webhook-signature"),
+  })
+  // Node's request headers are already lower-case: read them as given, and copy the map only if that misses one.
+  let found = read(headers)
   const lowerCased: Record<string, unknown> = {}
-  for (const [name, value] of Object.entries(headers)) {
-    lowerCased[name.toLowerCase()] = value
+  if (found.id === undefined || found.timestamp === undefined || found.signature === undefined) {
+    for (const [name, value] of Object.entries(headers)) {
+      lowerCased[name.toLowerCase()] = value
+    }
+    found = read(lowerCased)
   }
-  const fromMap = {
-    id: singleHeader(lowerCased, "webhook-id"),
-    timestamp: singleHeader(lowerCased, "webhook-timestamp"),
-    signature: singleHeader(lowerCased, "webhook-signature"),
-  }
-  if (fromMap.id !== undefined || fromMap.timestamp !== undefined || fromMap.signature !== undefined) {
-    return fromMap
+  if (found.id !== undefined || found.timestamp !== undefined || found.signature !== undefined) {
+    return found
   }
   const pick = (value: unknown) => (typeof value === "string" ? value : undefined)
   return { id: pick(lowerCased.id), timestamp: pick(lowerCased.timestamp), signature: pick(lowerCased.signature) }
 }
 
+/** The checked headers: the id, the timestamp, and the base64 of every `v1,` signature. */
+type CheckedHeaders = { id: string; timestamp: string; v1Signatures: string[] }
+
 /** Checks the headers are present and well-formed before any cryptography runs. */
-function checkHeaders(headers: StandardWebhookHeaders): Required<StandardWebhookHeaders> {
+function checkHeaders(headers: StandardWebhookHeaders): CheckedHeaders {
   const missing = (["id", "timestamp", "signature"] as const).filter((name) => !headers[name])
   if (missing.length) {
     throw new WebhookVerificationError(
@@ -80,10 +82,11 @@ function checkHeaders(headers: StandardWebhookHeaders): Required<StandardWebhook
   if (!TIMESTAMP.test(timestamp.trim())) {
     throw new WebhookVerificationError("malformed_header", "webhook-timestamp is not a Unix timestamp in seconds")
   }
-  if (!signature.split(" ").some((part) => V1_SIGNATURE.test(part))) {
+  const v1Signatures = signature.split(" ").filter((part) => part.startsWith("v1,")).map((part) => part.slice(3))
+  if (!v1Signatures.some((value) => BASE64.test(value))) {
     throw new WebhookVerificationError("malformed_header", "webhook-signature has no `v1,<base64>` signature")
   }
-  return { id, timestamp: timestamp.trim(), signature }
+  return { id, timestamp: timestamp.trim(), v1Signatures }
 }
 
 const decodedSecrets = new Map<string, Buffer>()
@@ -98,7 +101,7 @@ function keyOf(secret: string, index: number): Buffer {
   if (!key) {
     const encoded = secret.startsWith("whsec_") ? secret.slice("whsec_".length) : secret
     key = Buffer.from(encoded, "base64")
-    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(encoded) || encoded.length % 4 !== 0 || !key.length) {
+    if (!BASE64.test(encoded) || encoded.length % 4 !== 0 || !key.length) {
       throw new Error(`Webhook secret #${index + 1} is not a valid \`whsec_<base64>\` secret`)
     }
     decodedSecrets.set(secret, key)
@@ -133,10 +136,9 @@ export function verifyStandardWebhook(input: StandardWebhookVerifyInput): Verifi
       `webhook-timestamp is ${nowSeconds - timestamp}s from now, outside the ${toleranceSeconds}s tolerance`
     )
   }
-  const given = headers.signature.split(" ").filter((part) => part.startsWith("v1,")).map((part) => part.slice(3))
   const matched = secrets.some((secret, index) => {
     const expected = digestOf(keyOf(secret, index), headers.id, timestamp, rawBody)
-    return given.some((signature) => signatureMatches(signature, expected, "base64"))
+    return headers.v1Signatures.some((signature) => signatureMatches(signature, expected, "base64"))
   })
   if (!matched) {
     throw new WebhookVerificationError(

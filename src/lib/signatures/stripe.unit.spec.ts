@@ -117,6 +117,12 @@ describe("Stripe signature verification", () => {
     }
   })
 
+  it("signs as Stripe does: the SDK's constructEvent accepts the header it makes", () => {
+    const signed = signStripePayload({ payload: body, secret: SECRET, timestamp: NOW / 1000 })
+    expect(signed).toBe(Stripe.webhooks.generateTestHeaderString({ payload: body, secret: SECRET, timestamp: NOW / 1000 }))
+    expect(Stripe.webhooks.constructEvent(body, signed, SECRET, 10 ** 9).id).toBe("evt_1")
+  })
+
   it("hashes the raw bytes: a body with non-ASCII text verifies as sent", () => {
     const unicode = JSON.stringify({ id: "evt_u", object: "event", type: "charge.refunded", data: { object: { description: "Café – ✓" } } })
     const signed = Stripe.webhooks.generateTestHeaderString({ payload: unicode, secret: SECRET, timestamp: NOW / 1000 })
