@@ -1,8 +1,8 @@
-import { YocoClient } from "../../providers/yoco/client"
 import { modeOfKey } from "../../providers/yoco/options"
 import { signYocoEvent } from "../../testing/sign"
 import { messageIdOf } from "../../testing/yoco/delivery"
 import { messageOf, UsageError, type CliContext } from "../context"
+import { yocoClientFromEnv } from "./yoco-client"
 import { buildYocoTriggerEvent, isYocoEventType, YOCO_EVENT_TYPES } from "../events/yoco"
 import { majorAmount, minorAmount, secretOf, type SignedDelivery, type TriggerValues } from "./trigger-options"
 
@@ -31,12 +31,12 @@ async function checkoutFacts(checkoutId: string, values: TriggerValues, context:
   if (!secretKey) {
     throw new UsageError("--amount is required for Yoco unless YOCO_SECRET_KEY is set to read the checkout's amount from Yoco")
   }
-  const client = new YocoClient({ secretKey, baseUrl: context.env.YOCO_API_BASE_URL || undefined })
+  const { client, mode: keyMode } = yocoClientFromEnv(context)
   const checkout = await client.getCheckout(checkoutId)
   return {
     amount: checkout.amount,
     currency: values.currency ?? checkout.currency,
-    mode: mode ?? checkout.processingMode ?? modeOfKey(secretKey),
+    mode: mode ?? checkout.processingMode ?? keyMode,
     paymentId: checkout.paymentId,
   }
 }
