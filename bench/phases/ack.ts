@@ -1,4 +1,3 @@
-import { loadavg } from "node:os"
 import { join } from "node:path"
 import type { StoreProcess } from "../../integration-tests/support/store-process"
 import type { AckJob, AckRunResult } from "../load/ack-child"
@@ -6,6 +5,7 @@ import type { EventTemplate } from "../load/stripe-bodies"
 import { runChild } from "../lib/child"
 import { RssSampler, type RssPeak } from "../lib/rss"
 import { CpuMeter } from "../lib/cpu"
+import { currentLoad } from "../report/machine"
 import { round, summarize } from "../lib/stats"
 import { inboxRowsByStatus, settleBenchRows, withDb } from "../store/db"
 
@@ -145,7 +145,7 @@ export async function measureAckInterleaved(
   concurrency: number,
   settings: AckSettings & { rounds: number }
 ): Promise<AckMeasurement[]> {
-  const loadAverage = Math.round(loadavg()[0] * 100) / 100
+  const loadAverage = currentLoad()
   const prefixOf = (target: AckTargetKey) => `evt_bench_${settings.runId}_${target}_c${concurrency}_`
   const slices = new Map(targets.map((target) => [target, [] as Slice[]]))
   // Both routes are warmed first, in turns, so that neither's rounds pay for compiling and growing
@@ -192,7 +192,7 @@ export async function measureAckInterleaved(
  * process (autocannon), after a warm-up on the same connections.
  */
 export async function measureAck(store: StoreProcess, target: AckTargetKey, concurrency: number, settings: AckSettings): Promise<AckMeasurement> {
-  const loadAverage = Math.round(loadavg()[0] * 100) / 100
+  const loadAverage = currentLoad()
   const prefix = `evt_bench_${settings.runId}_${target}_c${concurrency}_`
   const slice = await runSlice(store, target, concurrency, settings, { prefix, amount: settings.n, warmup: firstWarmup(concurrency, settings.n) })
   const recorded = await recordedRows(store, target, prefix)

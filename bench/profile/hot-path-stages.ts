@@ -8,6 +8,7 @@ import { readFileSync, writeFileSync } from "node:fs"
 import type { ExecArgs, IEventBusModuleService, IPaymentModuleService } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, generateEntityId, Modules } from "@medusajs/framework/utils"
 import { verifyStripeSignature } from "../../src/lib/signatures/stripe"
+import { PAYMENT_WEBHOOKS_MODULE } from "../../src/modules/payment-webhooks"
 import type PaymentWebhooksModuleService from "../../src/modules/payment-webhooks/service"
 import { bodyHash } from "../../src/webhooks/body-hash"
 import { eventBody, signDelivery, type EventTemplate } from "../load/stripe-bodies"
@@ -36,7 +37,7 @@ export default async function hotPathStages({ container, args }: ExecArgs): Prom
   const input: StagesInput = JSON.parse(readFileSync(inFile, "utf8"))
   const payment = container.resolve<IPaymentModuleService>(Modules.PAYMENT)
   const eventBus = container.resolve<IEventBusModuleService>(Modules.EVENT_BUS)
-  const inbox = container.resolve<PaymentWebhooksModuleService>("paymentWebhooks")
+  const inbox = container.resolve<PaymentWebhooksModuleService>(PAYMENT_WEBHOOKS_MODULE)
   const pg = container.resolve<RawRunner>(ContainerRegistrationKeys.PG_CONNECTION)
   const signed = signDelivery(eventBody(input.template, "evt_bench_stage"), input.secret)
   const raw = Buffer.from(signed.body)

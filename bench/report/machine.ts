@@ -27,7 +27,7 @@ export async function describeMachine(): Promise<Machine> {
       kernel: `Linux ${release()}`,
       node: process.version,
       postgres: `PostgreSQL ${rows[0]?.server_version ?? "?"}`,
-      loadAverage: { start: Math.round(loadavg()[0] * 100) / 100 },
+      loadAverage: { start: currentLoad() },
     }
   } finally {
     await db.end()

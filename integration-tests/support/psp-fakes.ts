@@ -1,14 +1,14 @@
 import { FakeStripe, FakeYoco } from "../../src/testing"
 
-/** The loopback PSPs of one spec file, and the Stripe endpoint secret the store is given. */
-export type PspFakes = { stripe: FakeStripe; yoco: FakeYoco; stripeSecret: string }
+/** The loopback PSPs of one spec file. */
+export type PspFakes = { stripe: FakeStripe; yoco: FakeYoco }
 
 /**
  * Starts the Stripe and Yoco fakes in a top-level `beforeAll` — before the test runner boots the
  * app — and points the store's environment (read by medusa-config.ts) at them.
  */
 export function usePspFakes(stripeSecret: string): PspFakes {
-  const fakes: PspFakes = { stripe: new FakeStripe(), yoco: new FakeYoco(), stripeSecret }
+  const fakes: PspFakes = { stripe: new FakeStripe(), yoco: new FakeYoco() }
   beforeAll(async () => {
     await fakes.stripe.start()
     await fakes.yoco.start()

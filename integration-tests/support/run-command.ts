@@ -7,7 +7,7 @@ export type CommandRun = { code: number | null; stdout: string; stderr: string }
  * Runs a command to its end without blocking the event loop (the store a command talks to may be
  * served by the test's own process), with the test runner's NODE_OPTIONS left out.
  */
-export function runCommand(command: string, args: string[], options: { cwd: string; env?: Record<string, string> }): Promise<CommandRun> {
+export function runCommand(command: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<CommandRun> {
   const { NODE_OPTIONS: _testRunnerOptions, ...inherited } = process.env
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd: options.cwd, env: { ...inherited, ...options.env }, stdio: ["ignore", "pipe", "pipe"] })

@@ -4,6 +4,7 @@ import { createServer } from "node:net"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Client } from "pg"
+import { runCommand } from "./run-command"
 import type { SeededStore } from "./seed"
 
 const ROOT = join(__dirname, "..", "..")
@@ -42,15 +43,11 @@ export type StoreProcessOptions = {
 }
 
 /** Runs a Medusa CLI command in `cwd` with `env`; rejects with its output's tail if it fails. */
-function runMedusa(args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(MEDUSA_BIN, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] })
-    let output = ""
-    child.stdout.on("data", (chunk) => (output = (output + chunk).slice(-4000)))
-    child.stderr.on("data", (chunk) => (output = (output + chunk).slice(-4000)))
-    child.on("error", reject)
-    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`medusa ${args.join(" ")} exited ${code}:\n${output}`))))
-  })
+async function runMedusa(args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<void> {
+  const run = await runCommand(MEDUSA_BIN, args, { cwd, env })
+  if (run.code !== 0) {
+    throw new Error(`medusa ${args.join(" ")} exited ${run.code}:\n${(run.stdout + run.stderr).slice(-4000)}`)
+  }
 }
 
 /**
