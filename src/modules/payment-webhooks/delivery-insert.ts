@@ -1,5 +1,5 @@
-import { generateEntityId } from "@medusajs/framework/utils"
 import { createHash } from "node:crypto"
+import { newInboxEventId } from "./event-id"
 import { hasPostgresCode } from "./postgres-error"
 import type { DeliveryRecordInput, RecordOutcome } from "./types"
 
@@ -48,7 +48,7 @@ function toRow(input: DeliveryRecordInput, deliveries: number, keepRawBody: bool
   const amount = input.amount === null ? null : String(input.amount)
   return {
     ...input,
-    id: generateEntityId(undefined, "pwhevt"),
+    id: newInboxEventId(),
     amount,
     raw_amount: amount === null ? null : { value: amount, precision: 20 },
     deliveries,

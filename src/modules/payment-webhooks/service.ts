@@ -1,7 +1,8 @@
 import type { Logger } from "@medusajs/framework/types"
 import type { SqlEntityManager } from "@medusajs/framework/mikro-orm/knex"
-import { generateEntityId, MedusaService } from "@medusajs/framework/utils"
+import { MedusaService } from "@medusajs/framework/utils"
 import { PaymentWebhookEvent } from "./models/payment-webhook-event"
+import { newInboxEventId } from "./event-id"
 import { parseInboxOptions, type InboxOptions } from "./options"
 import { insertDeliveries } from "./delivery-insert"
 import { hasPostgresCode } from "./postgres-error"
@@ -224,7 +225,7 @@ export default class PaymentWebhooksModuleService extends MedusaService({ Paymen
        SET attempts = ${TABLE}.attempts + 1, last_error = EXCLUDED.last_error, processed_at = now(), updated_at = now(),
            next_attempt_at = now() + make_interval(secs => LEAST(? * power(2, ${TABLE}.attempts), ${ONE_HOUR}))`,
       [
-        generateEntityId(undefined, "pwhevt"), providerId, `check:${sessionId}`, sessionId,
+        newInboxEventId(), providerId, `check:${sessionId}`, sessionId,
         `unpaid at the PSP (${pspStatus})`, this.inboxOptions.backoffSeconds, this.inboxOptions.backoffSeconds,
       ]
     )
