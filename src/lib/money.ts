@@ -67,5 +67,7 @@ export function fromMinorUnits(minor: number, currencyCode: string): number {
   if (!Number.isSafeInteger(minor)) {
     throw new Error(`Minor-unit amount ${minor} is not a whole number`)
   }
-  return new BigNumber(minor).shiftedBy(-currencyExponent(currencyCode)).toNumber()
+  // Exact without decimal arithmetic: IEEE division is correctly rounded, so this is the double
+  // nearest the exact quotient, the same number the decimal string would parse to.
+  return minor / 10 ** currencyExponent(currencyCode)
 }

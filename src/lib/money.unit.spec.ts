@@ -1,4 +1,5 @@
 import { BigNumber } from "@medusajs/framework/utils"
+import Decimal from "bignumber.js"
 import { currencyExponent, fromMinorUnits, toMinorUnits } from "./money"
 
 describe("minor units", () => {
@@ -28,6 +29,19 @@ describe("minor units", () => {
     ["usd", 19.99], ["usd", 0.07], ["usd", 1e9 + 0.01], ["jpy", 1500], ["krw", 1], ["kwd", 12.34], ["omr", 0.1], ["tnd", 999.99],
   ])("%s %p goes to the PSP and back unchanged", (currency, major) => {
     expect(fromMinorUnits(toMinorUnits(major, currency), currency)).toBe(major)
+  })
+
+  it("reads minor units back as the number their exact decimal spells, for any whole amount", () => {
+    const samples = [0, 1, 7, 99, 101, 1999, 123456789, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER - 1]
+    for (let seed = 1; seed < 5000; seed++) {
+      samples.push(Math.floor(Math.abs(Math.sin(seed) * 1e4) * 10 ** (seed % 12)) % Number.MAX_SAFE_INTEGER)
+    }
+    for (const currency of ["usd", "jpy", "kwd"]) {
+      for (const minor of samples) {
+        const exact = Number(new Decimal(minor).shiftedBy(-currencyExponent(currency)).toFixed())
+        expect(fromMinorUnits(minor, currency)).toBe(exact)
+      }
+    }
   })
 
   it("knows the exponents Stripe documents", () => {
