@@ -1,6 +1,6 @@
 import type Stripe from "stripe"
 import { WebhookVerificationError } from "../errors"
-import { hmacSha256, signatureMatches } from "./hmac"
+import { hmacSha256, signedByAny } from "./hmac"
 
 /** What a verified Stripe delivery yields: the parsed event, and the timestamp it was signed at. */
 export type VerifiedStripeEvent = { event: Stripe.Event; signedAt: number }
@@ -84,11 +84,7 @@ export function verifyStripeSignature(input: StripeVerifyInput): VerifiedStripeE
   }
   const { timestamp, signatures } = parseHeader(header)
   const signedPrefix = `${timestamp}.`
-  const matched = secrets.some((secret) => {
-    const expected = hmacSha256(secret, signedPrefix, rawBody)
-    return signatures.some((signature) => signatureMatches(signature, expected, "hex"))
-  })
-  if (!matched) {
+  if (!signedByAny(secrets, signatures, (secret) => hmacSha256(secret, signedPrefix, rawBody, "hex"))) {
     throw new WebhookVerificationError(
       "no_matching_signature",
       "No Stripe-Signature v1 signature matches the raw body for any configured webhook secret"
@@ -122,6 +118,6 @@ export type StripeSignInput = {
 export function signStripePayload(input: StripeSignInput): string {
   const timestamp = input.timestamp ?? Math.floor(Date.now() / 1000)
   const secrets = typeof input.secret === "string" ? [input.secret] : input.secret
-  const signatures = secrets.map((secret) => `v1=${hmacSha256(secret, `${timestamp}.`, input.payload).toString("hex")}`)
+  const signatures = secrets.map((secret) => `v1=${hmacSha256(secret, `${timestamp}.`, input.payload, "hex")}`)
   return [`t=${timestamp}`, ...signatures].join(",")
 }
