@@ -6,8 +6,9 @@ import { newInboxEventId } from "./event-id"
 import { parseInboxOptions, type InboxOptions } from "./options"
 import { insertDeliveries } from "./delivery-insert"
 import { hasPostgresCode } from "./postgres-error"
+import { readSessions } from "./session-read"
 import type { DeliveryRecordInput, InboxRow, InboxStatus, RecordOutcome, SessionForGuard } from "./types"
-import { WriteBatcher } from "./write-batcher"
+import { StatementBatcher } from "./statement-batcher"
 
 /** What the module resolves from its container. */
 type InboxCradle = { manager: SqlEntityManager; logger: Logger }
@@ -45,7 +46,8 @@ export default class PaymentWebhooksModuleService extends MedusaService({ Paymen
   private sessionTableMissing = false
   /** Set once a prepared statement went missing between two uses of a connection. */
   private preparedStatementsUnsupported = false
-  private readonly deliveryWriter: WriteBatcher<DeliveryRecordInput, RecordOutcome>
+  private readonly deliveryWriter: StatementBatcher<DeliveryRecordInput, RecordOutcome>
+  private readonly sessionReader: StatementBatcher<string, SessionForGuard | undefined>
 
   constructor(cradle: InboxCradle, options: Record<string, unknown> | undefined) {
     super(cradle, options)
@@ -53,18 +55,24 @@ export default class PaymentWebhooksModuleService extends MedusaService({ Paymen
     this.logger_ = cradle.logger
     this.inboxOptions = parseInboxOptions(options ?? {})
     const timeoutMs = this.inboxOptions.recordTimeoutMs
-    this.deliveryWriter = new WriteBatcher((inputs, remainingMs) => this.writeDeliveries(inputs, remainingMs), {
+    this.deliveryWriter = new StatementBatcher((inputs, remainingMs) => this.writeDeliveries(inputs, remainingMs), {
       maxBatch: 100,
       // Two statements at a time leave the rest of the pool to Medusa's workflows.
       maxInFlight: 2,
       timeoutMs,
       timedOut: (waitedMs) => new InboxUnavailableError(`recording took longer than ${timeoutMs} ms (waited ${waitedMs} ms)`),
     })
+    this.sessionReader = new StatementBatcher((ids, remainingMs) => this.readSessionGroup(ids, remainingMs), {
+      maxBatch: 100,
+      maxInFlight: 2,
+      timeoutMs,
+      timedOut: (waitedMs) => new InboxUnavailableError(`reading the payment session took longer than ${timeoutMs} ms (waited ${waitedMs} ms)`),
+    })
   }
 
   /**
    * Records one delivery; if its (provider, event id) is already there, only counts it. Deliveries
-   * arriving together are written together (see {@link WriteBatcher}). Bounded by `recordTimeoutMs`,
+   * arriving together are written together (see {@link StatementBatcher}). Bounded by `recordTimeoutMs`,
    * waiting included, in PostgreSQL and in the client: past it, {@link InboxUnavailableError}, and
    * no row is left behind to swallow the PSP's retry.
    */
@@ -96,27 +104,28 @@ export default class PaymentWebhooksModuleService extends MedusaService({ Paymen
   }
 
   /**
-   * The payment session an authorized/captured event names, read in one statement for the edge's
-   * amount check. Medusa keeps every module in one database by default; a store that splits them
-   * gets `undefined` (no such table) and the caller asks the payment module instead.
+   * The payment session an authorized/captured event names, for the amount check when the edge
+   * did not read it with the insert (inbox disabled) or the re-drive checks a row; reads arriving
+   * together go in one statement. Medusa keeps every module in one database by default; a store
+   * that splits them gets `undefined` (no such table) and the caller asks the payment module instead.
    */
   async readSessionForGuard(sessionId: string): Promise<SessionForGuard | undefined> {
     if (this.sessionTableMissing) {
       return undefined
     }
+    return this.sessionReader.submit(sessionId)
+  }
+
+  /** One group of session reads, one statement; `undefined` for all once the payment tables turn out to live elsewhere. */
+  private async readSessionGroup(sessionIds: string[], timeoutMs: number): Promise<Array<SessionForGuard | undefined>> {
     try {
-      const result: { rows: Array<{ amount: string; currency_code: string }> } = await this.manager_
-        .getKnex()
-        .raw("SELECT amount::text AS amount, currency_code FROM payment_session WHERE id = ? AND deleted_at IS NULL", [sessionId])
-        .timeout(this.inboxOptions.recordTimeoutMs, { cancel: true })
-      const [row] = result.rows
-      return row ? { found: true, amount: row.amount, currency_code: row.currency_code } : { found: false }
+      return await readSessions(this.manager_.getKnex(), sessionIds, timeoutMs)
     } catch (error) {
       if (isMissingTable(error)) {
         this.sessionTableMissing = true
-        return undefined
+        return sessionIds.map(() => undefined)
       }
-      throw error
+      throw new InboxUnavailableError(databaseReason(error))
     }
   }
 

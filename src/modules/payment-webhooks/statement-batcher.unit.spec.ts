@@ -1,4 +1,4 @@
-import { WriteBatcher } from "./write-batcher"
+import { StatementBatcher } from "./statement-batcher"
 
 /** A write that waits until released, and remembers each group it was given. */
 function controlledWrite() {
@@ -20,10 +20,10 @@ async function settle() {
 }
 const timedOut = (waited: number) => new Error(`timed out after ${waited} ms`)
 
-describe("WriteBatcher", () => {
+describe("StatementBatcher", () => {
   it("writes a lone item at once, by itself", async () => {
     const { groups, releases, write } = controlledWrite()
-    const batcher = new WriteBatcher(write, { maxBatch: 10, maxInFlight: 1, timeoutMs: 1000, timedOut })
+    const batcher = new StatementBatcher(write, { maxBatch: 10, maxInFlight: 1, timeoutMs: 1000, timedOut })
     const written = batcher.submit(1)
     await settle()
     expect(groups.map((group) => group.items)).toEqual([[1]])
@@ -33,7 +33,7 @@ describe("WriteBatcher", () => {
 
   it("groups what arrives while a write is in flight into the next statement, each caller getting its own row", async () => {
     const { groups, releases, write } = controlledWrite()
-    const batcher = new WriteBatcher(write, { maxBatch: 3, maxInFlight: 1, timeoutMs: 1000, timedOut })
+    const batcher = new StatementBatcher(write, { maxBatch: 3, maxInFlight: 1, timeoutMs: 1000, timedOut })
     const first = batcher.submit(1)
     await settle()
     const rest = [2, 3, 4, 5, 6].map((item) => batcher.submit(item))
@@ -50,7 +50,7 @@ describe("WriteBatcher", () => {
 
   it("never has more statements in flight than allowed", async () => {
     const { groups, releases, write } = controlledWrite()
-    const batcher = new WriteBatcher(write, { maxBatch: 1, maxInFlight: 2, timeoutMs: 1000, timedOut })
+    const batcher = new StatementBatcher(write, { maxBatch: 1, maxInFlight: 2, timeoutMs: 1000, timedOut })
     const written = [1, 2, 3, 4].map((item) => batcher.submit(item))
     await settle()
     expect(groups).toHaveLength(2)
@@ -66,7 +66,7 @@ describe("WriteBatcher", () => {
 
   it("drops an item whose time ran out while it waited, so it is never written after its caller gave up", async () => {
     const { groups, releases, write } = controlledWrite()
-    const batcher = new WriteBatcher(write, { maxBatch: 10, maxInFlight: 1, timeoutMs: 40, timedOut })
+    const batcher = new StatementBatcher(write, { maxBatch: 10, maxInFlight: 1, timeoutMs: 40, timedOut })
     const first = batcher.submit(1)
     await settle()
     const late = batcher.submit(2)
@@ -80,7 +80,7 @@ describe("WriteBatcher", () => {
 
   it("gives a statement no more time than its items have left", async () => {
     const { groups, releases, write } = controlledWrite()
-    const batcher = new WriteBatcher(write, { maxBatch: 10, maxInFlight: 1, timeoutMs: 1000, timedOut })
+    const batcher = new StatementBatcher(write, { maxBatch: 10, maxInFlight: 1, timeoutMs: 1000, timedOut })
     const first = batcher.submit(1)
     await settle()
     const second = batcher.submit(2)
@@ -96,7 +96,7 @@ describe("WriteBatcher", () => {
 
   it("fails every item of a statement that fails, and goes on with the next group", async () => {
     let calls = 0
-    const batcher = new WriteBatcher(
+    const batcher = new StatementBatcher(
       async (items: number[]) => {
         calls += 1
         if (calls === 1) {

@@ -1,8 +1,8 @@
-/** Writes a group of items in one statement; answers one output per item, in order. */
-export type GroupWrite<In, Out> = (items: In[], timeoutMs: number) => Promise<Out[]>
+/** Runs a group of items as one statement; answers one output per item, in order. */
+export type GroupStatement<In, Out> = (items: In[], timeoutMs: number) => Promise<Out[]>
 
-/** How a {@link WriteBatcher} groups its writes. */
-export type WriteBatcherOptions = {
+/** How a {@link StatementBatcher} groups its statements. */
+export type StatementBatcherOptions = {
   /** Most items in one statement. */
   maxBatch: number
   /** Most statements in flight at once; items arriving meanwhile wait and go together in the next. */
@@ -24,20 +24,20 @@ type Pending<In, Out> = {
 
 /**
  * Group commit for the webhook hot path: items submitted while `maxInFlight` statements are
- * already running wait and are written together by the next one, so under a burst one round trip
- * and one commit (one WAL flush) serve many deliveries, and a lone delivery is written at once.
+ * already running wait and go together in the next one, so under a burst one round trip (and, for
+ * a write, one commit and one WAL flush) serves many deliveries, and a lone delivery goes at once.
  * Each item keeps its own deadline: one that runs out while still waiting is dropped before it is
  * written (its caller answers 503 and the PSP's retry must not find a row), and a statement is
  * given no more time than the earliest deadline among its items.
  */
-export class WriteBatcher<In, Out> {
+export class StatementBatcher<In, Out> {
   private readonly queue: Array<Pending<In, Out>> = []
   private inFlight = 0
   private flushScheduled = false
 
   constructor(
-    private readonly write: GroupWrite<In, Out>,
-    private readonly options: WriteBatcherOptions
+    private readonly write: GroupStatement<In, Out>,
+    private readonly options: StatementBatcherOptions
   ) {}
 
   /** Writes `item` with whatever else is waiting; resolves with its own output. */
