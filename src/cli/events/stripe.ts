@@ -1,4 +1,5 @@
 import Stripe from "stripe"
+import { HANDLED_STRIPE_EVENTS, type HandledStripeEventType } from "../../providers/stripe/events"
 import { type FakeStripeEvent } from "../../testing/stripe/events"
 import { randomToken } from "../../testing/stripe/ids"
 import { newPaymentIntent } from "../../testing/stripe/objects"
@@ -7,24 +8,10 @@ import { closeDispute, createRefund, openDispute } from "../../testing/stripe/re
 import { NO_REQUEST, patch, StripeState } from "../../testing/stripe/state"
 
 /** Every Stripe event type the Stripe provider handles, in the order `--help` lists them. */
-export const STRIPE_EVENT_TYPES = [
-  "payment_intent.amount_capturable_updated",
-  "payment_intent.succeeded",
-  "payment_intent.processing",
-  "payment_intent.created",
-  "payment_intent.requires_action",
-  "payment_intent.partially_funded",
-  "payment_intent.payment_failed",
-  "payment_intent.canceled",
-  "charge.refunded",
-  "refund.created",
-  "refund.updated",
-  "charge.dispute.created",
-  "charge.dispute.closed",
-] as const
+export const STRIPE_EVENT_TYPES = HANDLED_STRIPE_EVENTS
 
 /** A Stripe event type `trigger` can send. */
-export type StripeEventType = (typeof STRIPE_EVENT_TYPES)[number]
+export type StripeEventType = HandledStripeEventType
 
 /** True for a type in {@link STRIPE_EVENT_TYPES}. */
 export function isStripeEventType(value: string): value is StripeEventType {

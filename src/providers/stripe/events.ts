@@ -4,8 +4,22 @@ import { fromMinorUnits } from "../../lib/money"
 import type { MappedWebhookEvent, WebhookEffect } from "../../lib/webhook-result"
 import { CHARGE_EVENT_TYPES, isChargeEvent, mapChargeEvent, type ChargeEventContext } from "./charge-events"
 
+/** The PaymentIntent events this provider maps, in the order `--help` lists them. */
+const INTENT_EVENT_TYPES = [
+  "payment_intent.amount_capturable_updated",
+  "payment_intent.succeeded",
+  "payment_intent.processing",
+  "payment_intent.created",
+  "payment_intent.requires_action",
+  "payment_intent.partially_funded",
+  "payment_intent.payment_failed",
+  "payment_intent.canceled",
+] as const
+
+type IntentEventType = (typeof INTENT_EVENT_TYPES)[number]
+
 /** Which PaymentIntent amount each event reports, and the Medusa action it maps to. */
-const INTENT_EVENTS: Record<string, { action: PaymentActions; amount: (intent: Stripe.PaymentIntent) => number }> = {
+const INTENT_EVENTS: Record<IntentEventType, { action: PaymentActions; amount: (intent: Stripe.PaymentIntent) => number }> = {
   "payment_intent.amount_capturable_updated": { action: PaymentActions.AUTHORIZED, amount: (pi) => pi.amount_capturable },
   "payment_intent.succeeded": { action: PaymentActions.SUCCESSFUL, amount: (pi) => pi.amount_received },
   "payment_intent.processing": { action: PaymentActions.PENDING, amount: (pi) => pi.amount },
@@ -16,8 +30,15 @@ const INTENT_EVENTS: Record<string, { action: PaymentActions; amount: (intent: S
   "payment_intent.canceled": { action: PaymentActions.CANCELED, amount: (pi) => pi.amount },
 }
 
+function isIntentEventType(type: string): type is IntentEventType {
+  return INTENT_EVENT_TYPES.some((known) => known === type)
+}
+
 /** Every Stripe event type this provider acts on: enable these on the Stripe endpoint. */
-export const HANDLED_STRIPE_EVENTS: readonly string[] = [...Object.keys(INTENT_EVENTS), ...CHARGE_EVENT_TYPES]
+export const HANDLED_STRIPE_EVENTS = [...INTENT_EVENT_TYPES, ...CHARGE_EVENT_TYPES] as const
+
+/** A Stripe event type this provider acts on. */
+export type HandledStripeEventType = (typeof HANDLED_STRIPE_EVENTS)[number]
 
 /** What the plugin does beyond Medusa for a failed or canceled intent, with Stripe's reason. */
 function intentEffect(type: string, intent: Stripe.PaymentIntent): WebhookEffect | undefined {
@@ -45,7 +66,7 @@ export function mapStripeEvent(event: Stripe.Event, context: ChargeEventContext 
   if (isChargeEvent(event)) {
     return mapChargeEvent(event, context)
   }
-  const rule = INTENT_EVENTS[event.type]
+  const rule = isIntentEventType(event.type) ? INTENT_EVENTS[event.type] : undefined
   if (!rule) {
     return { ...base, action: PaymentActions.NOT_SUPPORTED, reason: `Stripe event ${event.type} is not handled` }
   }
