@@ -1,5 +1,6 @@
 import { WebhookVerificationError } from "../errors"
 import { singleHeader } from "../raw-body"
+import { headerItems } from "./header-items"
 import { BASE64, hmacSha256, signedByAny } from "./hmac"
 
 /** The three Standard Webhooks headers, given one by one (undefined when absent). */
@@ -87,12 +88,7 @@ function checkHeaders(headers: StandardWebhookHeaders): CheckedHeaders {
   if (!TIMESTAMP.test(trimmed)) {
     throw new WebhookVerificationError("malformed_header", "webhook-timestamp is not a Unix timestamp in seconds")
   }
-  const v1Signatures: string[] = []
-  for (const part of signature.split(" ")) {
-    if (part.startsWith("v1,")) {
-      v1Signatures.push(part.slice(3))
-    }
-  }
+  const v1Signatures = headerItems(signature, " ", "v1,")
   if (!v1Signatures.length) {
     throw new WebhookVerificationError("malformed_header", NO_V1_SIGNATURE)
   }

@@ -1,5 +1,6 @@
 import type Stripe from "stripe"
 import { WebhookVerificationError } from "../errors"
+import { headerItems } from "./header-items"
 import { hmacSha256, signedByAny } from "./hmac"
 
 /** What a verified Stripe delivery yields: the parsed event, and the timestamp it was signed at. */
@@ -37,23 +38,14 @@ function hasIdAndType(body: unknown): body is Stripe.Event {
 
 const TIMESTAMP = /^\d+$/
 
-/** Splits `t=…,v1=…,v1=…` (any order; other schemes such as v0 are ignored, as Stripe's SDK does). */
+/** Reads `t=…,v1=…,v1=…` (any order; other schemes such as v0 are ignored, as Stripe's SDK does). */
 function parseHeader(header: string): { timestamp: number; signatures: string[] } {
-  let timestamp: string | undefined
-  const signatures: string[] = []
-  for (const part of header.split(",")) {
-    const equals = part.indexOf("=")
-    const key = part.slice(0, equals)
-    const value = part.slice(equals + 1)
-    if (key === "t") {
-      timestamp = value
-    } else if (key === "v1" && value) {
-      signatures.push(value)
-    }
-  }
+  // The last t= counts, as in the SDK.
+  const timestamp = headerItems(header, ",", "t=").pop()
   if (!timestamp || !TIMESTAMP.test(timestamp)) {
     throw new WebhookVerificationError("malformed_header", "Stripe-Signature header has no valid t= timestamp")
   }
+  const signatures = headerItems(header, ",", "v1=")
   if (!signatures.length) {
     throw new WebhookVerificationError("malformed_header", "Stripe-Signature header has no v1 signature")
   }
@@ -97,7 +89,10 @@ export function verifyStripeSignature(input: StripeVerifyInput): VerifiedStripeE
       `Stripe-Signature timestamp is ${nowSeconds - timestamp}s from now, outside the ${toleranceSeconds}s tolerance`
     )
   }
-  const event = looksLikeEvent(input.parsedBody) ? input.parsedBody : parseEvent(rawBody)
+  if (looksLikeEvent(input.parsedBody)) {
+    return { event: input.parsedBody, signedAt: timestamp }
+  }
+  const event = parseEvent(rawBody)
   if (!hasIdAndType(event)) {
     throw new WebhookVerificationError("malformed_body", "Stripe webhook body is not an event (no id or type)")
   }
