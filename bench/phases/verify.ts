@@ -76,7 +76,7 @@ function assertAccepts(contenders: readonly Labeled[]): void {
 
 function measure(scheme: VerifyCase["scheme"], bodyBytes: number, contenders: Labeled[]): VerifyCase {
   assertAccepts(contenders)
-  const timings = timeContenders(contenders)
+  const timings = timeContenders(contenders, { rounds: 15, roundMs: 30 })
   const floor = timings[0].usPerOp
   return {
     scheme,
