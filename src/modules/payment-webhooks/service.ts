@@ -171,12 +171,14 @@ export default class PaymentWebhooksModuleService extends MedusaService({ Paymen
     )
   }
 
-  /** Moves an event back to `received` so the next re-drive picks it up at once (an admin's replay). */
-  async requeue(id: string): Promise<void> {
-    await this.manager_.execute(
-      `UPDATE ${TABLE} SET status = 'received', next_attempt_at = NULL, attempts = 0, updated_at = now() WHERE id = ?`,
+  /** Moves an event back to `received` so the next re-drive picks it up at once (an admin's replay); false when there is no such event. */
+  async requeue(id: string): Promise<boolean> {
+    const rows = await this.manager_.execute<Array<{ id: string }>>(
+      `UPDATE ${TABLE} SET status = 'received', next_attempt_at = NULL, attempts = 0, updated_at = now()
+       WHERE id = ? AND deleted_at IS NULL RETURNING id`,
       [id]
     )
+    return rows.length > 0
   }
 
   /** Ends an event: processed, ignored or failed, with the reason when there is one. */

@@ -11,20 +11,16 @@ import { PAYMENT_WEBHOOK_FIELDS, resolveInbox, toAdminPaymentWebhook } from "../
 export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<void> {
   const inbox = resolveInbox(req.scope)
   const id = req.params.id
-  const find = async () => {
-    const [event] = await inbox.listPaymentWebhookEvents({ id }, { select: [...PAYMENT_WEBHOOK_FIELDS], take: 1 })
-    return event
+  const notFound = () => new MedusaError(MedusaError.Types.NOT_FOUND, `Payment webhook ${id} was not found`)
+  if (!(await inbox.requeue(id))) {
+    throw notFound()
   }
-  if (!(await find())) {
-    throw new MedusaError(MedusaError.Types.NOT_FOUND, `Payment webhook ${id} was not found`)
-  }
-  await inbox.requeue(id)
   const { result } = await redrivePaymentWebhooksWorkflow(req.scope).run({
     input: { ids: [id], olderThanSeconds: 0, reconcile: false },
   })
-  const after = await find()
+  const [after] = await inbox.listPaymentWebhookEvents({ id }, { select: [...PAYMENT_WEBHOOK_FIELDS], take: 1 })
   if (!after) {
-    throw new MedusaError(MedusaError.Types.NOT_FOUND, `Payment webhook ${id} was not found`)
+    throw notFound()
   }
   res.json({ payment_webhook: toAdminPaymentWebhook(after), redriven: result.redriven })
 }
