@@ -15,7 +15,7 @@ function ackSection(results: BenchResults): string[] {
   const { settings } = results
   const lines = [
     `**Ack path** (${settings.n.toLocaleString("en")} signed \`payment_intent.succeeded\` deliveries per route from autocannon in a separate process, same store; ` +
-      `the plugin's and Medusa's runs interleaved in ${settings.ackRounds} rounds after a shared warm-up, the inbox-off run on its own start):`,
+      `the plugin's and Medusa's runs interleaved in ${settings.ackRounds} rounds after a shared warm-up, the inbox-off run on its own start, warmed up and sliced alike):`,
     "",
     "| route | concurrency | req/s | p50 ms | p95 ms | p99 ms | max ms | non-2xx | CPU ms/request (store + PostgreSQL) | peak RSS MiB |",
     "|---|---|---|---|---|---|---|---|---|---|",

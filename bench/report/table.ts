@@ -10,7 +10,7 @@ const fixed = (value: number | null | undefined, digits = 1) => (value === null 
 function ackLines(results: BenchResults): string[] {
   const lines = [
     `ACK PATH — ${results.settings.n} distinct signed payment_intent.succeeded measured per route (after a warm-up on the same connections), ` +
-      `autocannon in a child process; ${results.settings.ackRounds > 1 ? `plugin and Medusa interleaved in ${results.settings.ackRounds} rounds on one store start, inbox-off on its own start` : "store restarted before each run"}` +
+      `autocannon in a child process; ${results.settings.ackRounds > 1 ? `plugin and Medusa interleaved in ${results.settings.ackRounds} rounds on one store start, inbox-off on its own start, warmed up and sliced alike` : "store restarted before each run"}` +
       `${results.settings.cpuProfiled ? " (CPU-PROFILED: figures include the profiler's overhead)" : ""}`,
     `${padEnd("route", 46)}${pad("conc", 5)}${pad("req/s", 8)}${pad("p50 ms", 8)}${pad("p95 ms", 8)}${pad("p99 ms", 8)}${pad("max ms", 8)}${pad("non-2xx/err", 12)}${pad("RSS MiB", 9)}${pad("CPU ms/req", 18)}${pad("load", 6)}`,
   ]
