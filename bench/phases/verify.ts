@@ -17,6 +17,9 @@ export type VerifyCase = { scheme: "stripe" | "standard-webhooks"; bodyBytes: nu
 const STRIPE_SECRET = "whsec_benchmark_only_not_a_real_secret"
 const SW_SECRET = `whsec_${Buffer.from("benchmark-only-not-a-real-secret!").toString("base64")}`
 
+/** Rounds of 30 ms each contender is timed in; its figure is their median. */
+export const VERIFY_ROUNDS = 15
+
 type Labeled = Contender & { role: VerifyRow["role"] }
 
 /** Contenders for Stripe's scheme: `${t}.${body}`, HMAC-SHA256 keyed with the whsec string, hex. */
@@ -76,7 +79,7 @@ function assertAccepts(contenders: readonly Labeled[]): void {
 
 function measure(scheme: VerifyCase["scheme"], bodyBytes: number, contenders: Labeled[]): VerifyCase {
   assertAccepts(contenders)
-  const timings = timeContenders(contenders, { rounds: 15, roundMs: 30 })
+  const timings = timeContenders(contenders, { rounds: VERIFY_ROUNDS, roundMs: 30 })
   const floor = timings[0].usPerOp
   return {
     scheme,

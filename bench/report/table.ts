@@ -1,4 +1,5 @@
 import { ACK_TARGETS } from "../phases/ack"
+import { VERIFY_ROUNDS } from "../phases/verify"
 import { round } from "../lib/stats"
 import type { BenchResults } from "./results"
 
@@ -33,7 +34,7 @@ function ackLines(results: BenchResults): string[] {
 
 /** The verification table: µs per event and × the bare HMAC, per scheme and body size. */
 function verifyLines(results: BenchResults): string[] {
-  const lines = ["", "VERIFICATION — µs per event (median of 7 warmed rounds, in-process), × bare crypto HMAC-SHA256 of the same signed content"]
+  const lines = ["", `VERIFICATION — µs per event (median of ${VERIFY_ROUNDS} warmed rounds, in-process), × bare crypto HMAC-SHA256 of the same signed content`]
   for (const scheme of ["stripe", "standard-webhooks"] as const) {
     const cases = results.verification.filter((verifyCase) => verifyCase.scheme === scheme)
     lines.push(`${padEnd(scheme === "stripe" ? "Stripe scheme" : "Standard Webhooks (Yoco)", 52)}${cases.map((c) => pad(`${round(c.bodyBytes / 1024, 1)} KB`, 20)).join("")}`)
