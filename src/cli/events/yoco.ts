@@ -1,5 +1,5 @@
 import { buildEvent, type FakeYocoEvent } from "../../testing/yoco/delivery"
-import { newId, type FakeCheckout, type FakeMode, type FakeRefund } from "../../testing/yoco/state"
+import { newId, type FakeCheckout, type FakeMode } from "../../testing/yoco/state"
 
 /** Every Yoco event type: all three are sent to a webhook endpoint. */
 export const YOCO_EVENT_TYPES = ["payment.succeeded", "refund.succeeded", "refund.failed"] as const
@@ -46,9 +46,6 @@ export function buildYocoTriggerEvent(input: YocoTriggerInput): FakeYocoEvent {
     processingMode: input.mode,
     refunds: [],
   }
-  const refund: FakeRefund | undefined =
-    input.type === "payment.succeeded"
-      ? undefined
-      : { refundId: newId("rf"), checkoutId: input.checkoutId, amount: input.amount, status: input.type === "refund.failed" ? "failed" : "succeeded" }
-  return buildEvent(input.type, checkout, { refund, overrides: input.eventId ? { id: input.eventId } : undefined })
+  // A refund event gets a new refund id and the checkout's amount, and its status from its type.
+  return buildEvent(input.type, checkout, { overrides: input.eventId ? { id: input.eventId } : undefined })
 }

@@ -41,7 +41,10 @@ describe("buildYocoTriggerEvent", () => {
     expect(parseYocoEvent(JSON.parse(JSON.stringify(event)))).toBeDefined()
   })
 
-  it("carries the mode it is given, so a live event is not taken for a test one", () => {
-    expect(build("payment.succeeded", "live").payload.mode).toBe("live")
+  it("carries the mode it is given, so a store on a test key does not act on a live event", () => {
+    const live = parseYocoEvent(JSON.parse(JSON.stringify(build("payment.succeeded", "live"))))
+    expect(live).toBeDefined()
+    expect(mapYocoEvent(live!, { mode: "test", checkout: CHECKOUT }).action).toBe(PaymentActions.NOT_SUPPORTED)
+    expect(mapYocoEvent(live!, { mode: "live", checkout: { ...CHECKOUT, processingMode: "live" } }).action).toBe(PaymentActions.SUCCESSFUL)
   })
 })
