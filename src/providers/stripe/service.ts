@@ -17,7 +17,8 @@ import { singleHeader, toRawBody } from "../../lib/raw-body"
 import { verifyStripeSignature } from "../../lib/signatures/stripe"
 import type { MappedWebhookEvent } from "../../lib/webhook-result"
 import { createStripeClient, snapshotIntent } from "./client"
-import { accountHolderId, customerParams, publicPaymentMethod } from "./customers"
+import * as accountHolders from "./account-holders"
+import { accountHolderId } from "./customers"
 import { intentOfError, STRIPE_ALREADY_REFUNDED, STRIPE_UNEXPECTED_STATE, stripeCodeOf, stripeFailure } from "./errors"
 import type { ChargeEventContext } from "./charge-events"
 import { mapStripeEvent } from "./events"
@@ -198,93 +199,33 @@ export class StripeProviderService extends AbstractPaymentProvider<StripeOptions
   }
 
   /** Creates the Stripe customer of a Medusa customer (or returns the one already linked). */
-  async createAccountHolder({ context }: CreateAccountHolderInput): Promise<CreateAccountHolderOutput> {
-    const existing = accountHolderId(context)
-    if (existing) {
-      return { id: existing }
-    }
-    try {
-      const customer = await this.stripe_.customers.create(customerParams(context.customer), {
-        idempotencyKey: context.idempotency_key,
-      })
-      return { id: customer.id, data: { id: customer.id, email: customer.email } }
-    } catch (error) {
-      throw stripeFailure("createAccountHolder", error)
-    }
+  async createAccountHolder(input: CreateAccountHolderInput): Promise<CreateAccountHolderOutput> {
+    return accountHolders.createAccountHolder(this.stripe_, input)
   }
 
   /** Copies a Medusa customer's changes to the Stripe customer. */
-  async updateAccountHolder({ context }: UpdateAccountHolderInput): Promise<UpdateAccountHolderOutput> {
-    const id = accountHolderId(context)
-    if (!id) {
-      throw new MedusaError(MedusaError.Types.INVALID_DATA, "Stripe updateAccountHolder failed: no account holder")
-    }
-    if (!context.customer) {
-      return {}
-    }
-    try {
-      const customer = await this.stripe_.customers.update(id, customerParams(context.customer), {
-        idempotencyKey: context.idempotency_key,
-      })
-      return { data: { id: customer.id, email: customer.email } }
-    } catch (error) {
-      throw stripeFailure("updateAccountHolder", error)
-    }
+  async updateAccountHolder(input: UpdateAccountHolderInput): Promise<UpdateAccountHolderOutput> {
+    return accountHolders.updateAccountHolder(this.stripe_, input)
   }
 
   /** Deletes the Stripe customer of an account holder. */
-  async deleteAccountHolder({ context }: DeleteAccountHolderInput): Promise<DeleteAccountHolderOutput> {
-    const id = context.account_holder?.data?.id
-    if (typeof id !== "string") {
-      throw new MedusaError(MedusaError.Types.INVALID_DATA, "Stripe deleteAccountHolder failed: no account holder")
-    }
-    try {
-      await this.stripe_.customers.del(id)
-      return {}
-    } catch (error) {
-      throw stripeFailure("deleteAccountHolder", error)
-    }
+  async deleteAccountHolder(input: DeleteAccountHolderInput): Promise<DeleteAccountHolderOutput> {
+    return accountHolders.deleteAccountHolder(this.stripe_, input)
   }
 
   /** The customer's saved payment methods (up to 100). */
-  async listPaymentMethods({ context }: ListPaymentMethodsInput): Promise<ListPaymentMethodsOutput> {
-    const id = accountHolderId(context)
-    if (!id) {
-      return []
-    }
-    try {
-      const methods = await this.stripe_.customers.listPaymentMethods(id, { limit: 100 })
-      return methods.data.map((method) => ({ id: method.id, data: publicPaymentMethod(method) }))
-    } catch (error) {
-      throw stripeFailure("listPaymentMethods", error)
-    }
+  async listPaymentMethods(input: ListPaymentMethodsInput): Promise<ListPaymentMethodsOutput> {
+    return accountHolders.listPaymentMethods(this.stripe_, input)
   }
 
   /** Starts saving a payment method for the customer (a SetupIntent the storefront confirms). */
-  async savePaymentMethod({ context, data }: SavePaymentMethodInput): Promise<SavePaymentMethodOutput> {
-    const customer = accountHolderId(context)
-    if (!customer) {
-      throw new MedusaError(MedusaError.Types.INVALID_DATA, "Stripe savePaymentMethod failed: no account holder")
-    }
-    try {
-      const setup = await this.stripe_.setupIntents.create(
-        { customer, ...(typeof data?.payment_method === "string" ? { payment_method: data.payment_method } : {}) },
-        { idempotencyKey: context?.idempotency_key }
-      )
-      return { id: setup.id, data: { id: setup.id, client_secret: setup.client_secret, status: setup.status } }
-    } catch (error) {
-      throw stripeFailure("savePaymentMethod", error)
-    }
+  async savePaymentMethod(input: SavePaymentMethodInput): Promise<SavePaymentMethodOutput> {
+    return accountHolders.savePaymentMethod(this.stripe_, input)
   }
 
   /** Detaches a saved payment method from its customer. */
-  async deletePaymentMethod({ data, context }: DeletePaymentMethodInput): Promise<DeletePaymentMethodOutput> {
-    try {
-      await this.stripe_.paymentMethods.detach(data.id, {}, { idempotencyKey: context?.idempotency_key })
-      return {}
-    } catch (error) {
-      throw stripeFailure("deletePaymentMethod", error)
-    }
+  async deletePaymentMethod(input: DeletePaymentMethodInput): Promise<DeletePaymentMethodOutput> {
+    return accountHolders.deletePaymentMethod(this.stripe_, input)
   }
 
   /**
