@@ -1,3 +1,4 @@
+import { createSecretKey, type KeyObject } from "node:crypto"
 import { WebhookVerificationError } from "../errors"
 import { singleHeader } from "../raw-body"
 import { headerItems } from "./header-items"
@@ -95,28 +96,30 @@ function checkHeaders(headers: StandardWebhookHeaders): CheckedHeaders {
   return { id, timestamp: trimmed, v1Signatures }
 }
 
-const decodedSecrets = new Map<string, Buffer>()
+const decodedSecrets = new Map<string, KeyObject>()
 
 /**
  * The HMAC key of a `whsec_<base64>` secret (the prefix is optional, as in the reference
  * libraries). A secret that does not decode is a configuration error, not a forged request, and
  * its message never shows the secret.
  */
-function keyOf(secret: string, index: number): Buffer {
+function keyOf(secret: string, index: number): KeyObject {
   let key = decodedSecrets.get(secret)
   if (!key) {
     const encoded = secret.startsWith("whsec_") ? secret.slice("whsec_".length) : secret
-    key = Buffer.from(encoded, "base64")
-    if (!BASE64.test(encoded) || encoded.length % 4 !== 0 || !key.length) {
+    const bytes = Buffer.from(encoded, "base64")
+    if (!BASE64.test(encoded) || encoded.length % 4 !== 0 || !bytes.length) {
       throw new Error(`Webhook secret #${index + 1} is not a valid \`whsec_<base64>\` secret`)
     }
+    // Kept as a KeyObject, as Stripe's secrets are (see secretKeyOf): prepared once, not per delivery.
+    key = createSecretKey(bytes)
     decodedSecrets.set(secret, key)
   }
   return key
 }
 
 /** The HMAC of `<id>.<timestamp>.<body>` under one secret, in base64: what a `v1,<base64>` signature carries. */
-function digestOf(key: Buffer, id: string, timestamp: number, body: Buffer | string): string {
+function digestOf(key: KeyObject, id: string, timestamp: number, body: Buffer | string): string {
   return hmacSha256(key, `${id}.${timestamp}.`, body, "base64")
 }
 

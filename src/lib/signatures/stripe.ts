@@ -1,7 +1,7 @@
 import type Stripe from "stripe"
 import { WebhookVerificationError } from "../errors"
 import { headerItems } from "./header-items"
-import { hmacSha256, signedByAny } from "./hmac"
+import { hmacSha256, secretKeyOf, signedByAny } from "./hmac"
 
 /** What a verified Stripe delivery yields: the parsed event, and the timestamp it was signed at. */
 export type VerifiedStripeEvent = { event: Stripe.Event; signedAt: number }
@@ -76,7 +76,7 @@ export function verifyStripeSignature(input: StripeVerifyInput): VerifiedStripeE
   }
   const { timestamp, signatures } = parseHeader(header)
   const signedPrefix = `${timestamp}.`
-  if (!signedByAny(secrets, signatures, (secret) => hmacSha256(secret, signedPrefix, rawBody, "hex"))) {
+  if (!signedByAny(secrets, signatures, (secret) => hmacSha256(secretKeyOf(secret), signedPrefix, rawBody, "hex"))) {
     throw new WebhookVerificationError(
       "no_matching_signature",
       "No Stripe-Signature v1 signature matches the raw body for any configured webhook secret"
