@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto"
 import { newInboxEventId } from "./event-id"
 import { hasPostgresCode } from "./postgres-error"
+import type { RawRunner } from "./raw-runner"
 import type { DeliveryRecordInput, RecordOutcome } from "./types"
 
 const TABLE = "payment_webhook_event"
@@ -93,14 +94,6 @@ function statementText(readSessions: boolean): string {
 const WITH_SESSIONS = statement(true)
 const WITHOUT_SESSIONS = statement(false)
 
-/** A raw statement as knex builds it: driver options (the prepared statement's name) and a cancelling timeout. */
-type RawStatement = {
-  options(options: { name: string }): RawStatement
-  timeout(ms: number, options: { cancel: boolean }): PromiseLike<unknown>
-}
-
-/** What this needs of the module's knex instance (the PostgreSQL driver answers `{ rows }`). */
-export type RawRunner = { raw(sql: string, bindings: string[]): RawStatement }
 
 /** Runs the statement once, named (prepared) or not, cancelled in PostgreSQL past the timeout. */
 async function run(knex: RawRunner, options: InsertDeliveriesOptions, parameters: string[], prepared: boolean): Promise<{ rows: WrittenRow[] }> {

@@ -1,4 +1,5 @@
-import { insertDeliveries, type RawRunner } from "./delivery-insert"
+import { insertDeliveries } from "./delivery-insert"
+import type { RawRunner } from "./raw-runner"
 import type { DeliveryRecordInput } from "./types"
 
 type Row = { id: string; provider_id: string; event_id: string; deliveries: number; session_id: string | null; read_session: boolean }
@@ -14,7 +15,7 @@ function fakeDatabase(options: { sessions?: Record<string, { amount: string; cur
   let failure = options.failFirst
   const runner: RawRunner = {
     raw(sql, bindings) {
-      const call: Call = { sql, rows: JSON.parse(bindings[0]) }
+      const call: Call = { sql, rows: JSON.parse(String(bindings[0])) }
       const statement = {
         options({ name }: { name: string }) {
           call.name = name

@@ -1,9 +1,5 @@
+import type { RawRunner } from "./raw-runner"
 import type { SessionForGuard } from "./types"
-
-/** What this needs of the module's knex instance (the PostgreSQL driver answers `{ rows }`). */
-export type SessionReadRunner = {
-  raw(sql: string, bindings: unknown[]): { timeout(ms: number, options: { cancel: boolean }): PromiseLike<unknown> }
-}
 
 type SessionRow = { id: string; amount: string; currency_code: string }
 
@@ -12,7 +8,7 @@ type SessionRow = { id: string; amount: string; currency_code: string }
  * for the whole group (cancelled in PostgreSQL past `timeoutMs`). Answers one result per id, in
  * order; a session that is not there (or was deleted) is `{ found: false }`.
  */
-export async function readSessions(knex: SessionReadRunner, sessionIds: string[], timeoutMs: number): Promise<SessionForGuard[]> {
+export async function readSessions(knex: RawRunner, sessionIds: string[], timeoutMs: number): Promise<SessionForGuard[]> {
   const result = (await knex
     .raw("SELECT id, amount::text AS amount, currency_code FROM payment_session WHERE id = ANY(?::text[]) AND deleted_at IS NULL", [
       [...new Set(sessionIds)],

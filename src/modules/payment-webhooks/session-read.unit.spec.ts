@@ -1,15 +1,19 @@
-import { readSessions, type SessionReadRunner } from "./session-read"
+import type { RawRunner, RawStatement } from "./raw-runner"
+import { readSessions } from "./session-read"
 
 /** The module's knex at its boundary: answers the rows of the sessions it holds among the ids it is given. */
 function fakeSessions(table: Record<string, { amount: string; currency_code: string }>) {
   const asked: unknown[][] = []
-  const runner: SessionReadRunner = {
+  const runner: RawRunner = {
     raw(_sql, bindings) {
       asked.push(bindings)
-      const [ids] = bindings as [string[]]
-      return {
+      const [first] = bindings
+      const ids = Array.isArray(first) ? first.filter((id): id is string => typeof id === "string") : []
+      const statement: RawStatement = {
+        options: () => statement,
         timeout: async () => ({ rows: ids.filter((id) => table[id]).map((id) => ({ id, ...table[id] })) }),
       }
+      return statement
     },
   }
   return { runner, asked }
