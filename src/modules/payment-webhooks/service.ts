@@ -8,7 +8,7 @@ import { insertDeliveries } from "./delivery-insert"
 import { hasPostgresCode } from "./postgres-error"
 import { readSessions } from "./session-read"
 import type { DeliveryRecordInput, InboxRow, InboxStatus, RecordOutcome, SessionForGuard } from "./types"
-import { StatementBatcher } from "./statement-batcher"
+import { StatementBatcher, type GroupStatement } from "./statement-batcher"
 
 /** What the module resolves from its container. */
 type InboxCradle = { manager: SqlEntityManager; logger: Logger }
@@ -54,19 +54,19 @@ export default class PaymentWebhooksModuleService extends MedusaService({ Paymen
     this.manager_ = cradle.manager
     this.logger_ = cradle.logger
     this.inboxOptions = parseInboxOptions(options ?? {})
+    this.deliveryWriter = this.batcher("recording", (inputs, remainingMs) => this.writeDeliveries(inputs, remainingMs))
+    this.sessionReader = this.batcher("reading the payment session", (ids, remainingMs) => this.readSessionGroup(ids, remainingMs))
+  }
+
+  /** A hot-path statement batcher bounded by `recordTimeoutMs`; `what` names the work in its timeout error. */
+  private batcher<In, Out>(what: string, run: GroupStatement<In, Out>): StatementBatcher<In, Out> {
     const timeoutMs = this.inboxOptions.recordTimeoutMs
-    this.deliveryWriter = new StatementBatcher((inputs, remainingMs) => this.writeDeliveries(inputs, remainingMs), {
+    return new StatementBatcher(run, {
       maxBatch: 100,
       // Two statements at a time leave the rest of the pool to Medusa's workflows.
       maxInFlight: 2,
       timeoutMs,
-      timedOut: (waitedMs) => new InboxUnavailableError(`recording took longer than ${timeoutMs} ms (waited ${waitedMs} ms)`),
-    })
-    this.sessionReader = new StatementBatcher((ids, remainingMs) => this.readSessionGroup(ids, remainingMs), {
-      maxBatch: 100,
-      maxInFlight: 2,
-      timeoutMs,
-      timedOut: (waitedMs) => new InboxUnavailableError(`reading the payment session took longer than ${timeoutMs} ms (waited ${waitedMs} ms)`),
+      timedOut: (waitedMs) => new InboxUnavailableError(`${what} took longer than ${timeoutMs} ms (waited ${waitedMs} ms)`),
     })
   }
 

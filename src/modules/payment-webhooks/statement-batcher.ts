@@ -36,11 +36,11 @@ export class StatementBatcher<In, Out> {
   private flushScheduled = false
 
   constructor(
-    private readonly write: GroupStatement<In, Out>,
+    private readonly run: GroupStatement<In, Out>,
     private readonly options: StatementBatcherOptions
   ) {}
 
-  /** Writes `item` with whatever else is waiting; resolves with its own output. */
+  /** Runs `item` with whatever else is waiting; resolves with its own output. */
   submit(item: In): Promise<Out> {
     return new Promise<Out>((resolve, reject) => {
       const submittedAt = Date.now()
@@ -93,7 +93,7 @@ export class StatementBatcher<In, Out> {
       const remaining = Math.min(...live.map((pending) => pending.deadline)) - now
       live.forEach((pending) => (pending.state = "writing"))
       this.inFlight += 1
-      this.write(live.map((pending) => pending.item), remaining)
+      this.run(live.map((pending) => pending.item), remaining)
         .then(
           (outputs) => live.forEach((pending, index) => this.succeed(pending, outputs[index])),
           (error: unknown) => live.forEach((pending) => this.fail(pending, error))
