@@ -47,24 +47,27 @@ const TIMESTAMP = /^\d{1,12}$/
 
 const NO_V1_SIGNATURE = "webhook-signature has no `v1,<base64>` signature"
 
+/** The three `webhook-*` headers of a lower-case header map. */
+function webhookHeaders(map: Record<string, unknown>): StandardWebhookHeaders {
+  return {
+    id: singleHeader(map, "webhook-id"),
+    timestamp: singleHeader(map, "webhook-timestamp"),
+    signature: singleHeader(map, "webhook-signature"),
+  }
+}
+
 /** Reads the three headers from either accepted shape. */
 function readHeaders(headers: StandardWebhookHeaders | Record<string, unknown>): StandardWebhookHeaders {
   // Node's request headers are already lower-case: read them as given, and copy the map only if that misses one.
-  const id = singleHeader(headers, "webhook-id")
-  const timestamp = singleHeader(headers, "webhook-timestamp")
-  const signature = singleHeader(headers, "webhook-signature")
-  if (id !== undefined && timestamp !== undefined && signature !== undefined) {
-    return { id, timestamp, signature }
+  const given = webhookHeaders(headers)
+  if (given.id !== undefined && given.timestamp !== undefined && given.signature !== undefined) {
+    return given
   }
   const lowerCased: Record<string, unknown> = {}
   for (const [name, value] of Object.entries(headers)) {
     lowerCased[name.toLowerCase()] = value
   }
-  const found = {
-    id: singleHeader(lowerCased, "webhook-id"),
-    timestamp: singleHeader(lowerCased, "webhook-timestamp"),
-    signature: singleHeader(lowerCased, "webhook-signature"),
-  }
+  const found = webhookHeaders(lowerCased)
   if (found.id !== undefined || found.timestamp !== undefined || found.signature !== undefined) {
     return found
   }
