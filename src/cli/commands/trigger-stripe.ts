@@ -3,7 +3,8 @@ import { parseStripeOptions } from "../../providers/stripe/options"
 import { signStripeEvent } from "../../testing/sign"
 import { STRIPE_WEBHOOK_HEADERS } from "../../testing/stripe/deliver"
 import { messageOf, UsageError, type CliContext } from "../context"
-import { buildStripeTriggerEvent, isStripeEventType, STRIPE_EVENT_TYPES } from "../events/stripe"
+import { HANDLED_STRIPE_EVENTS } from "../../providers/stripe/events"
+import { buildStripeTriggerEvent, isStripeEventType } from "../events/stripe"
 import { majorAmount, minorAmount, secretOf, type SignedDelivery, type TriggerValues } from "./trigger-options"
 
 /** Amount (minor units) and currency of the event. */
@@ -36,7 +37,7 @@ async function intentFacts(values: TriggerValues, context: CliContext, secret: s
 /** The Stripe delivery for `trigger stripe <event>`: the pretty-printed Event, Stripe's headers and `Stripe-Signature`. */
 export async function stripeDelivery(event: string, sessionId: string, values: TriggerValues, context: CliContext): Promise<SignedDelivery> {
   if (!isStripeEventType(event)) {
-    throw new UsageError(`'${event}' is not a Stripe event this plugin handles; one of: ${STRIPE_EVENT_TYPES.join(", ")}`)
+    throw new UsageError(`'${event}' is not a Stripe event this plugin handles; one of: ${HANDLED_STRIPE_EVENTS.join(", ")}`)
   }
   if (!event.startsWith("payment_intent.") && !values.intent) {
     // Refunds and disputes carry no session id: the provider finds it on the PaymentIntent at Stripe.

@@ -1,6 +1,6 @@
 import { httpUrl, positionals, required, parseCommandLine } from "../args"
 import { EXIT_FAILED, EXIT_OK, UsageError, type CliContext, type Command } from "../context"
-import { STRIPE_EVENT_TYPES } from "../events/stripe"
+import { HANDLED_STRIPE_EVENTS } from "../../providers/stripe/events"
 import { YOCO_EVENT_TYPES } from "../events/yoco"
 import { sendWebhook } from "../http"
 import { TRIGGER_OPTIONS, type SignedDelivery } from "./trigger-options"
@@ -16,7 +16,7 @@ body of the store's answer. No PSP account, tunnel or internet connection is nee
 store is called (and Yoco's API, to read the checkout, when a Yoco event has no --amount).
 
 Stripe events:
-  ${STRIPE_EVENT_TYPES.join("\n  ")}
+  ${HANDLED_STRIPE_EVENTS.join("\n  ")}
 Yoco events:
   ${YOCO_EVENT_TYPES.join("\n  ")}
 

@@ -7,20 +7,14 @@ import { authorizeIntent, cancelIntent, failIntent, markProcessing, requireActio
 import { closeDispute, createRefund, openDispute } from "../../testing/stripe/refunds"
 import { NO_REQUEST, patch, StripeState } from "../../testing/stripe/state"
 
-/** Every Stripe event type the Stripe provider handles, in the order `--help` lists them. */
-export const STRIPE_EVENT_TYPES = HANDLED_STRIPE_EVENTS
-
-/** A Stripe event type `trigger` can send. */
-export type StripeEventType = HandledStripeEventType
-
-/** True for a type in {@link STRIPE_EVENT_TYPES}. */
-export function isStripeEventType(value: string): value is StripeEventType {
-  return STRIPE_EVENT_TYPES.some((type) => type === value)
+/** True for a Stripe event type the provider handles ({@link HANDLED_STRIPE_EVENTS}), the ones `trigger` can send. */
+export function isStripeEventType(value: string): value is HandledStripeEventType {
+  return HANDLED_STRIPE_EVENTS.some((type) => type === value)
 }
 
 /** What the event is about. */
 export type StripeTriggerInput = {
-  type: StripeEventType
+  type: HandledStripeEventType
   /** The Medusa payment session: the PaymentIntent's `metadata.session_id`, as the provider sets it. */
   sessionId: string
   /** Minor units. */
@@ -39,7 +33,7 @@ export type StripeTriggerInput = {
  * sends the event: the same state machine as the loopback fake, so the objects carry every field
  * in the state Stripe would show (charges, refunds and disputes included).
  */
-const STEPS: Record<StripeEventType, (state: StripeState, intent: Stripe.PaymentIntent) => void> = {
+const STEPS: Record<HandledStripeEventType, (state: StripeState, intent: Stripe.PaymentIntent) => void> = {
   "payment_intent.created": (state, intent) => void state.emit("payment_intent.created", intent, NO_REQUEST),
   "payment_intent.amount_capturable_updated": (state, intent) => authorizeIntent(state, intent),
   "payment_intent.succeeded": (state, intent) => authorizeIntent(state, intent),

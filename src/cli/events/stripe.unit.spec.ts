@@ -1,22 +1,22 @@
 import type Stripe from "stripe"
 import { PaymentActions } from "@medusajs/framework/utils"
-import { mapStripeEvent } from "../../providers/stripe/events"
-import { buildStripeTriggerEvent, STRIPE_EVENT_TYPES, type StripeEventType } from "./stripe"
+import { HANDLED_STRIPE_EVENTS, mapStripeEvent, type HandledStripeEventType } from "../../providers/stripe/events"
+import { buildStripeTriggerEvent } from "./stripe"
 
 const SESSION = "payses_trigger_unit"
 const INTENT = "pi_trigger_unit"
 
-function build(type: StripeEventType) {
+function build(type: HandledStripeEventType) {
   return buildStripeTriggerEvent({ type, sessionId: SESSION, amount: 2500, currency: "USD", intentId: INTENT, now: 1_800_000_000_000 })
 }
 
 /** The built event as the verified Stripe event the provider receives (it is JSON on the wire). */
-function asReceived(type: StripeEventType): Stripe.Event {
+function asReceived(type: HandledStripeEventType): Stripe.Event {
   return JSON.parse(JSON.stringify(build(type)))
 }
 
 describe("buildStripeTriggerEvent", () => {
-  it.each(STRIPE_EVENT_TYPES.map((type) => [type]))("builds %s as an event the provider acts on for the session", (type) => {
+  it.each(HANDLED_STRIPE_EVENTS.map((type) => [type]))("builds %s as an event the provider acts on for the session", (type) => {
     const mapped = mapStripeEvent(asReceived(type), { sessionId: SESSION })
     expect(mapped).toMatchObject({ event_type: type, data: { session_id: SESSION } })
     // Acted on: by Medusa (an action it runs) or by the plugin (an effect), never left as not supported.
