@@ -3,8 +3,8 @@
  * (real HTTP servers on 127.0.0.1 that the real clients talk to) and the signing twins of the
  * verification, for a store's own tests. The same fakes this package's tests use.
  */
-export { FakeStripe } from "./stripe"
-export type { FakeStripeEvent, WebhookDelivery, RecordedRequest, PaymentFailure, FakeDispute } from "./stripe"
-export { FakeYoco, buildEvent as buildYocoEvent, newWebhookSecret as newYocoWebhookSecret } from "./yoco"
-export type { FakeYocoEvent, FakeCheckout, FakeRefund, FakeWebhook } from "./yoco"
+export { FakeStripe, buildStripeTriggerEvent } from "./stripe"
+export type { FakeStripeEvent, WebhookDelivery, RecordedRequest, PaymentFailure, FakeDispute, StripeTriggerInput } from "./stripe"
+export { FakeYoco, buildEvent as buildYocoEvent, newWebhookSecret as newYocoWebhookSecret, buildYocoTriggerEvent } from "./yoco"
+export type { FakeYocoEvent, FakeCheckout, FakeRefund, FakeWebhook, YocoTriggerInput } from "./yoco"
 export { signStripeEvent, signYocoEvent } from "./sign"

@@ -5,7 +5,8 @@ import { newCustomer, newSetupIntent } from "./objects"
 import { applyMetadata, type MetadataUpdate, type Params } from "./params"
 import { resolvePaymentMethod } from "./payment-intents"
 import { listOf, type Route, type RouteContext } from "./routes"
-import { NO_REQUEST, patch, type RequestRef, type StripeState } from "./state"
+import { NO_REQUEST, type RequestRef } from "./request"
+import { patch, type StripeState } from "./state"
 
 // Parameter names from stripe@23's Customer*Params / SetupIntentCreateParams types.
 const CUSTOMER_UPDATE_PARAMS = [

@@ -2,7 +2,8 @@ import Stripe from "stripe"
 import { signStripePayload } from "../../lib/signatures/stripe"
 import { succeedSetupIntent, attachPaymentMethod } from "./api-customers"
 import { mergeHeaders, postWebhook, STRIPE_WEBHOOK_HEADERS, type WebhookDelivery } from "./deliver"
-import { buildEvent, eventObjectFor, type BuildEventOptions, type FakeStripeEvent } from "./events"
+import { eventObjectFor } from "./event-objects"
+import { buildEvent, type BuildEventOptions, type FakeStripeEvent } from "./events"
 import type { FakeDispute } from "./objects"
 import {
   authorizeIntent,
@@ -15,7 +16,8 @@ import {
 } from "./payment-intents"
 import { closeDispute, createRefund, disputesOf, openDispute, refundsOfIntent } from "./refunds"
 import { FakeStripeServer, type InjectedFailure, type RecordedRequest } from "./server"
-import { NO_REQUEST, StripeState } from "./state"
+import { NO_REQUEST } from "./request"
+import { StripeState } from "./state"
 
 export type { BuildEventOptions, FakeStripeEvent } from "./events"
 export type { FakeDispute } from "./objects"
@@ -23,6 +25,8 @@ export type { PaymentFailure } from "./payment-intents"
 export type { InjectedFailure, RecordedRequest } from "./server"
 export type { WebhookDelivery } from "./deliver"
 export { TEST_CARDS } from "./objects"
+export { buildStripeTriggerEvent } from "./event-builder"
+export type { StripeTriggerInput } from "./event-builder"
 
 /** Options of {@link FakeStripe}. */
 export type FakeStripeOptions = {

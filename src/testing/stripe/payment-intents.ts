@@ -2,7 +2,8 @@ import type Stripe from "stripe"
 import { intentUnexpectedState, invalidRequest, docUrl, StripeApiError } from "./errors"
 import { idOf, newId } from "./ids"
 import { newCardPaymentMethod, newCharge, TEST_CARDS, type CardOutcome } from "./objects"
-import { NO_REQUEST, patch, type RequestRef, type StripeState } from "./state"
+import { NO_REQUEST, type RequestRef } from "./request"
+import { patch, type StripeState } from "./state"
 
 /** Statuses in which a customer can still pay (and the intent's amount can change). */
 const PAYABLE: readonly string[] = ["requires_payment_method", "requires_confirmation", "requires_action"]

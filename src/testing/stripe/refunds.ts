@@ -2,7 +2,8 @@ import type Stripe from "stripe"
 import { invalidRequest, invalidParameter } from "./errors"
 import { idOf } from "./ids"
 import { newDispute, newRefund, type FakeDispute } from "./objects"
-import { patch, type RequestRef, type StripeState } from "./state"
+import type { RequestRef } from "./request"
+import { patch, type StripeState } from "./state"
 
 /** Dispute statuses in which the money is held by the bank, so Stripe refuses a refund. */
 const OPEN_DISPUTE = ["needs_response", "under_review", "warning_needs_response", "warning_under_review"]

@@ -1,6 +1,7 @@
 import { invalidParameter } from "./errors"
 import type { Params } from "./params"
-import type { RequestRef, StripeState } from "./state"
+import type { RequestRef } from "./request"
+import type { StripeState } from "./state"
 
 /** What a route handler gets: the account, the decoded parameters, the `:id`s from the path, and the request. */
 export type RouteContext = {

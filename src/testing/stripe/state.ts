@@ -2,12 +2,7 @@ import type Stripe from "stripe"
 import { resourceMissing } from "./errors"
 import { buildEvent, type FakeStripeEvent } from "./events"
 import type { CardOutcome, FakeDispute } from "./objects"
-
-/** The API request that caused a change, as Stripe reports it in `event.request` (null for customer/dashboard actions). */
-export type RequestRef = { id: string | null; idempotency_key: string | null }
-
-/** No request: the change was made by the customer, the bank or the dashboard (a test-side control). */
-export const NO_REQUEST: RequestRef = { id: null, idempotency_key: null }
+import type { RequestRef } from "./request"
 
 /**
  * Everything the fake Stripe account holds, in memory. Objects are stored as the API renders them;

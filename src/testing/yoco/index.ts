@@ -5,3 +5,5 @@ export { buildEvent, deliverOnce, deliverWithRetries, messageIdOf } from "./deli
 export type { FakeYocoEvent, FakeEventType, FakeEventOverrides, DeliverOptions, DeliveryAttempt, DeliveryReport } from "./delivery"
 export { MIN_AMOUNT, newWebhookSecret } from "./state"
 export type { FakeCheckout, FakeRefund, FakeWebhook, FakeMode, LoggedRequest } from "./state"
+export { buildYocoTriggerEvent } from "./event-builder"
+export type { YocoTriggerInput } from "./event-builder"
