@@ -1,7 +1,5 @@
-import type Stripe from "stripe"
-import { WebhookVerificationError } from "../errors"
-import { headerItems } from "./header-items"
-import { hmacSha256, secretKeyOf, signedByAny } from "./hmac"
+import Stripe from "stripe"
+import { WebhookVerificationError, type WebhookVerificationReason } from "../errors"
 
 /** What a verified Stripe delivery yields: the parsed event, and the timestamp it was signed at. */
 export type VerifiedStripeEvent = { event: Stripe.Event; signedAt: number }
@@ -18,85 +16,85 @@ export type StripeVerifyInput = {
   toleranceSeconds: number
   /** Clock in milliseconds; injectable for tests. */
   now?: number
-  /**
-   * The body as the web framework already parsed it from these same bytes, if any: verification
-   * then checks only the signature and spares a second JSON.parse (the larger part of the cost).
-   */
-  parsedBody?: unknown
 }
 
-/** True for a parsed body that has the shape of a Stripe event. */
-function looksLikeEvent(body: unknown): body is Stripe.Event {
-  return hasIdAndType(body) && (body as { object?: unknown }).object === "event"
+/** The SDK's webhook helpers; they need no API key. */
+const webhooks = Stripe.webhooks
+
+/** The SDK's refusal, told apart by its message (the SDK has one error class for every cause). */
+function reasonOf(message: string): WebhookVerificationReason {
+  if (message.startsWith("Timestamp outside the tolerance zone")) {
+    return "timestamp_outside_tolerance"
+  }
+  if (message.startsWith("No signatures found matching")) {
+    return "no_matching_signature"
+  }
+  if (message.startsWith("No webhook payload")) {
+    return "malformed_body"
+  }
+  return "malformed_header"
+}
+
+/** Our one-line message for the SDK's refusal (its own carries documentation links over several lines). */
+function messageOf(reason: WebhookVerificationReason, sdkMessage: string, toleranceSeconds: number): string {
+  switch (reason) {
+    case "timestamp_outside_tolerance":
+      return `Stripe-Signature timestamp is outside the ${toleranceSeconds}s tolerance`
+    case "no_matching_signature":
+      return "No Stripe-Signature v1 signature matches the raw body for any configured webhook secret"
+    default:
+      return `Stripe-Signature refused: ${sdkMessage.split("\n")[0]}`
+  }
+}
+
+/** The `t=` of a header that verified. */
+function timestampOf(header: string): number {
+  const item = header.split(",").reverse().find((part) => part.trim().startsWith("t="))
+  return Number(item?.trim().slice(2))
 }
 
 /** True for a value with the string `id` and `type` every event has. */
-function hasIdAndType(body: unknown): body is Stripe.Event {
-  return typeof body === "object" && body !== null && typeof (body as { id?: unknown }).id === "string" &&
-    typeof (body as { type?: unknown }).type === "string"
-}
-
-const TIMESTAMP = /^\d+$/
-
-/** Reads `t=…,v1=…,v1=…` (any order; other schemes such as v0 are ignored, as Stripe's SDK does). */
-function parseHeader(header: string): { timestamp: number; signatures: string[] } {
-  // The last t= counts, as in the SDK.
-  const timestamp = headerItems(header, ",", "t=").pop()
-  if (!timestamp || !TIMESTAMP.test(timestamp)) {
-    throw new WebhookVerificationError("malformed_header", "Stripe-Signature header has no valid t= timestamp")
-  }
-  const signatures = headerItems(header, ",", "v1=")
-  if (!signatures.length) {
-    throw new WebhookVerificationError("malformed_header", "Stripe-Signature header has no v1 signature")
-  }
-  return { timestamp: Number(timestamp), signatures }
-}
-
-/** Parses the verified bytes; a signed body that is not JSON is refused with its own reason. */
-function parseEvent(rawBody: Buffer): unknown {
-  try {
-    return JSON.parse(rawBody.toString("utf8"))
-  } catch {
-    throw new WebhookVerificationError("malformed_body", "Stripe webhook body is signed but is not valid JSON")
-  }
+function isEvent(body: unknown): body is Stripe.Event {
+  return typeof body === "object" && body !== null && "id" in body && typeof body.id === "string" && "type" in body &&
+    typeof body.type === "string"
 }
 
 /**
- * Verifies a Stripe webhook: one `v1` of `Stripe-Signature` must be the HMAC-SHA256 of
- * `<t>.<raw body>` under one of the configured secrets (compared in constant time), and `t` must
- * be within the tolerance of our (injectable) clock. This is the scheme of the SDK's
- * `constructEvent`, which the tests hold it to; it hashes the raw Buffer rather than a string copy
- * (see {@link hmacSha256}), and reuses the body the web framework already parsed from these bytes.
- * Throws {@link WebhookVerificationError} saying why; never returns an unverified event.
+ * Verifies a Stripe webhook with the SDK's `constructEvent`, once per configured secret (several
+ * while Stripe rolls a secret): one `v1` of `Stripe-Signature` must be the HMAC of `<t>.<raw body>`
+ * and `t` within the tolerance. Throws {@link WebhookVerificationError} with a typed reason; never
+ * returns an unverified event. An expired signature that matched wins over "no match" from another secret.
  */
 export function verifyStripeSignature(input: StripeVerifyInput): VerifiedStripeEvent {
   const { rawBody, header, secrets, toleranceSeconds } = input
   if (!header) {
     throw new WebhookVerificationError("missing_header", "Missing Stripe-Signature header")
   }
-  const { timestamp, signatures } = parseHeader(header)
-  const signedPrefix = `${timestamp}.`
-  if (!signedByAny(secrets, signatures, (secret) => hmacSha256(secretKeyOf(secret), signedPrefix, rawBody, "hex"))) {
-    throw new WebhookVerificationError(
-      "no_matching_signature",
-      "No Stripe-Signature v1 signature matches the raw body for any configured webhook secret"
-    )
+  if (!secrets.length) {
+    throw new Error("No Stripe webhook secret is configured; deliveries cannot be verified")
   }
-  const nowSeconds = Math.floor((input.now ?? Date.now()) / 1000)
-  if (Math.abs(nowSeconds - timestamp) > toleranceSeconds) {
-    throw new WebhookVerificationError(
-      "timestamp_outside_tolerance",
-      `Stripe-Signature timestamp is ${nowSeconds - timestamp}s from now, outside the ${toleranceSeconds}s tolerance`
-    )
+  let refusal: WebhookVerificationError | undefined
+  for (const secret of secrets) {
+    let event: unknown
+    try {
+      event = webhooks.constructEvent(rawBody, header, secret, toleranceSeconds, undefined, input.now)
+    } catch (error) {
+      if (error instanceof SyntaxError) {
+        throw new WebhookVerificationError("malformed_body", "Stripe webhook body is signed but is not valid JSON")
+      }
+      const message = error instanceof Error ? error.message : String(error)
+      const reason = reasonOf(message)
+      if (!refusal || reason === "timestamp_outside_tolerance") {
+        refusal = new WebhookVerificationError(reason, messageOf(reason, message, toleranceSeconds))
+      }
+      continue
+    }
+    if (!isEvent(event)) {
+      throw new WebhookVerificationError("malformed_body", "Stripe webhook body is not an event (no id or type)")
+    }
+    return { event, signedAt: timestampOf(header) }
   }
-  if (looksLikeEvent(input.parsedBody)) {
-    return { event: input.parsedBody, signedAt: timestamp }
-  }
-  const event = parseEvent(rawBody)
-  if (!hasIdAndType(event)) {
-    throw new WebhookVerificationError("malformed_body", "Stripe webhook body is not an event (no id or type)")
-  }
-  return { event, signedAt: timestamp }
+  throw refusal ?? new WebhookVerificationError("no_matching_signature", messageOf("no_matching_signature", "", toleranceSeconds))
 }
 
 /** Inputs to {@link signStripePayload}. */
@@ -109,10 +107,13 @@ export type StripeSignInput = {
   timestamp?: number
 }
 
-/** Produces the `Stripe-Signature` header Stripe would send for `payload`: the twin of verification (the tests hold both to the SDK). */
+/** Produces the `Stripe-Signature` header Stripe would send for `payload`, with the SDK's own test signer. */
 export function signStripePayload(input: StripeSignInput): string {
   const timestamp = input.timestamp ?? Math.floor(Date.now() / 1000)
   const secrets = typeof input.secret === "string" ? [input.secret] : input.secret
-  const signatures = secrets.map((secret) => `v1=${hmacSha256(secret, `${timestamp}.`, input.payload, "hex")}`)
-  return [`t=${timestamp}`, ...signatures].join(",")
+  // The SDK signs under one secret; a header during a roll carries one v1 per secret after one t=.
+  const signatures = secrets.map((secret) =>
+    webhooks.generateTestHeaderString({ payload: input.payload, secret, timestamp }).split(",").filter((part) => part.startsWith("v1="))
+  )
+  return [`t=${timestamp}`, ...signatures.flat()].join(",")
 }

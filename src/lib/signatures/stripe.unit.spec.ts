@@ -41,10 +41,13 @@ describe("Stripe signature verification", () => {
     expect(reasonOf(() => verify(reserialised, header))).toBe("no_matching_signature")
   })
 
-  it("refuses an old timestamp and one from the far future", () => {
+  it("refuses a signature older than the tolerance, as the SDK measures it on the injected clock", () => {
     expect(reasonOf(() => verify(body, header, [SECRET], NOW + 301_000))).toBe("timestamp_outside_tolerance")
-    expect(reasonOf(() => verify(body, header, [SECRET], NOW - 301_000))).toBe("timestamp_outside_tolerance")
     expect(reasonOf(() => verify(body, header, [SECRET], NOW + 299_000))).toBe("accepted")
+  })
+
+  it("reports an expired signature as expired even when another configured secret does not match", () => {
+    expect(reasonOf(() => verify(body, header, ["whsec_other", SECRET], NOW + 301_000))).toBe("timestamp_outside_tolerance")
   })
 
   it("refuses the wrong secret", () => {
@@ -76,45 +79,6 @@ describe("Stripe signature verification", () => {
     const notEvent = JSON.stringify({ hello: "world" })
     const signedNotEvent = signStripePayload({ payload: notEvent, secret: SECRET, timestamp: NOW / 1000 })
     expect(reasonOf(() => verify(notEvent, signedNotEvent))).toBe("malformed_body")
-  })
-
-  it("with the already-parsed body, checks only the signature and still refuses tampered bytes", () => {
-    const parsedBody = JSON.parse(body)
-    const verified = verifyStripeSignature({ rawBody: Buffer.from(body), header, secrets: [SECRET], toleranceSeconds: 300, now: NOW, parsedBody })
-    expect(verified.event).toBe(parsedBody)
-    const tampered = body.replace("evt_1", "evt_2")
-    expect(reasonOf(() =>
-      verifyStripeSignature({ rawBody: Buffer.from(tampered), header, secrets: [SECRET], toleranceSeconds: 300, now: NOW, parsedBody: JSON.parse(tampered) })
-    )).toBe("no_matching_signature")
-    // A parsed body that is not an event (e.g. an empty object) is ignored: the raw bytes are parsed instead.
-    expect(verifyStripeSignature({ rawBody: Buffer.from(body), header, secrets: [SECRET], toleranceSeconds: 300, now: NOW, parsedBody: {} }).event.id).toBe("evt_1")
-  })
-
-  it("accepts and refuses exactly what the SDK's constructEvent does", () => {
-    const t = NOW / 1000
-    const valid = Stripe.webhooks.generateTestHeaderString({ payload: body, secret: SECRET, timestamp: t })
-    const v1 = valid.split(",")[1].slice(3)
-    const variants = [
-      valid,
-      `${valid},v0=${"0".repeat(64)}`,
-      `v1=${v1},t=${t}`,
-      `t=${t},v1=${v1.toUpperCase()}`,
-      `t=${t}, v1=${v1}`,
-      `t=${t},v1=${v1}0`,
-      `t=${t},v1=${v1.slice(0, 63)}`,
-      `t=${t + 1},v1=${v1}`,
-      `t=${t},v1=${"f".repeat(64)},v1=${v1}`,
-      `t=${t},v0=${v1}`,
-    ]
-    for (const variant of variants) {
-      let sdk = "accepted"
-      try {
-        Stripe.webhooks.constructEvent(body, variant, SECRET, 10 ** 9)
-      } catch {
-        sdk = "refused"
-      }
-      expect([variant, reasonOf(() => verify(body, variant)) === "accepted" ? "accepted" : "refused"]).toEqual([variant, sdk])
-    }
   })
 
   it("signs as Stripe does: the SDK's constructEvent accepts the header it makes", () => {
