@@ -26,3 +26,44 @@ export class WebhookVerificationError extends Error {
 export function isWebhookVerificationError(error: unknown): error is WebhookVerificationError {
   return error instanceof Error && error.name === "WebhookVerificationError" && "reason" in error
 }
+
+/**
+ * Thrown when a correctly signed event carries content the plugin cannot use (no object, an amount
+ * that is not a whole number, a currency that is not a code…). Retrying cannot help: the delivery
+ * is recorded `ignored` with this message, never answered 5xx.
+ */
+export class UnusableEventError extends Error {
+  override readonly name = "UnusableEventError"
+}
+
+/** True for an {@link UnusableEventError}, also across module copies. */
+export function isUnusableEventError(error: unknown): error is UnusableEventError {
+  return error instanceof Error && error.name === "UnusableEventError"
+}
+
+/**
+ * One readable line for any thrown value: an Error's message, a workflow's list of errors, an object's
+ * `message`, else its JSON, never `[object Object]`. Capped, so a log or a row never holds a whole payload.
+ */
+export function errorMessage(error: unknown, max = 500): string {
+  let text: string
+  if (error instanceof Error) {
+    text = error.message || error.name
+  } else if (Array.isArray(error)) {
+    text = error.map((item) => errorMessage(item, max)).join("; ")
+  } else if (typeof error === "object" && error !== null) {
+    const inner = "error" in error ? error.error : "message" in error ? error.message : undefined
+    text = inner !== undefined && inner !== error ? errorMessage(inner, max) : safeJson(error)
+  } else {
+    text = String(error)
+  }
+  return text.length > max ? `${text.slice(0, max)}…` : text
+}
+
+function safeJson(value: object): string {
+  try {
+    return JSON.stringify(value)
+  } catch {
+    return Object.prototype.toString.call(value)
+  }
+}

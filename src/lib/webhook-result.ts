@@ -46,3 +46,26 @@ export type MappedWebhookEvent = {
   /** Why the event leads to no action (`not_supported`). */
   reason?: string
 }
+
+/** What the edge takes from a delivery whose signature checked out: the PSP's event id and type. */
+export type VerifiedDelivery = { event_id: string; event_type: string }
+
+/** A recorded delivery as the processor hands it back to its provider: the event id and the parsed body. */
+export type StoredDelivery = { event_id: string; body: unknown }
+
+/** What the PSP says of a payment session now, for reconciliation: the action it amounts to, or none yet. */
+export type PaymentSessionTruth = { mapped?: MappedWebhookEvent; psp_status: string }
+
+/**
+ * The webhook side of every provider of this package. The edge calls only `verifyWebhook` (pure: no
+ * I/O); the processor calls `interpretWebhook` (may ask the PSP) on what the edge recorded, and
+ * reconciliation calls `readSessionTruth`. `getWebhookActionAndData` is both in one, for Medusa's own route.
+ */
+export interface WebhookSource {
+  /** Verifies the signature on the raw body; throws `WebhookVerificationError` for anything unverified. */
+  verifyWebhook(payload: { data: Record<string, unknown>; rawData: string | Buffer; headers: Record<string, unknown> }): VerifiedDelivery
+  /** Maps a verified, recorded event to what Medusa must do; throws `UnusableEventError` for content it cannot use. */
+  interpretWebhook(delivery: StoredDelivery): Promise<MappedWebhookEvent>
+  /** Asks the PSP where a session's payment stands (the session's provider data in, the action out). */
+  readSessionTruth(sessionData: Record<string, unknown>): Promise<PaymentSessionTruth>
+}

@@ -12,19 +12,14 @@ import type {
 } from "@medusajs/framework/types"
 import { takeParkedRefund } from "../../lib/external-refunds"
 import { toMinorUnits } from "../../lib/money"
-import { secretList } from "../../lib/options"
-import { singleHeader, toRawBody } from "../../lib/raw-body"
-import { verifyStripeSignature } from "../../lib/signatures/stripe"
-import type { MappedWebhookEvent } from "../../lib/webhook-result"
+import type { MappedWebhookEvent, PaymentSessionTruth, StoredDelivery, VerifiedDelivery, WebhookSource } from "../../lib/webhook-result"
 import { createStripeClient, snapshotIntent } from "./client"
 import * as accountHolders from "./account-holders"
 import { accountHolderId } from "./customers"
 import { intentOfError, STRIPE_ALREADY_REFUNDED, STRIPE_UNEXPECTED_STATE, stripeCodeOf, stripeFailure } from "./errors"
-import type { ChargeEventContext } from "./charge-events"
-import { mapStripeEvent } from "./events"
 import { parseStripeOptions, type StripeOptions } from "./options"
 import { sessionStatusOf } from "./status"
-import { lookUpChargeEventContext } from "./webhook-context"
+import { interpretStripeDelivery, readStripeSessionTruth, verifyStripeDelivery } from "./webhook-source"
 
 /** What the provider resolves from Medusa's container. */
 type StripeProviderCradle = { logger: Logger }
@@ -44,9 +39,9 @@ function intentIdOf(data: Record<string, unknown> | undefined, operation: string
  * Stripe payment provider on PaymentIntents. This class reads as Medusa's contract; amounts,
  * statuses, event mapping and signatures live in pure functions beside it.
  */
-export class StripeProviderService extends AbstractPaymentProvider<StripeOptions> {
+export class StripeProviderService extends AbstractPaymentProvider<StripeOptions> implements WebhookSource {
   static override identifier = "stripe"
-  /** Marks this package's providers, so the webhook inbox knows which routes are its own. */
+  /** Marks this package's providers: the webhook edge takes their deliveries, and must know how to verify them. */
   static readonly webhookInbox = true
 
   protected readonly options_: StripeOptions
@@ -228,25 +223,28 @@ export class StripeProviderService extends AbstractPaymentProvider<StripeOptions
     return accountHolders.deletePaymentMethod(this.stripe_, input)
   }
 
+  /** Verifies `Stripe-Signature` on the raw body (every configured secret) and names the event: what the edge records. */
+  verifyWebhook(payload: ProviderWebhookPayload["payload"]): VerifiedDelivery {
+    return verifyStripeDelivery(this.options_, payload).delivery
+  }
+
+  /** Maps a recorded event to what Medusa must do, asking Stripe what refund and dispute events leave out. */
+  async interpretWebhook(delivery: StoredDelivery): Promise<MappedWebhookEvent> {
+    return interpretStripeDelivery(this.stripe_, this.options_, delivery)
+  }
+
+  /** Where a session's PaymentIntent stands at Stripe, for reconciliation. */
+  async readSessionTruth(sessionData: Record<string, unknown>): Promise<PaymentSessionTruth> {
+    return readStripeSessionTruth(this.stripe_, sessionData)
+  }
+
   /**
-   * Verifies `Stripe-Signature` on the raw body against every configured secret, then maps the event.
-   * Throws WebhookVerificationError for anything unverified: it never returns a result for it.
+   * Medusa's webhook entry point, for stores that use the built-in route without the plugin entry:
+   * verifies, then maps. Throws WebhookVerificationError for anything unverified.
    */
   async getWebhookActionAndData(payload: ProviderWebhookPayload["payload"]): Promise<MappedWebhookEvent> {
-    const { event } = verifyStripeSignature({
-      rawBody: toRawBody(payload.rawData),
-      header: singleHeader(payload.headers, "stripe-signature"),
-      secrets: secretList(this.options_.webhookSecret),
-      toleranceSeconds: this.options_.webhookTolerance,
-      parsedBody: payload.data,
-    })
-    let context: ChargeEventContext
-    try {
-      context = await lookUpChargeEventContext(this.stripe_, event)
-    } catch (error) {
-      throw stripeFailure("getWebhookActionAndData", error)
-    }
-    const mapped = mapStripeEvent(event, context)
+    const { event } = verifyStripeDelivery(this.options_, payload)
+    const mapped = await this.interpretWebhook({ event_id: event.id, body: event })
     if (mapped.reason) {
       this.logger_.debug(`Stripe webhook ${event.id} (${event.type}) leads to no action: ${mapped.reason}`)
     }

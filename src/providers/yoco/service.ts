@@ -23,14 +23,13 @@ import type {
 } from "@medusajs/framework/types"
 import { AbstractPaymentProvider, MedusaError, PaymentActions, PaymentSessionStatus } from "@medusajs/framework/utils"
 import { fromMinorUnits, toMinorUnits } from "../../lib/money"
-import { secretList } from "../../lib/options"
+import { UnusableEventError } from "../../lib/errors"
 import { takeParkedRefund } from "../../lib/external-refunds"
-import { toRawBody } from "../../lib/raw-body"
-import { verifyStandardWebhook } from "../../lib/signatures/standard-webhooks"
-import type { MappedWebhookEvent } from "../../lib/webhook-result"
+import type { MappedWebhookEvent, PaymentSessionTruth, StoredDelivery, VerifiedDelivery, WebhookSource } from "../../lib/webhook-result"
 import { isYocoApiError, YocoClient } from "./client"
 import { checkoutToRetrieve, mapYocoEvent, parseYocoEvent } from "./events"
 import { parseYocoOptions, redirectUrlFor, YocoOptions } from "./options"
+import { verifyYocoDelivery } from "./verify"
 import { dataForCheckout, readSessionData, requireCheckoutId, withRefund, YocoSessionData } from "./session-data"
 import type { YocoCheckout } from "./types"
 
@@ -48,8 +47,10 @@ export type YocoCradle = { logger: Logger }
  * to; Yoco captures at once, so a paid checkout is `captured`. Payments complete through verified
  * `payment.succeeded` webhooks; refunds stay `pending` until Yoco confirms them.
  */
-export class YocoProviderService extends AbstractPaymentProvider<YocoOptions> {
+export class YocoProviderService extends AbstractPaymentProvider<YocoOptions> implements WebhookSource {
   static override identifier = "yoco"
+  /** Marks this package's providers: the webhook edge takes their deliveries, and must know how to verify them. */
+  static readonly webhookInbox = true
 
   protected readonly logger_: Logger
   protected readonly options_: YocoOptions
@@ -159,48 +160,62 @@ export class YocoProviderService extends AbstractPaymentProvider<YocoOptions> {
     return { data: { ...data, checkout_status: checkout.status, payment_id: checkout.paymentId ?? undefined } }
   }
 
+  /** Verifies the Standard Webhooks signature (every configured secret, Yoco's window) and names the event: what the edge records. */
+  verifyWebhook(payload: ProviderWebhookPayload["payload"]): VerifiedDelivery {
+    return verifyYocoDelivery(this.options_, payload).delivery
+  }
+
   /**
-   * Verifies the delivery (Standard Webhooks, every configured secret, our tolerance) and maps it.
-   * An unverified body throws a WebhookVerificationError saying why. A `payment.succeeded` is always
-   * checked against the checkout retrieved from Yoco (amount, currency, session), even when the event
-   * echoes the session id. Events that are not one of this store's payments are `not_supported`, with
-   * the reason logged (never the payload or a secret) and returned for the webhook inbox. The event id
-   * is the `webhook-id`, the same on every retry of a delivery.
+   * Maps a recorded event. A `payment.succeeded` is always checked against the checkout retrieved
+   * from Yoco (amount, currency, session), even when the event echoes the session id; events that
+   * are not one of this store's payments are `not_supported` with the reason.
    */
-  async getWebhookActionAndData(payload: ProviderWebhookPayload["payload"]): Promise<MappedWebhookEvent> {
-    const verified = verifyStandardWebhook({
-      rawBody: toRawBody(payload.rawData),
-      headers: payload.headers,
-      secrets: secretList(this.options_.webhookSecret),
-      toleranceSeconds: this.options_.webhookTolerance,
-      parsedBody: payload.data,
-    })
-    const event = parseYocoEvent(verified.payload)
+  async interpretWebhook(delivery: StoredDelivery): Promise<MappedWebhookEvent> {
+    const event = parseYocoEvent(delivery.body)
     if (!event) {
-      const reason = "the signed body is not a Yoco event"
-      this.logger_.warn(`Yoco webhook ${verified.id} set aside: ${reason}`)
-      return { action: PaymentActions.NOT_SUPPORTED, event_id: verified.id, reason }
+      throw new UnusableEventError(`Yoco delivery ${delivery.event_id} is not a Yoco event this plugin can read`)
     }
     const checkoutId = checkoutToRetrieve(event, this.options_.mode)
     const checkout = checkoutId ? await this.findCheckout(checkoutId) : undefined
     const { reason, suspicious, ...mapped } = mapYocoEvent(event, { mode: this.options_.mode, checkout })
-    const result: MappedWebhookEvent = {
+    if (suspicious) {
+      this.logger_.warn(`Yoco webhook ${delivery.event_id} (${event.type}, ${event.id}) set aside: ${reason}`)
+    }
+    return {
       ...mapped,
-      event_id: verified.id,
+      event_id: delivery.event_id,
       event_type: event.type,
       ...(mapped.data ? { currency_code: "zar" } : {}),
       ...(reason ? { reason } : {}),
     }
-    if (result.action === PaymentActions.NOT_SUPPORTED) {
-      // Other integrations' and other modes' events are routine on a shared Yoco account: info, not warn.
-      const line = `Yoco webhook ${verified.id} (${event.type}, ${event.id}) set aside: ${reason}`
-      if (suspicious) {
-        this.logger_.warn(line)
-      } else {
-        this.logger_.info(line)
-      }
+  }
+
+  /** Where a session's checkout stands at Yoco, for reconciliation: completed is captured for the checkout's amount. */
+  async readSessionTruth(sessionData: Record<string, unknown>): Promise<PaymentSessionTruth> {
+    const data = readSessionData("reconciliation", sessionData)
+    if (!data.checkout_id || !data.session_id) {
+      return { psp_status: "no checkout" }
     }
-    return result
+    const checkout = await this.call("reconciliation", () => this.client_.getCheckout(requireCheckoutId("reconciliation", data)))
+    if (checkout.status !== "completed") {
+      return { psp_status: checkout.status }
+    }
+    return {
+      psp_status: checkout.status,
+      mapped: {
+        event_id: `reconcile:${checkout.id}`,
+        event_type: "reconciliation.captured",
+        action: PaymentActions.SUCCESSFUL,
+        currency_code: checkout.currency.toLowerCase(),
+        data: { session_id: data.session_id, amount: fromMinorUnits(checkout.amount, checkout.currency) },
+      },
+    }
+  }
+
+  /** Medusa's webhook entry point, for stores on the built-in route without the plugin entry: verifies, then maps. */
+  async getWebhookActionAndData(payload: ProviderWebhookPayload["payload"]): Promise<MappedWebhookEvent> {
+    const { delivery, body } = verifyYocoDelivery(this.options_, payload)
+    return this.interpretWebhook({ event_id: delivery.event_id, body })
   }
 
   private async statusFromCheckout(operation: string, raw: Record<string, unknown> | undefined) {

@@ -1,0 +1,54 @@
+import Stripe from "stripe"
+import { isUnusableEventError } from "../../lib/errors"
+import { parseStripeOptions } from "./options"
+import { interpretStripeDelivery, keyModeOf } from "./webhook-source"
+
+// No PaymentIntent event below needs Stripe: a client that could reach it would fail the test.
+const unreachable = new Stripe("sk_test_unreachable", { host: "127.0.0.1", port: 9, protocol: "http", maxNetworkRetries: 0 })
+const options = (apiKey: string) => parseStripeOptions({ apiKey, webhookSecret: "whsec_test" })
+
+function succeeded(overrides: Record<string, unknown> = {}, livemode = false) {
+  const intent = { id: "pi_1", object: "payment_intent", amount: 2500, amount_received: 2500, amount_capturable: 0, currency: "usd", metadata: { session_id: "payses_1" }, status: "succeeded", ...overrides }
+  return { id: "evt_1", object: "event", type: "payment_intent.succeeded", livemode, data: { object: intent } }
+}
+
+async function unusable(body: unknown): Promise<string> {
+  try {
+    await interpretStripeDelivery(unreachable, options("sk_test_x"), { event_id: "evt_1", body })
+  } catch (error) {
+    if (isUnusableEventError(error)) {
+      return "unusable"
+    }
+    throw error
+  }
+  return "used"
+}
+
+describe("interpretStripeDelivery", () => {
+  it("maps a recorded PaymentIntent event without calling Stripe", async () => {
+    const mapped = await interpretStripeDelivery(unreachable, options("sk_test_x"), { event_id: "evt_1", body: succeeded() })
+    expect(mapped).toMatchObject({ action: "captured", data: { session_id: "payses_1", amount: 25 }, currency_code: "usd" })
+  })
+
+  it("sets aside an event whose mode differs from the key's", async () => {
+    const live = await interpretStripeDelivery(unreachable, options("sk_test_x"), { event_id: "evt_1", body: succeeded({}, true) })
+    expect(live).toMatchObject({ action: "not_supported", reason: "a live-mode event on a store using a test-mode key" })
+    const test = await interpretStripeDelivery(unreachable, options("rk_live_x"), { event_id: "evt_1", body: succeeded() })
+    expect(test).toMatchObject({ action: "not_supported", reason: "a test-mode event on a store using a live-mode key" })
+  })
+
+  it("calls content it cannot use unusable, so it is ignored rather than retried", async () => {
+    expect(await unusable({ id: "evt_1", type: "payment_intent.succeeded" })).toBe("unusable")
+    expect(await unusable({ ...succeeded(), data: null })).toBe("unusable")
+    expect(await unusable(succeeded({ amount_received: "2500" }))).toBe("unusable")
+    expect(await unusable(succeeded({ amount_received: 1e308 }))).toBe("unusable")
+    expect(await unusable(succeeded({ amount_received: 25.5 }))).toBe("unusable")
+    expect(await unusable(succeeded({ currency: 840 }))).toBe("unusable")
+  })
+})
+
+describe("keyModeOf", () => {
+  it("reads live and test from secret and restricted keys, and nothing from other keys", () => {
+    expect([keyModeOf("sk_live_1"), keyModeOf("rk_live_1"), keyModeOf("sk_test_1"), keyModeOf("rk_test_1"), keyModeOf("fake")]).toEqual(["live", "live", "test", "test", undefined])
+  })
+})
