@@ -3,16 +3,30 @@ import { parseProviderOptions } from "../../lib/options"
 
 /** Options of the plugin entry `{ resolve: "medusa-payment-webhooks", options }` (all optional). */
 export const inboxOptionsSchema = z.object({
-  /** Record, deduplicate and re-drive deliveries (default true). `false` leaves only edge verification. */
+  /**
+   * Verify at the edge, record, deduplicate and process deliveries (default true). `false` hands
+   * this package's deliveries to Medusa's own route, as without the plugin entry.
+   */
   enabled: z.boolean().default(true),
   /**
-   * Route keys (`<identifier>_<id>`, e.g. `stripe_stripe`) handled by the inbox. Default: every provider
-   * of this package registered in the payment module.
+   * How long after recording a delivery the processor takes it up, in ms (default 2000). The
+   * storefront usually completes the cart itself right after the customer pays; this short wait
+   * lets it do so first, so the webhook finds the order in place instead of queueing on the cart's lock.
    */
-  providers: z.array(z.string().min(1)).optional(),
-  /** Age in seconds after which a delivery still `received` is checked and re-driven (default 60). */
+  processDelayMs: z.number().int().nonnegative().default(2000),
+  /** Deliveries one process works on at once (default 4); the rest wait their turn in memory. */
+  concurrency: z.number().int().positive().default(4),
+  /**
+   * How long a processor's claim on a delivery holds, in seconds (default 600): longer than any one
+   * processing takes (PSP calls with retries, a cart completion), so two processes never work on one
+   * delivery; a claim left by a crashed process frees the row once it runs out.
+   */
+  leaseSeconds: z.number().int().positive().default(600),
+  /** Longest wait, in seconds, for another process working on the same payment session to finish (default 60). */
+  lockTimeoutSeconds: z.number().int().positive().default(60),
+  /** Age in seconds after which the job takes up a delivery still `received` (default 60). */
   redriveAfterSeconds: z.number().int().nonnegative().default(60),
-  /** Attempts of the re-drive before an event is `failed` (default 8). */
+  /** Attempts before an event is `failed` (default 8). */
   maxAttempts: z.number().int().positive().default(8),
   /** First backoff between attempts, in seconds; doubles each attempt, capped at one hour (default 30). */
   backoffSeconds: z.number().int().positive().default(30),
@@ -22,9 +36,12 @@ export const inboxOptionsSchema = z.object({
   reconcileHorizonSeconds: z.number().int().positive().default(3 * 24 * 3600),
   /** Longest wait for the delivery's insert before answering 503 so the PSP retries (ms, default 3000). */
   recordTimeoutMs: z.number().int().positive().default(3000),
-  /** Keep the raw body `until_processed` (default), `always`, or `never`. */
-  rawBodyRetention: z.enum(["until_processed", "always", "never"]).default("until_processed"),
-  /** Events re-driven per job run (default 50). */
+  /**
+   * Days a settled delivery keeps its raw body (default 30), so it can be replayed; the job drops
+   * older ones in batches. The row itself, with what processing did, stays.
+   */
+  rawBodyRetentionDays: z.number().int().positive().default(30),
+  /** Deliveries the job takes up per run and batch (default 50). */
   batchSize: z.number().int().positive().default(50),
 })
 

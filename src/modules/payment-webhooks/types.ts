@@ -1,30 +1,24 @@
 /** Where a recorded event stands. */
 export type InboxStatus = "received" | "processed" | "ignored" | "failed"
 
-/** What the edge (or reconciliation) records of one delivery. */
+/** How an event reached the store: a `webhook` delivery, or `reconciliation` with the PSP. */
+export type InboxSource = "webhook" | "reconciliation"
+
+/** What the edge (or reconciliation) records of one delivery: the event as the PSP sent it, nothing derived. */
 export type DeliveryRecordInput = {
   provider_id: string
   event_id: string
   event_type: string | null
-  session_id: string | null
-  action: string | null
-  amount: number | null
-  currency_code: string | null
-  /** `received` to be carried out; `ignored` / `failed` (with `last_error`) when it ends at the edge. */
-  status: InboxStatus
-  source: "webhook" | "reconciliation"
-  last_error: string | null
+  source: InboxSource
+  /** SHA-256 of the raw body, hex (empty for reconciliation). */
   body_hash: string
-  details: Record<string, unknown> | null
+  /** The verified raw body; the processor maps the event from it. Null for reconciliation. */
   raw_body: string | null
-  /** Read `session_id`'s payment session in the same statement, for the edge's amount check (authorize/capture only). */
-  read_session?: boolean
+  /** Only reconciliation knows the session before processing. */
+  session_id?: string | null
 }
 
-/** A payment session as the amount check needs it; `found: false` when it is not in this store. */
-export type SessionForGuard = { found: boolean; amount?: string; currency_code?: string }
-
-/** A recorded event as the re-drive reads it. */
+/** A recorded event as the processor claims it. */
 export type InboxRow = {
   id: string
   provider_id: string
@@ -32,19 +26,35 @@ export type InboxRow = {
   event_type: string | null
   session_id: string | null
   action: string | null
-  amount: string | null
-  currency_code: string | null
   status: InboxStatus
-  source: "webhook" | "reconciliation"
+  source: InboxSource
   attempts: number
   last_error: string | null
   received_at: Date
-  details: Record<string, unknown> | null
+  raw_body: string | null
 }
 
-/**
- * The result of recording a delivery: a new row, or the row already there for that event. `session`
- * is `session_id`'s payment session, when `read_session` asked for it, the event is new, and the payment
- * tables share the inbox's database.
- */
-export type RecordOutcome = { id: string; duplicate: boolean; session?: SessionForGuard }
+/** A row held by one processor: only the holder of `token` may settle it. */
+export type ClaimedDelivery = InboxRow & { token: string }
+
+/** The facts processing learnt of an event (what it maps to), written with its verdict. */
+export type DeliveryFacts = {
+  session_id?: string | null
+  action?: string | null
+  amount?: number | null
+  currency_code?: string | null
+  details?: Record<string, unknown> | null
+}
+
+/** How processing ended, as the row records it. */
+export type DeliveryVerdict = {
+  status: Exclude<InboxStatus, "received">
+  /** Why it was ignored or failed (null when processed). */
+  reason: string | null
+  /** What it did: the order placed, the refund recorded… */
+  outcome?: Record<string, unknown> | null
+  facts?: DeliveryFacts
+}
+
+/** The result of recording a delivery: a new row, or the row already there for that event. */
+export type RecordOutcome = { id: string; duplicate: boolean }

@@ -9,7 +9,7 @@ export const PaymentWebhookEvent = model
     id: model.id({ prefix: "pwhevt" }).primaryKey(),
     /** Provider key as in the route, e.g. `stripe_stripe` (the payment provider is `pp_` + this). */
     provider_id: model.text(),
-    /** The PSP's event id: Stripe `evt_…`, Yoco `webhook-id`; `reconcile:<session>` for reconciliation. */
+    /** The PSP's event id: Stripe `evt_…`, Yoco `webhook-id`; `reconcile:<session>:<status>` for reconciliation. */
     event_id: model.text(),
     event_type: model.text().nullable(),
     session_id: model.text().nullable(),
@@ -26,13 +26,19 @@ export const PaymentWebhookEvent = model
     last_error: model.text().nullable(),
     received_at: model.dateTime(),
     processed_at: model.dateTime().nullable(),
-    /** When the re-drive job may look at it next (backoff; also a lease while a process works on it). */
+    /** When the job may look at it next (the backoff after a failed attempt). */
     next_attempt_at: model.dateTime().nullable(),
+    /** The claim of the processor working on it now: only the holder may settle the row. */
+    claim_token: model.text().nullable(),
+    /** Until when that claim holds; past it, another processor may claim the row. */
+    lease_until: model.dateTime().nullable(),
+    /** What processing did (the order placed, the refund recorded…), set when it settled. */
+    outcome: model.json().nullable(),
     /** SHA-256 of the raw body, hex. */
     body_hash: model.text(),
     /** The facts the event carried beyond the action (ids, reasons); never card data. */
     details: model.json().nullable(),
-    /** The raw body, kept only while re-drive may need it (see the `rawBodyRetention` option). */
+    /** The verified raw body: the processor maps the event from it; dropped after `rawBodyRetentionDays` once settled. */
     raw_body: model.text().nullable(),
   })
   .indexes([
