@@ -1,5 +1,5 @@
 import { defineMiddlewares } from "@medusajs/framework/http"
-import { paymentWebhookEdge } from "./hooks/payment/edge-inbox"
+import { paymentWebhookEdge } from "./hooks/payment/edge-middleware"
 
 /**
  * The plugin's edge on Medusa's payment webhook route. The body parser keeps the raw body here

@@ -1,11 +1,14 @@
 import type { Logger } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { createStep, createWorkflow, StepResponse, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
-import { redrivePaymentWebhooks, type RedriveOptions, type RedriveSummary } from "../webhooks/redrive"
-import { reconcilePendingSessions, type ReconcileSummary } from "../webhooks/reconcile"
+import { errorMessage } from "../lib/errors"
+import { processDueDeliveries, type DueSummary } from "../webhooks/processor/process-due"
+import { reconcilePendingSessions, type ReconcileSummary } from "../webhooks/reconciliation/reconcile"
 
 /** Input of {@link redrivePaymentWebhooksWorkflow}: all optional. */
-export type RedrivePaymentWebhooksInput = RedriveOptions & {
+export type RedrivePaymentWebhooksInput = {
+  /** Overrides `redriveAfterSeconds` for this run. */
+  olderThanSeconds?: number
   /** Also look up pending sessions at the PSP (default true). */
   reconcile?: boolean
   /** Overrides `reconcileAfterSeconds` for this run. */
@@ -15,12 +18,12 @@ export type RedrivePaymentWebhooksInput = RedriveOptions & {
 const redriveStep = createStep(
   "redrive-payment-webhooks",
   async (input: RedrivePaymentWebhooksInput, { container }) => {
-    const redriven: RedriveSummary = await redrivePaymentWebhooks(container, input)
+    const redriven: DueSummary = await processDueDeliveries(container, { olderThanSeconds: input.olderThanSeconds })
     let reconciled: ReconcileSummary | null = null
-    if (input.reconcile !== false && !input.ids?.length) {
-      // Reconciliation talks to the PSPs: its failure must never stop the re-drive above.
+    if (input.reconcile !== false) {
+      // Reconciliation talks to the PSPs: its failure must never stop the pass above.
       reconciled = await reconcilePendingSessions(container, { olderThanSeconds: input.reconcileAfterSeconds }).catch((error: unknown) => {
-        container.resolve<Logger>(ContainerRegistrationKeys.LOGGER).warn(`Payment reconciliation failed: ${error instanceof Error ? error.message : String(error)}`)
+        container.resolve<Logger>(ContainerRegistrationKeys.LOGGER).warn(`Payment reconciliation failed: ${errorMessage(error)}`)
         return null
       })
     }
@@ -29,8 +32,8 @@ const redriveStep = createStep(
 )
 
 /**
- * Re-drives recorded payment webhooks that were not processed, and reconciles pending sessions
- * with the PSP. What the scheduled job runs; also callable on demand (e.g. from an admin route).
+ * Takes up recorded payment webhooks that were not processed (through the one processor), and
+ * reconciles pending sessions with the PSP. What the scheduled job runs; also callable on demand.
  */
 export const redrivePaymentWebhooksWorkflow = createWorkflow(
   "redrive-payment-webhooks",

@@ -6,9 +6,9 @@ import { parseAnswer, webhookRowSchema } from "../webhook-row"
 
 const HELP = `Usage: medusa-payment-webhooks replay <id> [--url <store url>] [--token <secret api key>]
 
-Re-drives one recorded delivery (pwhevt_…, as \`status --json\` shows) through the same path as the
-store's re-drive job: the payment, the session and the order are checked in the database first,
-so a replay never authorizes, captures or places an order twice. Prints where it stands after.
+Replays one recorded delivery (pwhevt_…, as \`status --json\` shows) through the store's one
+processor, the same as its job: what the store already holds is checked first, so a replay never
+authorizes, captures, refunds or places an order twice. Prints where it stands after.
 Exits 1 when it is still unsettled after the replay (failed, or waiting for another attempt).
 
 Options:
@@ -33,11 +33,11 @@ async function run(args: string[], context: CliContext): Promise<number> {
   return row.status === "processed" || row.status === "ignored" ? EXIT_OK : EXIT_FAILED
 }
 
-/** `replay <id>`: re-drives one recorded delivery through the admin API. */
+/** `replay <id>`: replays one recorded delivery through the admin API. */
 export const replayCommand: Command = {
   path: ["replay"],
   synopsis: "<id>",
-  summary: "Re-drive one recorded delivery, e.g. a failed one",
+  summary: "Replay one recorded delivery, e.g. a failed one",
   help: HELP,
   run,
 }

@@ -2,7 +2,7 @@ import type { IOrderModuleService, MedusaContainer } from "@medusajs/framework/t
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import type { WebhookEffect } from "../../lib/webhook-result"
 import type { EffectOutcome } from "./outcome"
-import { withPaymentContext, type PaymentContext } from "./payment-context"
+import type { PaymentContext } from "./payment-context"
 import { emitPluginEvent, PaymentWebhookEvents } from "./plugin-events"
 
 /** Key of the dispute flag in the order's metadata. */
@@ -12,18 +12,10 @@ export const DISPUTE_METADATA_KEY = "payment_dispute"
  * A chargeback opened or closed at the PSP: the order's metadata carries the dispute (id, status,
  * reason, amount, evidence due date) for the admin to see, and stores are told.
  */
-export async function applyDispute(
-  container: MedusaContainer,
-  sessionId: string,
-  effect: Extract<WebhookEffect, { kind: "dispute" }>
-): Promise<EffectOutcome> {
-  return withPaymentContext(container, sessionId, (context) => flagOrder(container, context, effect))
-}
-
-async function flagOrder(container: MedusaContainer, context: PaymentContext, effect: Extract<WebhookEffect, { kind: "dispute" }>): Promise<EffectOutcome> {
+export async function applyDispute(container: MedusaContainer, context: PaymentContext, effect: Extract<WebhookEffect, { kind: "dispute" }>): Promise<EffectOutcome> {
   const sessionId = context.session.id
   if (!context.orderId) {
-    return { status: "failed", reason: `session ${sessionId} has no order to flag with dispute ${effect.dispute.id}` }
+    return { status: "retry", reason: `session ${sessionId} has no order to flag with dispute ${effect.dispute.id}` }
   }
   const query = container.resolve(ContainerRegistrationKeys.QUERY)
   const { data: [order] } = await query.graph({ entity: "order", fields: ["id", "metadata"], filters: { id: context.orderId } })
@@ -35,5 +27,5 @@ async function flagOrder(container: MedusaContainer, context: PaymentContext, ef
     effect.phase === "opened" ? PaymentWebhookEvents.DISPUTE_OPENED : PaymentWebhookEvents.DISPUTE_CLOSED,
     { order_id: context.orderId, payment_id: context.payment?.id ?? null, dispute: effect.dispute }
   )
-  return { status: "processed" }
+  return { status: "processed", did: { flagged_order: context.orderId, dispute_id: effect.dispute.id, dispute_status: effect.dispute.status } }
 }

@@ -1,6 +1,5 @@
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
-import type { EffectOutcome } from "./outcome"
 
 /** A payment session with its payment, cart and order, as the effects need them. */
 export type PaymentContext = {
@@ -61,14 +60,4 @@ export async function readPaymentContext(container: MedusaContainer, sessionId: 
     cartId: cartLink?.cart_id ?? undefined,
     orderId: orderLink?.order_id ?? undefined,
   }
-}
-
-/** Reads the session's context and carries out `work` with it; a session not in this store is ignored. */
-export async function withPaymentContext(
-  container: MedusaContainer,
-  sessionId: string,
-  work: (context: PaymentContext) => Promise<EffectOutcome>
-): Promise<EffectOutcome> {
-  const context = await readPaymentContext(container, sessionId)
-  return context ? work(context) : { status: "ignored", reason: `payment session ${sessionId} does not exist in this store` }
 }

@@ -2,7 +2,7 @@ import type { IPaymentModuleService, MedusaContainer } from "@medusajs/framework
 import { Modules } from "@medusajs/framework/utils"
 import type { WebhookEffect } from "../../lib/webhook-result"
 import type { EffectOutcome } from "./outcome"
-import { withPaymentContext, type PaymentContext } from "./payment-context"
+import type { PaymentContext } from "./payment-context"
 import { emitPluginEvent, PaymentWebhookEvents } from "./plugin-events"
 
 /** Session statuses a late failure or cancellation must never overwrite. */
@@ -13,14 +13,6 @@ const SETTLED = new Set(["authorized", "captured"])
  * offer another attempt, unless it was already authorized or captured (a late or out-of-order event).
  */
 export async function applyPaymentOutcome(
-  container: MedusaContainer,
-  sessionId: string,
-  effect: Extract<WebhookEffect, { kind: "payment_failed" | "payment_canceled" }>
-): Promise<EffectOutcome> {
-  return withPaymentContext(container, sessionId, (context) => setSessionOutcome(container, context, effect))
-}
-
-async function setSessionOutcome(
   container: MedusaContainer,
   context: PaymentContext,
   effect: Extract<WebhookEffect, { kind: "payment_failed" | "payment_canceled" }>
@@ -46,5 +38,5 @@ async function setSessionOutcome(
     effect.kind === "payment_failed" ? PaymentWebhookEvents.PAYMENT_FAILED : PaymentWebhookEvents.PAYMENT_CANCELED,
     { session_id: session.id, cart_id: context.cartId ?? null, provider_id: session.provider_id, reason: effect.reason }
   )
-  return { status: "processed" }
+  return { status: "processed", did: { session_status: status } }
 }

@@ -1,11 +1,11 @@
-import type { ILockingModule, IPaymentModuleService, MedusaContainer, UpdatePaymentDTO } from "@medusajs/framework/types"
+import type { IPaymentModuleService, MedusaContainer, UpdatePaymentDTO } from "@medusajs/framework/types"
 import { Modules } from "@medusajs/framework/utils"
 import { refundPaymentWorkflow } from "@medusajs/medusa/core-flows"
 import { knownRefundIds, parkExternalRefund, withOwnRefundStatus } from "../../lib/external-refunds"
 import { toMinorUnits } from "../../lib/money"
 import type { PspRefund, WebhookEffect } from "../../lib/webhook-result"
 import type { EffectOutcome } from "./outcome"
-import { readPaymentContext, withPaymentContext, type PaymentContext } from "./payment-context"
+import { readPaymentContext, type PaymentContext } from "./payment-context"
 import { emitPluginEvent, PaymentWebhookEvents } from "./plugin-events"
 
 /** Refund statuses that mean the money is (or is on its way) back with the customer. */
@@ -15,15 +15,6 @@ const MONEY_BACK = new Set(["succeeded", "pending"])
 async function savePaymentData(container: MedusaContainer, paymentId: string, data: Record<string, unknown>): Promise<void> {
   const update: UpdatePaymentDTO & { data: Record<string, unknown> } = { id: paymentId, data }
   await container.resolve<IPaymentModuleService>(Modules.PAYMENT).updatePayment(update)
-}
-
-/**
- * Runs `job` alone for this session: two refund events of one payment, carried out at once,
- * would otherwise both find a refund unknown and record it twice. Medusa's locking module holds
- * across processes when the store uses its PostgreSQL or Redis provider.
- */
-function aloneForSession<T>(container: MedusaContainer, sessionId: string, job: () => Promise<T>): Promise<T> {
-  return container.resolve<ILockingModule>(Modules.LOCKING).execute(`payment-webhooks:refunds:${sessionId}`, job, { timeout: 30 })
 }
 
 /** Records one refund made at the PSP through Medusa's refund workflow, without refunding again. */
@@ -50,21 +41,13 @@ async function recordExternalRefund(container: MedusaContainer, context: Payment
  * refund id) is recorded once, so the order shows what the PSP refunded; a refund Medusa made
  * itself is only marked settled. Duplicate deliveries find nothing new.
  */
-export function applyRefunds(
-  container: MedusaContainer,
-  sessionId: string,
-  effect: Extract<WebhookEffect, { kind: "refunds" }>
-): Promise<EffectOutcome> {
-  return aloneForSession(container, sessionId, () => withPaymentContext(container, sessionId, (context) => recordRefunds(container, context, effect)))
-}
-
-async function recordRefunds(
+export async function applyRefunds(
   container: MedusaContainer,
   context: PaymentContext,
   effect: Extract<WebhookEffect, { kind: "refunds" }>
 ): Promise<EffectOutcome> {
   if (!context.payment) {
-    return { status: "failed", reason: `session ${context.session.id} has no payment yet to record a refund on` }
+    return { status: "retry", reason: `session ${context.session.id} has no payment yet to record a refund on` }
   }
   const known = knownRefundIds(context.payment.data)
   let data = context.payment.data
@@ -79,19 +62,13 @@ async function recordRefunds(
   for (const refund of fresh) {
     await recordExternalRefund(container, context, refund)
   }
-  return fresh.length ? { status: "processed" } : { status: "processed", reason: "every refund was already recorded" }
+  return fresh.length
+    ? { status: "processed", did: { refunds_recorded: fresh.map((refund) => refund.id) } }
+    : { status: "processed", did: { refunds_recorded: [] }, reason: "every refund was already recorded" }
 }
 
 /** A refund that failed at the PSP: its entry on the payment is marked failed and stores are told. */
-export function applyRefundFailed(
-  container: MedusaContainer,
-  sessionId: string,
-  effect: Extract<WebhookEffect, { kind: "refund_failed" }>
-): Promise<EffectOutcome> {
-  return aloneForSession(container, sessionId, () => withPaymentContext(container, sessionId, (context) => markRefundFailed(container, context, effect)))
-}
-
-async function markRefundFailed(
+export async function applyRefundFailed(
   container: MedusaContainer,
   context: PaymentContext,
   effect: Extract<WebhookEffect, { kind: "refund_failed" }>
@@ -111,5 +88,5 @@ async function markRefundFailed(
     refund_id: effect.refund_id,
     reason: effect.reason,
   })
-  return { status: "processed" }
+  return { status: "processed", did: { refund_marked_failed: effect.refund_id } }
 }

@@ -2,16 +2,16 @@ import type { MedusaContainer } from "@medusajs/framework/types"
 import { MedusaError } from "@medusajs/framework/utils"
 import { PAYMENT_WEBHOOKS_MODULE } from "../../../modules/payment-webhooks"
 import type PaymentWebhooksModuleService from "../../../modules/payment-webhooks/service"
-import { sessionIdsOf } from "../../../webhooks/settle-finished"
+import { sessionIdsOfOrder } from "../../../webhooks/order-sessions"
 import type { ListPaymentWebhooksQuery } from "./query"
 
 /**
  * The columns the admin API returns. Never `raw_body`: it may be large, and it is the PSP's payload,
- * which stays in the database for the re-drive only.
+ * which stays in the database for the processor only.
  */
 export const PAYMENT_WEBHOOK_FIELDS = [
   "id", "provider_id", "event_id", "event_type", "session_id", "action", "amount", "currency_code", "status", "source",
-  "attempts", "deliveries", "last_error", "received_at", "processed_at", "next_attempt_at", "body_hash", "details",
+  "attempts", "deliveries", "last_error", "received_at", "processed_at", "next_attempt_at", "body_hash", "details", "outcome",
 ] as const
 
 type InboxEvent = Awaited<ReturnType<PaymentWebhooksModuleService["listPaymentWebhookEvents"]>>[number]
@@ -26,7 +26,7 @@ export function toAdminPaymentWebhook(event: InboxEvent): AdminPaymentWebhook {
     session_id: event.session_id, action: event.action, amount: event.amount, currency_code: event.currency_code,
     status: event.status, source: event.source, attempts: event.attempts, deliveries: event.deliveries, last_error: event.last_error,
     received_at: event.received_at, processed_at: event.processed_at, next_attempt_at: event.next_attempt_at,
-    body_hash: event.body_hash, details: event.details,
+    body_hash: event.body_hash, details: event.details, outcome: event.outcome,
   }
 }
 
@@ -61,7 +61,7 @@ export async function listPaymentWebhooks(
     filters.source = query.source
   }
   if (query.order_id) {
-    const sessions = await sessionIdsOf(container, { orderId: query.order_id })
+    const sessions = await sessionIdsOfOrder(container, query.order_id)
     const wanted = query.session_id ? sessions.filter((id) => id === query.session_id) : sessions
     if (!wanted.length) {
       return { payment_webhooks: [], count: 0 }

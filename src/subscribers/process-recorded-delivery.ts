@@ -1,0 +1,16 @@
+import type { SubscriberArgs, SubscriberConfig } from "@medusajs/framework"
+import { PaymentWebhookEvents } from "../webhooks/effects/plugin-events"
+import { processDelivery } from "../webhooks/processor/process-delivery"
+
+/**
+ * Takes up a delivery `processDelayMs` after the edge recorded it. Should this be lost (a restart,
+ * an event bus outage) or fail, the job takes the row up later: the row, not this event, is the truth.
+ */
+export default async function processRecordedDelivery({ event, container }: SubscriberArgs<{ id: string }>): Promise<void> {
+  await processDelivery(container, event.data.id)
+}
+
+export const config: SubscriberConfig = {
+  event: PaymentWebhookEvents.DELIVERY_RECORDED,
+  context: { subscriberId: "payment-webhooks-process" },
+}

@@ -1,0 +1,61 @@
+import type { Logger } from "@medusajs/framework/types"
+import { errorMessage, isWebhookVerificationError } from "../../lib/errors"
+import { toRawBody } from "../../lib/raw-body"
+import type { WebhookSource } from "../../lib/webhook-result"
+import { InboxUnavailableError } from "../../modules/payment-webhooks/service"
+import type PaymentWebhooksModuleService from "../../modules/payment-webhooks/service"
+import { bodyHash } from "./body-hash"
+
+/** One delivery as the HTTP layer hands it over. */
+export type IncomingDelivery = { providerKey: string; rawBody: unknown; parsedBody: unknown; headers: Record<string, unknown> }
+
+/** The answer to the PSP, and the new row when one was written (to be processed). */
+export type EdgeAnswer = { status: 200 | 400 | 500 | 503; body: Record<string, unknown>; recordedId?: string }
+
+/**
+ * The terminal edge: verifies the signature on the raw bytes, names the event from the verified
+ * body, records it in one insert, answers. 200 for a new or duplicate delivery; 400 for a bad,
+ * missing or expired signature or a body that is not an event (nothing recorded); 503 only when the
+ * record could not be written in time (the PSP retries). No PSP call, no other module, no mapping:
+ * everything else is the processor's.
+ */
+export async function receiveDelivery(
+  deps: { inbox: PaymentWebhooksModuleService; source: WebhookSource; logger: Logger },
+  delivery: IncomingDelivery
+): Promise<EdgeAnswer> {
+  const { inbox, source, logger } = deps
+  const { providerKey } = delivery
+  let rawBody: Buffer
+  let verified
+  try {
+    rawBody = toRawBody(delivery.rawBody)
+    const data = typeof delivery.parsedBody === "object" && delivery.parsedBody !== null ? { ...delivery.parsedBody } : {}
+    verified = source.verifyWebhook({ data, rawData: rawBody, headers: delivery.headers })
+  } catch (error) {
+    if (isWebhookVerificationError(error)) {
+      logger.warn(`Refused a ${providerKey} webhook (${error.reason}): ${error.message}`)
+      return { status: 400, body: { received: false, reason: error.reason, message: `Webhook rejected: ${error.message}` } }
+    }
+    // Not the sender's doing (a provider misconfigured at runtime): a 5xx makes the PSP keep the event.
+    logger.error(`Could not verify a ${providerKey} webhook: ${errorMessage(error)}`)
+    return { status: 500, body: { received: false, message: "Webhook not verified: server error" } }
+  }
+  try {
+    const recorded = await inbox.recordDelivery({
+      provider_id: providerKey,
+      event_id: verified.event_id,
+      event_type: verified.event_type,
+      source: "webhook",
+      body_hash: bodyHash(rawBody),
+      raw_body: rawBody.toString("utf8"),
+    })
+    if (recorded.duplicate) {
+      return { status: 200, body: { received: true, duplicate: true } }
+    }
+    return { status: 200, body: { received: true }, recordedId: recorded.id }
+  } catch (error) {
+    const reason = error instanceof InboxUnavailableError ? error.message : errorMessage(error)
+    logger.error(`Could not record ${providerKey} event ${verified.event_id}; answered 503 so the PSP retries: ${reason}`)
+    return { status: 503, body: { received: false, message: "Webhook not recorded: try again later" } }
+  }
+}

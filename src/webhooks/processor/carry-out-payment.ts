@@ -1,0 +1,36 @@
+import type { MedusaContainer } from "@medusajs/framework/types"
+import { processPaymentWorkflow } from "@medusajs/medusa/core-flows"
+import type { EffectOutcome } from "../effects/outcome"
+import { readPaymentContext, type PaymentContext } from "../effects/payment-context"
+import { isAlreadyDone } from "./guard"
+import type { Plan } from "./plan"
+
+/** What the store holds for the payment now: the order and the payment, for the row's outcome. */
+function holding(context: PaymentContext): Record<string, unknown> {
+  return {
+    order_id: context.orderId ?? null,
+    payment_id: context.payment?.id ?? null,
+    captured: context.payment?.captured ?? 0,
+  }
+}
+
+/**
+ * Authorizes or captures through Medusa's `processPaymentWorkflow`, which also completes the cart
+ * into an order: skipped when the store already holds what the event asks for, and judged done only
+ * once it does (the workflow tolerates a cart it could not complete).
+ */
+export async function carryOutPayment(container: MedusaContainer, plan: Extract<Plan, { kind: "payment" }>, before: PaymentContext): Promise<EffectOutcome> {
+  if (isAlreadyDone(plan, before)) {
+    return { status: "processed", did: { ran_workflow: false, ...holding(before) } }
+  }
+  await processPaymentWorkflow(container).run({
+    input: { action: plan.action, data: { session_id: plan.session_id, amount: plan.amount } },
+    throwOnError: true,
+  })
+  const after = await readPaymentContext(container, plan.session_id)
+  if (after && isAlreadyDone(plan, after)) {
+    return { status: "processed", did: { ran_workflow: true, ...holding(after) } }
+  }
+  const reason = after?.cartId && !after.orderId ? `cart ${after.cartId} was not completed into an order` : `payment of session ${plan.session_id} is not ${plan.action} yet`
+  return { status: "retry", reason }
+}

@@ -1,0 +1,55 @@
+import type { PaymentContext } from "../effects/payment-context"
+import { isAlreadyDone, judge } from "./guard"
+import type { Plan } from "./plan"
+
+type PaymentPlan = Extract<Plan, { kind: "payment" }>
+
+const session = { id: "payses_1", status: "pending", amount: 100, currency_code: "usd", provider_id: "pp_stripe_stripe", data: {} }
+const context = (overrides: Partial<PaymentContext> = {}): PaymentContext => ({ session, cartId: "cart_1", ...overrides })
+const payment = (captured: number) => ({ id: "pay_1", provider_id: "pp_stripe_stripe", currency_code: "usd", data: {}, refunded: 0, captured })
+const plan = (overrides: Partial<PaymentPlan> = {}): PaymentPlan => ({
+  kind: "payment", action: "authorized", session_id: "payses_1", amount: 100, currency_code: "usd", ...overrides,
+})
+
+describe("judge", () => {
+  it("lets through an authorization for the session's amount and currency", () => {
+    expect(judge(plan(), "stripe_stripe", context())).toEqual({ ok: true })
+  })
+
+  it("ignores an event that came through another provider entry than the session's", () => {
+    expect(judge(plan(), "stripe_auto", context())).toMatchObject({ ok: false, status: "ignored", reason: expect.stringContaining("belongs to pp_stripe_stripe") })
+  })
+
+  it("fails an authorization for another amount, and any event in another currency", () => {
+    expect(judge(plan({ amount: 99.99 }), "stripe_stripe", context())).toMatchObject({ ok: false, status: "failed", reason: expect.stringContaining("differs from the session's 100 USD") })
+    expect(judge(plan({ currency_code: "eur" }), "stripe_stripe", context())).toMatchObject({ ok: false, status: "failed", reason: expect.stringContaining("currency EUR") })
+    expect(judge(plan({ action: "captured", amount: 101 }), "stripe_stripe", context())).toMatchObject({ ok: false, status: "failed" })
+  })
+
+  it("lets through a capture of less than the session (a partial capture in the PSP's dashboard)", () => {
+    expect(judge(plan({ action: "captured", amount: 40 }), "stripe_stripe", context())).toEqual({ ok: true })
+  })
+
+  it("compares in minor units: 100.001 USD is the PSP's 10000 cents", () => {
+    expect(judge(plan({ amount: 100.001 }), "stripe_stripe", context())).toEqual({ ok: true })
+  })
+})
+
+describe("isAlreadyDone", () => {
+  it("holds an authorization done once the payment exists and the cart is an order", () => {
+    expect(isAlreadyDone(plan(), context({ payment: payment(0), orderId: "order_1" }))).toBe(true)
+    expect(isAlreadyDone(plan(), context({ payment: payment(0) }))).toBe(false)
+    expect(isAlreadyDone(plan(), context({ orderId: "order_1" }))).toBe(false)
+  })
+
+  it("judges a capture by the captures, not by a flag a partial capture never sets", () => {
+    const partial = plan({ action: "captured", amount: 40 })
+    expect(isAlreadyDone(partial, context({ payment: payment(40), orderId: "order_1" }))).toBe(true)
+    expect(isAlreadyDone(partial, context({ payment: payment(0), orderId: "order_1" }))).toBe(false)
+    expect(isAlreadyDone(plan({ action: "captured" }), context({ payment: payment(40), orderId: "order_1" }))).toBe(false)
+  })
+
+  it("needs no order for a session that belongs to no cart", () => {
+    expect(isAlreadyDone(plan(), context({ cartId: undefined, payment: payment(0) }))).toBe(true)
+  })
+})

@@ -1,0 +1,134 @@
+import type { Logger, MedusaContainer } from "@medusajs/framework/types"
+import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
+import { errorMessage, isUnusableEventError } from "../../lib/errors"
+import type { MappedWebhookEvent } from "../../lib/webhook-result"
+import { PAYMENT_WEBHOOKS_MODULE } from "../../modules/payment-webhooks"
+import type PaymentWebhooksModuleService from "../../modules/payment-webhooks/service"
+import type { ClaimedDelivery, DeliveryFacts, DeliveryVerdict } from "../../modules/payment-webhooks/types"
+import { webhookSources } from "../edge/webhook-sources"
+import { applyEffect } from "../effects"
+import type { EffectOutcome } from "../effects/outcome"
+import { readPaymentContext } from "../effects/payment-context"
+import { emitPluginEvent, PaymentWebhookEvents } from "../effects/plugin-events"
+import { carryOutPayment } from "./carry-out-payment"
+import { judge } from "./guard"
+import { interpretClaim } from "./interpret"
+import { planFor } from "./plan"
+import { inTurn } from "./turns"
+
+/** How one processing ended: the row's new status, or `skipped` when the row was not to be claimed. */
+export type ProcessResult = { status: "processed" | "ignored" | "failed" | "retrying" | "skipped" | "claim_lost"; reason?: string }
+
+/** Options of {@link processDelivery}. */
+export type ProcessOptions = {
+  /** Take the row even while it waits out a backoff (an admin's replay). */
+  evenIfBackingOff?: boolean
+  /** How long this claim holds, in seconds, instead of the configured `leaseSeconds`. */
+  leaseSeconds?: number
+}
+
+/** The facts of a mapped event, as the row records them. */
+function factsOf(mapped: MappedWebhookEvent): DeliveryFacts {
+  return {
+    session_id: mapped.data?.session_id ?? null,
+    action: mapped.action,
+    amount: mapped.data?.amount === undefined ? null : Number(mapped.data.amount),
+    currency_code: mapped.currency_code ?? null,
+    details: mapped.effect ? { effect: mapped.effect } : null,
+  }
+}
+
+/**
+ * The one processor: the only code that acts on a recorded delivery, whoever calls it (the
+ * subscriber right after the record, the job for due rows, an admin's replay). It claims the row
+ * under a lease, maps the stored event (asking the PSP what the event leaves out), and then, alone
+ * for that payment session across every process, guards it (the session exists and is this
+ * provider's, the amount and currency match), carries out its effect, and settles the row only if
+ * it still holds the claim. Every effect checks what the store already holds first, so running it
+ * twice on one row never does anything twice. Waits for one of this process's turns.
+ */
+export async function processDelivery(container: MedusaContainer, id: string, options: ProcessOptions = {}): Promise<ProcessResult> {
+  const inbox = container.resolve<PaymentWebhooksModuleService>(PAYMENT_WEBHOOKS_MODULE)
+  return inTurn(inbox, async () => {
+    const claim = await inbox.claim(id, options)
+    if (!claim) {
+      return { status: "skipped" }
+    }
+    const logger = container.resolve<Logger>(ContainerRegistrationKeys.LOGGER)
+    try {
+      return await processClaim(container, inbox, logger, claim)
+    } catch (error) {
+      // A PSP or database hiccup, a lock that timed out: the row is given back and tried again later.
+      const reason = errorMessage(error)
+      const status = await inbox.retryLater(claim, reason)
+      if (status === "failed") {
+        logger.error(`Payment webhook ${claim.provider_id} ${claim.event_id} failed for good after ${claim.attempts} attempts: ${reason}`)
+        return { status: "failed", reason }
+      }
+      logger.warn(`Payment webhook ${claim.provider_id} ${claim.event_id} will be tried again: ${reason}`)
+      return { status: status ? "retrying" : "claim_lost", reason }
+    }
+  })
+}
+
+async function processClaim(container: MedusaContainer, inbox: PaymentWebhooksModuleService, logger: Logger, claim: ClaimedDelivery): Promise<ProcessResult> {
+  const source = (await webhookSources(container)).get(claim.provider_id)
+  if (!source) {
+    return settle(inbox, logger, claim, { status: "ignored", reason: `payment provider pp_${claim.provider_id} is not configured in this store` })
+  }
+  let mapped: MappedWebhookEvent | { unpaid: string }
+  try {
+    mapped = await interpretClaim(container, source, claim)
+  } catch (error) {
+    if (isUnusableEventError(error)) {
+      return settle(inbox, logger, claim, { status: "ignored", reason: error.message })
+    }
+    throw error
+  }
+  if ("unpaid" in mapped) {
+    return settle(inbox, logger, claim, { status: "ignored", reason: mapped.unpaid })
+  }
+  const facts = factsOf(mapped)
+  const plan = planFor(mapped)
+  if (plan.kind === "ignore") {
+    return settle(inbox, logger, claim, { status: "ignored", reason: plan.reason, facts })
+  }
+  return inbox.exclusively(`payment-webhooks:session:${plan.session_id}`, async () => {
+    const context = await readPaymentContext(container, plan.session_id)
+    if (!context) {
+      return settle(inbox, logger, claim, { status: "ignored", reason: `payment session ${plan.session_id} does not exist in this store`, facts })
+    }
+    const verdict = judge(plan, claim.provider_id, context)
+    if (!verdict.ok) {
+      if (verdict.status === "failed") {
+        await emitPluginEvent(container, PaymentWebhookEvents.AMOUNT_MISMATCH, {
+          provider_id: claim.provider_id, event_id: claim.event_id, session_id: plan.session_id, reason: verdict.reason,
+        }).catch(() => undefined)
+      }
+      return settle(inbox, logger, claim, { status: verdict.status, reason: verdict.reason, facts })
+    }
+    const outcome: EffectOutcome = plan.kind === "payment"
+      ? await carryOutPayment(container, plan, context)
+      : await applyEffect(container, context, plan.effect)
+    if (outcome.status === "retry") {
+      throw new Error(outcome.reason ?? "not possible yet")
+    }
+    return settle(inbox, logger, claim, { status: outcome.status, reason: outcome.reason ?? null, outcome: outcome.did ?? null, facts })
+  })
+}
+
+/** Settles the row while the claim holds, and says so in the log when it does not or when a person should look. */
+async function settle(inbox: PaymentWebhooksModuleService, logger: Logger, claim: ClaimedDelivery, verdict: DeliveryVerdict): Promise<ProcessResult> {
+  const held = await inbox.settle(claim, verdict)
+  const what = `Payment webhook ${claim.provider_id} ${claim.event_id} (${claim.event_type ?? "?"})`
+  if (!held) {
+    logger.warn(`${what}: its claim ran out before it settled; the processor that holds it now settles it`)
+    return { status: "claim_lost" }
+  }
+  if (verdict.status === "failed") {
+    logger.error(`${what} failed: ${verdict.reason}`)
+  } else if (verdict.status === "ignored") {
+    logger.info(`${what} ignored: ${verdict.reason}`)
+  }
+  return { status: verdict.status, reason: verdict.reason ?? undefined }
+}
