@@ -15,7 +15,6 @@ function stripeOptions(overrides: { capture: boolean }) {
 /** Inbox options; the process-level tests shorten the re-drive delays through the environment. */
 function inboxOptions() {
   return {
-    providers: ["stripe_stripe", "stripe_auto", "yoco_yoco"],
     ...(process.env.PAYMENT_WEBHOOKS_REDRIVE_AFTER_SECONDS
       ? { redriveAfterSeconds: Number(process.env.PAYMENT_WEBHOOKS_REDRIVE_AFTER_SECONDS), backoffSeconds: 1 }
       : {}),
@@ -40,8 +39,9 @@ module.exports = defineConfig({
   },
   admin: { disable: true },
   modules: [
-    // The plugin entry `plugins: [{ resolve: "medusa-payment-webhooks" }]` registers this module in a store.
-    { resolve: "./src/modules/payment-webhooks", options: inboxOptions() },
+    // The plugin entry `plugins: [{ resolve: "medusa-payment-webhooks" }]` registers this module in a store;
+    // PAYMENT_WEBHOOKS_PLUGIN=off runs the providers alone on Medusa's own route, as a store without the entry.
+    ...(process.env.PAYMENT_WEBHOOKS_PLUGIN === "off" ? [] : [{ resolve: "./src/modules/payment-webhooks", options: inboxOptions() }]),
     {
       resolve: "@medusajs/medusa/payment",
       options: {

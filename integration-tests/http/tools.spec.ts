@@ -2,9 +2,10 @@ import { join } from "node:path"
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { PAYMENT_WEBHOOKS_MODULE } from "../../src/modules/payment-webhooks"
 import type PaymentWebhooksModuleService from "../../src/modules/payment-webhooks/service"
-import type { DeliveryRecordInput } from "../../src/modules/payment-webhooks/types"
 import { FakeYoco } from "../../src/testing/yoco"
 import { createAdminSecret } from "../support/admin-key"
+import { recordSettled } from "../support/inbox-rows"
+import { until } from "../support/until"
 import { runCommand, type CommandRun } from "../support/run-command"
 import { usePspFakes } from "../support/psp-fakes"
 import { seedStore, type SeededStore } from "../support/seed"
@@ -51,15 +52,25 @@ medusaIntegrationTestRunner({
       return { status: response.status, body: await response.json() }
     }
 
-    /** Records a delivery straight into the inbox, as the edge would have. */
-    async function record(input: Partial<DeliveryRecordInput> & { session_id: string }): Promise<string> {
-      const { id } = await inbox().recordDelivery({
-        provider_id: "stripe_stripe", event_id: `evt_tools_${Math.random().toString(36).slice(2)}`,
-        event_type: "payment_intent.amount_capturable_updated", action: "authorized", amount: 25, currency_code: "usd",
-        status: "received", source: "webhook", last_error: null, body_hash: "tools", details: null,
-        raw_body: `{"id":"evt_tools","big":"${"x".repeat(2000)}"}`, ...input,
+    /** A row in the inbox: recorded as the edge would have, and settled as the processor would have unless `received`. */
+    type TestRow = {
+      session_id: string; provider_id?: string; event_id?: string; event_type?: string; action?: string; currency_code?: string
+      raw_body?: string; status?: "received" | "processed" | "ignored" | "failed"; last_error?: string | null
+    }
+    async function record(row: TestRow): Promise<string> {
+      const input = {
+        provider_id: row.provider_id ?? "stripe_stripe", event_id: row.event_id ?? `evt_tools_${Math.random().toString(36).slice(2)}`,
+        event_type: row.event_type ?? "payment_intent.amount_capturable_updated", source: "webhook" as const, body_hash: "tools",
+        raw_body: row.raw_body ?? `{"id":"evt_tools","big":"${"x".repeat(2000)}"}`, session_id: row.session_id,
+      }
+      const status = row.status ?? "received"
+      if (status === "received") {
+        return (await inbox().recordDelivery(input)).id
+      }
+      return recordSettled(inbox(), input, {
+        status, reason: row.last_error ?? null,
+        facts: { session_id: row.session_id, action: row.action ?? "authorized", amount: 25, currency_code: row.currency_code ?? "usd" },
       })
-      return id
     }
 
     it("answers --help with exit 0 for the program and every command, and exits 2 for an unknown command", async () => {
@@ -96,7 +107,8 @@ medusaIntegrationTestRunner({
       expect(sent.stdout).toContain("HTTP 200")
       const order = await client.waitForOrder(email)
       expect(order.total).toBe(cart.total)
-      const rows = await inbox().listPaymentWebhookEvents({ session_id: session.id })
+      // The order exists a moment before the processor settles the row with the session it learnt.
+      const rows = await until(() => inbox().listPaymentWebhookEvents({ session_id: session.id }), (found) => found[0]?.status === "processed", "the row settled")
       expect(rows).toHaveLength(1)
       expect(rows[0]).toMatchObject({ event_type: "payment_intent.amount_capturable_updated", action: "authorized" })
     })
@@ -119,8 +131,7 @@ medusaIntegrationTestRunner({
     it("status prints the latest deliveries as a table with their statuses, attempts and errors", async () => {
       const sessionId = `payses_tools_status_${Date.now()}`
       await record({ session_id: sessionId, event_type: "payment_intent.created", action: "pending", status: "ignored", last_error: "pending: nothing for Medusa to do yet" })
-      const failed = await record({ session_id: sessionId })
-      await inbox().settle(failed, "failed", "Lock timeout while completing the cart")
+      await record({ session_id: sessionId, status: "failed", last_error: "Lock timeout while completing the cart" })
       await record({ session_id: sessionId, provider_id: "yoco_yoco", event_type: "payment.succeeded", action: "captured", currency_code: "zar" })
 
       const run = await cli(["status", "--url", client.baseUrl, "--session", sessionId], { MEDUSA_ADMIN_TOKEN: adminToken })
@@ -130,8 +141,8 @@ medusaIntegrationTestRunner({
       expect(lines[0]).toMatch(/^TIME\s+PROVIDER\s+EVENT\s+SESSION\s+STATUS\s+ATTEMPTS\s+ERROR$/)
       const time = "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ"
       expect(lines[1]).toMatch(new RegExp(`^${time}\\s+yoco_yoco\\s+payment\\.succeeded\\s+${sessionId}\\s+received\\s+0\\s+-$`))
-      expect(lines[2]).toMatch(new RegExp(`^${time}\\s+stripe_stripe\\s+payment_intent\\.amount_capturable_updated\\s+${sessionId}\\s+failed\\s+0\\s+Lock timeout while completing the cart$`))
-      expect(lines[3]).toMatch(new RegExp(`^${time}\\s+stripe_stripe\\s+payment_intent\\.created\\s+${sessionId}\\s+ignored\\s+0\\s+pending: nothing for Medusa to do yet$`))
+      expect(lines[2]).toMatch(new RegExp(`^${time}\\s+stripe_stripe\\s+payment_intent\\.amount_capturable_updated\\s+${sessionId}\\s+failed\\s+1\\s+Lock timeout while completing the cart$`))
+      expect(lines[3]).toMatch(new RegExp(`^${time}\\s+stripe_stripe\\s+payment_intent\\.created\\s+${sessionId}\\s+ignored\\s+1\\s+pending: nothing for Medusa to do yet$`))
       expect(lines[5]).toBe("1-3 of 3, newest first")
 
       const onlyFailed = await cli(["status", "--url", client.baseUrl, "--token", adminToken, "--session", sessionId, "--status", "failed", "--provider", "stripe"])
@@ -148,11 +159,7 @@ medusaIntegrationTestRunner({
       const other = `payses_tools_other_${Date.now()}`
       const ids: string[] = []
       for (const status of ["processed", "failed", "received", "failed"] as const) {
-        const id = await record({ session_id: sessionId })
-        if (status !== "received") {
-          await inbox().settle(id, status, status === "failed" ? "boom" : null)
-        }
-        ids.push(id)
+        ids.push(await record({ session_id: sessionId, status, last_error: status === "failed" ? "boom" : null }))
       }
       ids.push(await record({ session_id: sessionId, provider_id: "yoco_yoco", event_type: "payment.succeeded", action: "captured" }))
       await record({ session_id: other })
@@ -164,7 +171,8 @@ medusaIntegrationTestRunner({
       expect(all.body.payment_webhooks.map((row: { id: string }) => row.id)).toEqual(newestFirst)
       for (const row of all.body.payment_webhooks) {
         expect(row).not.toHaveProperty("raw_body")
-        expect(row).toMatchObject({ session_id: sessionId, attempts: 0, amount: 25, received_at: expect.any(String) })
+        expect(row).toMatchObject({ session_id: sessionId, received_at: expect.any(String) })
+        expect(row.amount).toBe(row.status === "received" ? null : 25)
       }
 
       const failed = await listWebhooks(`session_id=${sessionId}&status=failed`)
@@ -193,9 +201,12 @@ medusaIntegrationTestRunner({
     it("replay re-drives a failed event: its cart becomes an order, and the order's deliveries are listed by order_id", async () => {
       const { email, session } = await cartWith("pp_stripe_stripe")
       // Paid at Stripe, recorded, but its processing failed for good (e.g. the cart lock timed out 8 times).
-      stripe.authorize(String(session.data.id))
-      const id = await record({ session_id: session.id })
-      await inbox().settle(id, "failed", "Lock timeout while completing the cart")
+      const intentId = String(session.data.id)
+      stripe.authorize(intentId)
+      const event = stripe.eventFor(intentId, "payment_intent.amount_capturable_updated")
+      const id = await record({
+        session_id: session.id, event_id: event.id, raw_body: stripe.payloadOf(event), status: "failed", last_error: "Lock timeout while completing the cart",
+      })
       expect(await client.orderByEmail(email)).toBeUndefined()
 
       const replayed = await cli(["replay", id, "--url", client.baseUrl, "--token", adminToken])

@@ -8,3 +8,4 @@ export type { FakeStripeEvent, WebhookDelivery, RecordedRequest, PaymentFailure,
 export { FakeYoco, buildEvent as buildYocoEvent, newWebhookSecret as newYocoWebhookSecret, buildYocoTriggerEvent } from "./yoco"
 export type { FakeYocoEvent, FakeCheckout, FakeRefund, FakeWebhook, YocoTriggerInput } from "./yoco"
 export { signStripeEvent, signYocoEvent } from "./sign"
+export { RecordingLogger } from "./recording-logger"

@@ -1,4 +1,4 @@
-import type { Logger } from "@medusajs/framework/types"
+import { RecordingLogger } from "../../testing/recording-logger"
 import { MedusaError } from "@medusajs/framework/utils"
 import { FakeYoco, FakeYocoEvent } from "../../testing/yoco"
 import { isWebhookVerificationError } from "../../lib/errors"
@@ -6,26 +6,6 @@ import { signStandardWebhook } from "../../lib/signatures/standard-webhooks"
 import { YocoProviderService } from "./service"
 
 /** Keeps every log line, to assert what is (and is not) logged. */
-class RecordingLogger implements Logger {
-  readonly lines: string[] = []
-  private record = (message: unknown) => void this.lines.push(String(message))
-  panic = this.record
-  shouldLog = () => true
-  setLogLevel = () => undefined
-  unsetLogLevel = () => undefined
-  activity = (message: string) => (this.record(message), "activity")
-  progress = (_id: string, message: string) => this.record(message)
-  error = (message: string | Error) => this.record(message)
-  failure = (_id: string, message: string) => this.record(message)
-  success = (_id: string, message: string) => (this.record(message), {})
-  silly = this.record
-  debug = this.record
-  verbose = this.record
-  http = this.record
-  info = this.record
-  warn = (message: string) => this.record(`WARN ${message}`)
-  log = (...args: unknown[]) => this.record(args.join(" "))
-}
 
 const fake = new FakeYoco({ retryScheduleMs: [0] })
 const logger = new RecordingLogger()

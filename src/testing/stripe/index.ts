@@ -15,14 +15,14 @@ import {
   type PaymentFailure,
 } from "./payment-intents"
 import { closeDispute, createRefund, disputesOf, openDispute, refundsOfIntent } from "./refunds"
-import { FakeStripeServer, type InjectedFailure, type RecordedRequest } from "./server"
+import { FakeStripeServer, type InjectedDelay, type InjectedFailure, type RecordedRequest } from "./server"
 import { NO_REQUEST } from "./request"
 import { StripeState } from "./state"
 
 export type { BuildEventOptions, FakeStripeEvent } from "./events"
 export type { FakeDispute } from "./objects"
 export type { PaymentFailure } from "./payment-intents"
-export type { InjectedFailure, RecordedRequest } from "./server"
+export type { InjectedDelay, InjectedFailure, RecordedRequest } from "./server"
 export type { WebhookDelivery } from "./deliver"
 export { TEST_CARDS } from "./objects"
 export { buildStripeTriggerEvent } from "./event-builder"
@@ -115,6 +115,11 @@ export class FakeStripe {
   /** Makes the next matching request(s) fail before running (e.g. `{ status: 500 }`; the SDK retries 5xx and 409). */
   failNext(failure: InjectedFailure): void {
     this.server.injectFailure(failure)
+  }
+
+  /** Makes the next matching request(s) wait before Stripe answers (a slow API). */
+  delayNext(delay: InjectedDelay): void {
+    this.server.injectDelay(delay)
   }
 
   /** The customer's card is authorized: `requires_capture` (manual capture) or `succeeded` (automatic). */

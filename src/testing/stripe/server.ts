@@ -41,6 +41,17 @@ export type InjectedFailure = {
   shouldRetry?: boolean
 }
 
+/** A wait the next matching request(s) get before they run (a slow Stripe, to test what waits on it). */
+export type InjectedDelay = {
+  method?: string
+  /** Exact path or a pattern; any path when omitted. */
+  path?: string | RegExp
+  /** How long the request waits before it runs, in ms. */
+  ms: number
+  /** How many matching requests wait (default 1). */
+  times?: number
+}
+
 type StoredResponse = { path: string; params: string; status: number; body: string; requestId: string; at: number }
 type Answer = { status: number; body: string; headers?: Record<string, string> }
 
@@ -49,6 +60,7 @@ export class FakeStripeServer {
   readonly requests: RecordedRequest[] = []
   private readonly idempotent = new Map<string, StoredResponse>()
   private readonly failureMatchers: InjectedFailure[] = []
+  private readonly delayMatchers: InjectedDelay[] = []
   private server: Server | undefined
   private boundPort: number | undefined
 
@@ -99,19 +111,13 @@ export class FakeStripeServer {
     this.failureMatchers.push({ times: 1, ...failure })
   }
 
+  /** Makes the next `times` matching requests wait `ms` before they run. */
+  injectDelay(delay: InjectedDelay): void {
+    this.delayMatchers.push({ times: 1, ...delay })
+  }
+
   private takeFailure(method: string, path: string): InjectedFailure | undefined {
-    const index = this.failureMatchers.findIndex(
-      (failure) =>
-        (failure.times ?? 1) > 0 &&
-        (!failure.method || failure.method.toUpperCase() === method) &&
-        (!failure.path || (typeof failure.path === "string" ? failure.path === path : failure.path.test(path)))
-    )
-    const failure = this.failureMatchers[index]
-    if (!failure) {
-      return undefined
-    }
-    failure.times = (failure.times ?? 1) - 1
-    return failure
+    return takeMatching(this.failureMatchers, method, path)
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -139,6 +145,10 @@ export class FakeStripeServer {
     const stored = idempotencyKey ? this.storedFor(idempotencyKey) : undefined
     if (stored) {
       return record(this.replay(stored, path, params, idempotencyKey ?? ""), stored.path === path && stored.params === params)
+    }
+    const delay = takeMatching(this.delayMatchers, method, path)
+    if (delay) {
+      await new Promise((resolve) => setTimeout(resolve, delay.ms))
     }
     const failure = this.takeFailure(method, path)
     if (failure) {
@@ -268,4 +278,18 @@ function send(
   }
   res.writeHead(answer.status, headers)
   res.end(answer.body)
+}
+
+/** The first injected failure or delay that matches the request and has uses left; counts one use. */
+function takeMatching<T extends { method?: string; path?: string | RegExp; times?: number }>(matchers: T[], method: string, path: string): T | undefined {
+  const found = matchers.find(
+    (matcher) =>
+      (matcher.times ?? 1) > 0 &&
+      (!matcher.method || matcher.method.toUpperCase() === method) &&
+      (!matcher.path || (typeof matcher.path === "string" ? matcher.path === path : matcher.path.test(path)))
+  )
+  if (found) {
+    found.times = (found.times ?? 1) - 1
+  }
+  return found
 }
