@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: builds the plugin, installs it in a throwaway store next to Medusa's own Stripe
  * provider, and measures on the real PostgreSQL, in one run: the webhook ack path (this plugin vs
- * the built-in route vs this plugin with its inbox off), verification cost, the hot path's steps,
+ * the built-in route vs this plugin with its entry off), verification cost, the hot path's steps,
  * and webhooks turned into orders. Prints a table and writes bench/results.json.
  */
 import { spawnSync } from "node:child_process"

@@ -18,7 +18,7 @@ export type AckTargetKey = "plugin" | "medusa" | "plugin_inbox_off"
 export const ACK_TARGETS: Record<AckTargetKey, { route: string; label: string }> = {
   plugin: { route: "stripe_mpw", label: "plugin (verify + record)" },
   medusa: { route: "stripe_stripe", label: "Medusa @medusajs/payment-stripe (queue only)" },
-  plugin_inbox_off: { route: "stripe_mpw", label: "plugin, inbox disabled (verify only)" },
+  plugin_inbox_off: { route: "stripe_mpw", label: "plugin's provider on Medusa's route (plugin entry disabled)" },
 }
 
 /** One measured run of one target at one concurrency (over all its rounds when interleaved). */

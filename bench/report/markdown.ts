@@ -8,7 +8,7 @@ const cell = (value: number | null | undefined, digits = 0) => (value === null |
 const ROUTE_LABELS = {
   plugin: "this plugin (`stripe_mpw`): verify + record",
   medusa: "`@medusajs/payment-stripe` (`stripe_stripe`): queue only",
-  plugin_inbox_off: "this plugin, inbox off: verify only",
+  plugin_inbox_off: "this plugin's provider, plugin entry off (Medusa's route)",
 } as const
 
 function ackSection(results: BenchResults): string[] {

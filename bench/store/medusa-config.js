@@ -4,7 +4,8 @@
  * store would (plugin entry + provider from the package), next to Medusa's own Stripe provider:
  *   /hooks/payment/stripe_mpw     this plugin (verified at the edge, recorded in the inbox)
  *   /hooks/payment/stripe_stripe  @medusajs/payment-stripe (the built-in route only queues)
- * `BENCH_INBOX_ENABLED=false` starts the same store with the inbox disabled.
+ * `BENCH_INBOX_ENABLED=false` starts the same store with the plugin entry disabled: the plugin's
+ * provider then answers on Medusa's own route, verified only later by Medusa's subscriber.
  * `BENCH_HOLD_DELAYED_EVENTS=1` swaps in the local event bus that holds delayed events past the run
  * (./event-bus-hold.js): the ack runs measure the acknowledgement, not the subscriber runs it queues.
  * Without it the store runs Medusa's default in-memory event bus.
@@ -28,7 +29,7 @@ module.exports = defineConfig({
   plugins: [
     {
       resolve: "medusa-payment-webhooks",
-      options: { providers: ["stripe_mpw"], enabled: process.env.BENCH_INBOX_ENABLED !== "false" },
+      options: { enabled: process.env.BENCH_INBOX_ENABLED !== "false" },
     },
   ],
   modules: [
