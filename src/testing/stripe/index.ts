@@ -128,14 +128,17 @@ export class FakeStripe {
     return this.intent(intentId)
   }
 
-  /** The payment completes: captures an authorization (as the dashboard would), or pays and captures. */
-  succeed(intentId: string): Stripe.PaymentIntent {
+  /**
+   * The payment completes: captures an authorization (as the dashboard would; `amountToCapture`, in
+   * minor units, captures part of it and releases the rest), or pays and captures.
+   */
+  succeed(intentId: string, amountToCapture?: number): Stripe.PaymentIntent {
     const intent = this.state.intent(intentId)
     if (intent.status !== "requires_capture") {
       authorizeIntent(this.state, intent)
     }
     if (intent.status === "requires_capture") {
-      captureIntent(this.state, intent, undefined, NO_REQUEST)
+      captureIntent(this.state, intent, amountToCapture, NO_REQUEST)
     }
     return this.intent(intentId)
   }

@@ -50,6 +50,8 @@ export type InjectedDelay = {
   ms: number
   /** How many matching requests wait (default 1). */
   times?: number
+  /** Wait after the request ran, before answering (Stripe did the thing; the caller has not heard yet). */
+  afterRunning?: boolean
 }
 
 type StoredResponse = { path: string; params: string; status: number; body: string; requestId: string; at: number }
@@ -147,7 +149,7 @@ export class FakeStripeServer {
       return record(this.replay(stored, path, params, idempotencyKey ?? ""), stored.path === path && stored.params === params)
     }
     const delay = takeMatching(this.delayMatchers, method, path)
-    if (delay) {
+    if (delay && !delay.afterRunning) {
       await new Promise((resolve) => setTimeout(resolve, delay.ms))
     }
     const failure = this.takeFailure(method, path)
@@ -163,6 +165,9 @@ export class FakeStripeServer {
     const { answer, executed } = this.run(method, path, form, { id: requestId, idempotency_key: idempotencyKey }, stripeVersion)
     if (idempotencyKey && executed) {
       this.idempotent.set(idempotencyKey, { path, params, status: answer.status, body: answer.body, requestId, at: this.state.nowMs() })
+    }
+    if (delay?.afterRunning) {
+      await new Promise((resolve) => setTimeout(resolve, delay.ms))
     }
     record(answer)
   }
