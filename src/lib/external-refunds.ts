@@ -5,6 +5,9 @@
  * the provider, finding it, records it instead of asking the PSP to refund a second time.
  */
 
+/** Metadata key under which a provider tags, at the PSP, a refund Medusa asked for: Medusa's refund id. */
+export const MEDUSA_REFUND_ID = "medusa_refund_id"
+
 /** Key of the refunds waiting for Medusa's refund workflow. */
 const PENDING = "external_refunds_pending"
 /** Key of the refunds recorded that way. */
@@ -27,6 +30,11 @@ function listAt(data: Record<string, unknown> | undefined, key: string): Externa
 /** Payment data with `refund` parked for the provider to pick up (replacing a stale park of the same refund). */
 export function parkExternalRefund(data: Record<string, unknown>, refund: ExternalRefund): Record<string, unknown> {
   return { ...data, [PENDING]: [...listAt(data, PENDING).filter((entry) => entry.id !== refund.id), refund] }
+}
+
+/** Payment data without `refundId`'s park: its recording failed, and a park left behind would swallow a later refund of the same amount. */
+export function unparkExternalRefund(data: Record<string, unknown>, refundId: string): Record<string, unknown> {
+  return { ...data, [PENDING]: listAt(data, PENDING).filter((entry) => entry.id !== refundId) }
 }
 
 /**

@@ -1,11 +1,11 @@
 import { z } from "zod"
 import { MedusaError } from "@medusajs/framework/utils"
 
+/** One signing secret: surrounding spaces (a list split from an env line) trimmed; one with spaces inside cannot work. */
+const webhookSecretSchema = z.string().trim().min(1).regex(/^\S+$/, { message: "must not contain whitespace" })
+
 /** One webhook signing secret, or several while a secret is being rolled. */
-export const webhookSecretsSchema = z.union([
-  z.string().min(1),
-  z.array(z.string().min(1)).min(1),
-])
+export const webhookSecretsSchema = z.union([webhookSecretSchema, z.array(webhookSecretSchema).min(1)])
 
 /** Normalises `webhookSecret` to the list of every secret currently accepted. */
 export function secretList(secret: string | readonly string[]): readonly string[] {

@@ -1,7 +1,7 @@
 import type { PaymentActions, WebhookActionData } from "@medusajs/framework/types"
 
-/** A refund as the PSP knows it, in the currency's major unit. */
-export type PspRefund = { id: string; amount: number; status: string }
+/** A refund as the PSP knows it, in the currency's major unit; `medusa_refund_id` when Medusa asked for it. */
+export type PspRefund = { id: string; amount: number; status: string; medusa_refund_id?: string }
 
 /** A dispute (chargeback) as the PSP knows it, amounts in the major unit. */
 export type PspDispute = {
@@ -45,6 +45,8 @@ export type MappedWebhookEvent = {
   effect?: WebhookEffect
   /** Why the event leads to no action (`not_supported`). */
   reason?: string
+  /** The PSP's own id of the payment (Stripe `pi_…`, Yoco `ch_…`), for a person who must look it up. */
+  psp_reference?: string
 }
 
 /** What the edge takes from a delivery whose signature checked out: the PSP's event id and type. */

@@ -1,6 +1,7 @@
 import type Stripe from "stripe"
 import { PaymentActions } from "@medusajs/framework/utils"
 import { fromMinorUnits } from "../../lib/money"
+import { MEDUSA_REFUND_ID } from "../../lib/external-refunds"
 import type { MappedWebhookEvent, PspRefund } from "../../lib/webhook-result"
 
 /** Event types about money after the payment: refunds and disputes. */
@@ -22,7 +23,7 @@ export function isChargeEvent(event: Stripe.Event): event is ChargeEvent {
 
 /** What the service looked up for a charge-level event (Stripe does not always put it in the event). */
 export type ChargeEventContext = {
-  /** The Medusa session of the event's PaymentIntent, from its metadata. */
+  /** The Medusa session of the event's PaymentIntent, from the intent's own metadata. */
   sessionId?: string
   /** Every refund of the PaymentIntent, when the event itself does not list them. */
   refunds?: Stripe.Refund[]
@@ -38,7 +39,13 @@ export function intentIdOfChargeObject(object: unknown): string | undefined {
 }
 
 function toPspRefund(refund: Stripe.Refund): PspRefund {
-  return { id: refund.id, amount: fromMinorUnits(refund.amount, refund.currency), status: refund.status ?? "pending" }
+  const medusaRefundId = refund.metadata?.[MEDUSA_REFUND_ID]
+  return {
+    id: refund.id,
+    amount: fromMinorUnits(refund.amount, refund.currency),
+    status: refund.status ?? "pending",
+    ...(medusaRefundId ? { medusa_refund_id: medusaRefundId } : {}),
+  }
 }
 
 function noSession(event: Stripe.Event): MappedWebhookEvent {
@@ -99,16 +106,3 @@ export function mapChargeEvent(event: ChargeEvent, context: ChargeEventContext):
     },
   }
 }
-
-/** The session id a charge-level object carries in its own metadata, if any. */
-export function sessionIdInMetadata(object: unknown): string | undefined {
-  if (typeof object !== "object" || object === null || !("metadata" in object)) {
-    return undefined
-  }
-  const metadata = object.metadata
-  if (typeof metadata !== "object" || metadata === null || !("session_id" in metadata)) {
-    return undefined
-  }
-  return typeof metadata.session_id === "string" && metadata.session_id ? metadata.session_id : undefined
-}
-

@@ -85,6 +85,7 @@ export function mapStripeEvent(event: Stripe.Event, context: ChargeEventContext 
   const effect = intentEffect(event.type, intent)
   return {
     ...base,
+    psp_reference: intent.id,
     action: rule.action,
     currency_code: intent.currency.toLowerCase(),
     data: { session_id: sessionId, amount: fromMinorUnits(rule.amount(intent), intent.currency) },

@@ -20,11 +20,17 @@ describe("Stripe options", () => {
     [{ apiKey: "sk_test_1" }, "Required option `webhookSecret` is missing in the Stripe provider"],
     [{ ...valid, webhookSecret: [] }, "Invalid option `webhookSecret`"],
     [{ ...valid, webhookSecret: "" }, "Invalid option `webhookSecret`"],
+    [{ ...valid, webhookSecret: "whsec_a b" }, "Invalid option `webhookSecret`"],
+    [{ ...valid, webhookSecret: ["whsec_a", "  "] }, "Invalid option `webhookSecret.1`"],
     [{ ...valid, webhookTolerance: 0 }, "Invalid option `webhookTolerance`"],
     [{ ...valid, capture: "yes" }, "Invalid option `capture`"],
     [{ ...valid, apiBaseUrl: "not a url" }, "Invalid option `apiBaseUrl`"],
   ])("refuses %p at boot", (options, message) => {
     expect(() => StripeProviderService.validateOptions(options)).toThrow(message)
+  })
+
+  it("trims each secret, as a list split from an environment line carries spaces", () => {
+    expect(parseStripeOptions({ ...valid, webhookSecret: ["whsec_a", " whsec_b\n"] }).webhookSecret).toEqual(["whsec_a", "whsec_b"])
   })
 
   it("accepts a list of secrets for a rotation", () => {

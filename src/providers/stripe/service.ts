@@ -10,7 +10,7 @@ import type {
   SavePaymentMethodInput, SavePaymentMethodOutput, UpdateAccountHolderInput, UpdateAccountHolderOutput,
   UpdatePaymentInput, UpdatePaymentOutput,
 } from "@medusajs/framework/types"
-import { takeParkedRefund } from "../../lib/external-refunds"
+import { MEDUSA_REFUND_ID, takeParkedRefund } from "../../lib/external-refunds"
 import { toMinorUnits } from "../../lib/money"
 import type { MappedWebhookEvent, PaymentSessionTruth, StoredDelivery, VerifiedDelivery, WebhookSource } from "../../lib/webhook-result"
 import { createStripeClient, snapshotIntent } from "./client"
@@ -26,6 +26,11 @@ type StripeProviderCradle = { logger: Logger }
 
 /** A refund this provider asked Stripe for, kept on the payment so its webhook is recognised later. */
 type RecordedRefund = { id: string; amount: number; status: string | null }
+
+/** The provider data with the intent's current state, keeping what the store recorded beside it (refunds). */
+function withIntent(data: Record<string, unknown> | undefined, intent: Stripe.PaymentIntent): Record<string, unknown> {
+  return { ...data, ...snapshotIntent(intent) }
+}
 
 function intentIdOf(data: Record<string, unknown> | undefined, operation: string): string {
   const id = data?.id
@@ -100,7 +105,7 @@ export class StripeProviderService extends AbstractPaymentProvider<StripeOptions
         { amount: minor, currency },
         { idempotencyKey: context?.idempotency_key }
       )
-      return { status: sessionStatusOf(intent), data: snapshotIntent(intent) }
+      return { status: sessionStatusOf(intent), data: withIntent(data, intent) }
     } catch (error) {
       throw stripeFailure("updatePayment", error)
     }
@@ -114,7 +119,7 @@ export class StripeProviderService extends AbstractPaymentProvider<StripeOptions
   /** The session's status as Stripe knows it now. */
   async getPaymentStatus({ data }: GetPaymentStatusInput): Promise<GetPaymentStatusOutput> {
     const intent = await this.retrieveIntent(intentIdOf(data, "getPaymentStatus"), "getPaymentStatus")
-    return { status: sessionStatusOf(intent), data: snapshotIntent(intent) }
+    return { status: sessionStatusOf(intent), data: withIntent(data, intent) }
   }
 
   /** Captures once: an intent that already succeeded (auto-capture, dashboard, a retry) is returned as it is. */
@@ -122,16 +127,16 @@ export class StripeProviderService extends AbstractPaymentProvider<StripeOptions
     const id = intentIdOf(data, "capturePayment")
     const current = await this.retrieveIntent(id, "capturePayment")
     if (current.status === "succeeded") {
-      return { data: snapshotIntent(current) }
+      return { data: withIntent(data, current) }
     }
     try {
       const intent = await this.stripe_.paymentIntents.capture(id, {}, { idempotencyKey: context?.idempotency_key })
-      return { data: snapshotIntent(intent) }
+      return { data: withIntent(data, intent) }
     } catch (error) {
       // Another process captured it between our read and our call: that is success, not a failure.
       const intent = intentOfError(error)
       if (stripeCodeOf(error) === STRIPE_UNEXPECTED_STATE && intent?.status === "succeeded") {
-        return { data: snapshotIntent(intent) }
+        return { data: withIntent(data, intent) }
       }
       throw stripeFailure("capturePayment", error)
     }
@@ -151,8 +156,11 @@ export class StripeProviderService extends AbstractPaymentProvider<StripeOptions
       return { data: parked }
     }
     try {
+      // Medusa's refund id (its idempotency key) tags the refund at Stripe: its webhook, even one that
+      // arrives before this call returns, is then never taken for a refund made in the dashboard.
+      const metadata = context?.idempotency_key ? { [MEDUSA_REFUND_ID]: context.idempotency_key } : undefined
       const refund = await this.stripe_.refunds.create(
-        { payment_intent: id, amount: toMinorUnits(amount, currency) },
+        { payment_intent: id, amount: toMinorUnits(amount, currency), ...(metadata ? { metadata } : {}) },
         { idempotencyKey: context?.idempotency_key }
       )
       const recorded: RecordedRefund = { id: refund.id, amount: refund.amount, status: refund.status }
@@ -165,18 +173,28 @@ export class StripeProviderService extends AbstractPaymentProvider<StripeOptions
     }
   }
 
-  /** Cancels the PaymentIntent; one already canceled or succeeded is left as it is. */
+  /**
+   * Cancels the PaymentIntent. Only an intent already canceled counts as done: one that succeeded or
+   * is processing holds the customer's money, so the cancel is refused and Medusa keeps the session
+   * (its payment then still becomes an order, or is reported as needing attention).
+   */
   async cancelPayment({ data, context }: CancelPaymentInput): Promise<CancelPaymentOutput> {
     if (typeof data?.id !== "string") {
       return { data }
     }
     try {
       const intent = await this.stripe_.paymentIntents.cancel(data.id, {}, { idempotencyKey: context?.idempotency_key })
-      return { data: snapshotIntent(intent) }
+      return { data: withIntent(data, intent) }
     } catch (error) {
       const intent = intentOfError(error)
-      if (stripeCodeOf(error) === STRIPE_UNEXPECTED_STATE && intent) {
-        return { data: snapshotIntent(intent) }
+      if (stripeCodeOf(error) === STRIPE_UNEXPECTED_STATE && intent?.status === "canceled") {
+        return { data: withIntent(data, intent) }
+      }
+      if (intent && intent.status !== "canceled") {
+        throw new MedusaError(
+          MedusaError.Types.NOT_ALLOWED,
+          `Stripe cancelPayment refused: PaymentIntent ${intent.id} is ${intent.status}, so the customer's money was taken; refund it instead`
+        )
       }
       throw stripeFailure("cancelPayment", error)
     }
@@ -190,7 +208,7 @@ export class StripeProviderService extends AbstractPaymentProvider<StripeOptions
   /** The PaymentIntent as Stripe has it now. */
   async retrievePayment({ data }: RetrievePaymentInput): Promise<RetrievePaymentOutput> {
     const intent = await this.retrieveIntent(intentIdOf(data, "retrievePayment"), "retrievePayment")
-    return { data: snapshotIntent(intent) }
+    return { data: withIntent(data, intent) }
   }
 
   /** Creates the Stripe customer of a Medusa customer (or returns the one already linked). */

@@ -20,12 +20,16 @@ export function keyModeOf(apiKey: string): "live" | "test" | undefined {
 }
 
 /** Verifies `Stripe-Signature` on the raw body and names the event. Pure: the edge's only call. */
-export function verifyStripeDelivery(options: StripeOptions, payload: { rawData: unknown; headers: Record<string, unknown> }): { event: Stripe.Event; delivery: VerifiedDelivery } {
+export function verifyStripeDelivery(
+  options: StripeOptions,
+  payload: { rawData: unknown; headers: Record<string, unknown>; data?: unknown }
+): { event: Stripe.Event; delivery: VerifiedDelivery } {
   const { event } = verifyStripeSignature({
     rawBody: toRawBody(payload.rawData),
     header: singleHeader(payload.headers, "stripe-signature"),
     secrets: secretList(options.webhookSecret),
     toleranceSeconds: options.webhookTolerance,
+    parsedBody: payload.data,
   })
   return { event, delivery: { event_id: event.id, event_type: event.type } }
 }
@@ -88,7 +92,7 @@ export async function readStripeSessionTruth(stripe: Stripe, sessionData: Record
     throw stripeFailure("reconciliation", error)
   }
   const sessionId = intent.metadata?.session_id
-  const base = { event_id: `reconcile:${intent.id}`, currency_code: intent.currency.toLowerCase() }
+  const base = { event_id: `reconcile:${intent.id}`, psp_reference: intent.id, currency_code: intent.currency.toLowerCase() }
   if (!sessionId) {
     return { psp_status: `${intent.status}, no metadata.session_id` }
   }

@@ -48,7 +48,7 @@ export type YocoEventContext = {
  * Medusa's webhook result, plus why an event was set aside and whether that is suspicious (a signed
  * event contradicting our own checkout deserves a warning) — for the log, never sent to Medusa.
  */
-export type YocoWebhookMapping = WebhookActionResult & { reason?: string; suspicious?: boolean; effect?: WebhookEffect }
+export type YocoWebhookMapping = WebhookActionResult & { reason?: string; suspicious?: boolean; effect?: WebhookEffect; psp_reference?: string }
 
 const notSupported = (reason: string, suspicious?: true): YocoWebhookMapping => ({
   action: PaymentActions.NOT_SUPPORTED,
@@ -169,6 +169,7 @@ function mapPaymentSucceeded(event: YocoEvent, context: YocoEventContext): YocoW
   }
   return {
     action: PaymentActions.SUCCESSFUL,
+    psp_reference: checkoutId,
     data: { session_id: sessionId, amount: fromMinorUnits(payload.amount, payload.currency) },
   }
 }

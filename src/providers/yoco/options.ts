@@ -42,7 +42,7 @@ export const yocoOptionsSchema = z
      */
     webhookSecret: z
       .union([z.string(), z.array(z.string()).min(1)])
-      .refine((value) => secretList(value).every((secret) => WEBHOOK_SECRET.test(secret)), {
+      .refine((value) => secretList(value).every((secret) => WEBHOOK_SECRET.test(secret) && (secret.length - "whsec_".length) % 4 === 0), {
         message: "must be a `whsec_<base64>` secret (or a non-empty list of them)",
       }),
     /**

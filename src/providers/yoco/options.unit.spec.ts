@@ -53,6 +53,8 @@ describe("parseYocoOptions", () => {
     [{ ...valid, webhookSecret: "not-a-secret" }, "`webhookSecret`", "whsec_"],
     [{ ...valid, webhookSecret: [] }, "`webhookSecret`", ""],
     [{ ...valid, webhookSecret: [webhookSecret, "whsec_!!"] }, "`webhookSecret`", "whsec_"],
+    // Base64 that does not decode (a character lost in a copy): refused at boot, not at every delivery.
+    [{ ...valid, webhookSecret: "whsec_YWJjZGVmZ2hp" + "x" }, "`webhookSecret`", "whsec_"],
     [{ ...valid, webhookTolerance: 0 }, "`webhookTolerance`", ""],
     [{ ...valid, webhookTolerance: 600 }, "`webhookTolerance`", ""],
     [{ ...valid, webhookTolerance: "180" }, "`webhookTolerance`", "number"],

@@ -143,14 +143,35 @@ export class YocoProviderService extends AbstractPaymentProvider<YocoOptions> im
     return { data: { ...data, refunds } }
   }
 
-  /** Leaves the session unusable without calling Yoco (a checkout cannot be cancelled there). */
+  /**
+   * Leaves the session unusable (a checkout cannot be cancelled at Yoco), after asking Yoco whether
+   * its checkout was paid meanwhile (a hosted page still open in another tab): a paid checkout is
+   * refused, so Medusa keeps the session and its payment still becomes an order, or is reported.
+   */
   async cancelPayment(input: CancelPaymentInput): Promise<CancelPaymentOutput> {
+    await this.refuseIfPaid("cancelPayment", input.data)
     return { data: { ...input.data, canceled: true } }
   }
 
   /** Same as {@link cancelPayment}. */
   async deletePayment(input: DeletePaymentInput): Promise<DeletePaymentOutput> {
+    await this.refuseIfPaid("deletePayment", input.data)
     return { data: { ...input.data, canceled: true } }
+  }
+
+  /** Throws when the session's checkout is completed at Yoco: the customer's money was taken. */
+  private async refuseIfPaid(operation: string, raw: Record<string, unknown> | undefined): Promise<void> {
+    const data = readSessionData(operation, raw)
+    if (!data.checkout_id) {
+      return
+    }
+    const checkout = await this.call(operation, () => this.client_.getCheckout(requireCheckoutId(operation, data)))
+    if (checkout.status === "completed") {
+      throw new MedusaError(
+        MedusaError.Types.NOT_ALLOWED,
+        `Yoco ${operation} refused: checkout ${checkout.id} was paid (payment ${checkout.paymentId ?? "unknown"}); refund it instead`
+      )
+    }
   }
 
   /** Reads the checkout and returns the data with its current status. */
@@ -204,6 +225,7 @@ export class YocoProviderService extends AbstractPaymentProvider<YocoOptions> im
       psp_status: checkout.status,
       mapped: {
         event_id: `reconcile:${checkout.id}`,
+        psp_reference: checkout.id,
         event_type: "reconciliation.captured",
         action: PaymentActions.SUCCESSFUL,
         currency_code: checkout.currency.toLowerCase(),

@@ -115,12 +115,19 @@ describe("YocoProviderService payments", () => {
     expect((await provider.capturePayment({ data })).data).toEqual(data)
     expect((await provider.retrievePayment({ data })).data).toMatchObject({ checkout_status: "completed" })
 
+    // Paid: deleting or cancelling the session would hide money taken, so it is refused.
+    await expect(provider.cancelPayment({ data })).rejects.toThrow(`Yoco cancelPayment refused: checkout ${id} was paid`)
+    await expect(provider.deletePayment({ data })).rejects.toThrow(`Yoco deletePayment refused: checkout ${id} was paid`)
+  })
+
+  it("cancels an unpaid session without calling Yoco again, and never authorizes it afterwards", async () => {
+    const { id, data } = await initiate("payses_cancel")
     const canceled = await provider.cancelPayment({ data })
     expect(canceled.data).toMatchObject({ canceled: true, checkout_id: id })
     fake.requests.length = 0
     expect((await provider.authorizePayment({ data: canceled.data })).status).toBe("canceled")
-    expect((await provider.deletePayment({ data })).data).toMatchObject({ canceled: true })
     expect(fake.requests).toHaveLength(0)
+    expect((await provider.deletePayment({ data })).data).toMatchObject({ canceled: true })
   })
 
   it("records partial refunds as pending, once per Medusa refund", async () => {
@@ -160,6 +167,7 @@ describe("YocoProviderService.getWebhookActionAndData", () => {
       event_id: "msg_1",
       event_type: "payment.succeeded",
       currency_code: "zar",
+      psp_reference: id,
     })
     expect(fake.requests.map((request) => `${request.method} ${request.path}`)).toEqual([`GET /api/checkouts/${id}`])
   })
