@@ -16,6 +16,11 @@ export type StripeVerifyInput = {
   toleranceSeconds: number
   /** Clock in milliseconds; injectable for tests. */
   now?: number
+  /**
+   * The body as the web framework already parsed it from these same bytes, if any: the SDK then
+   * only checks the signature (`signature.verifyHeader`) and the bytes are not parsed a second time.
+   */
+  parsedBody?: unknown
 }
 
 /** The SDK's webhook helpers; they need no API key. */
@@ -60,9 +65,9 @@ function isEvent(body: unknown): body is Stripe.Event {
 }
 
 /**
- * Verifies a Stripe webhook with the SDK's `constructEvent`, once per configured secret (several
- * while Stripe rolls a secret): one `v1` of `Stripe-Signature` must be the HMAC of `<t>.<raw body>`
- * and `t` within the tolerance. Throws {@link WebhookVerificationError} with a typed reason; never
+ * Verifies a Stripe webhook with the SDK (`constructEvent`, or its header check alone when the
+ * framework already parsed the body), once per configured secret (several while Stripe rolls a
+ * secret): one `v1` of `Stripe-Signature` must be the HMAC of `<t>.<raw body>` and `t` within the tolerance. Throws {@link WebhookVerificationError} with a typed reason; never
  * returns an unverified event. An expired signature that matched wins over "no match" from another secret.
  */
 export function verifyStripeSignature(input: StripeVerifyInput): VerifiedStripeEvent {
@@ -74,10 +79,14 @@ export function verifyStripeSignature(input: StripeVerifyInput): VerifiedStripeE
     throw new Error("No Stripe webhook secret is configured; deliveries cannot be verified")
   }
   let refusal: WebhookVerificationError | undefined
+  // With the parsed body at hand, the SDK's header check alone: its constructEvent would parse the bytes again.
+  const checkOnly = isEvent(input.parsedBody) ? webhooks.signature : null
   for (const secret of secrets) {
     let event: unknown
     try {
-      event = webhooks.constructEvent(rawBody, header, secret, toleranceSeconds, undefined, input.now)
+      event = checkOnly
+        ? checkOnly.verifyHeader(rawBody, header, secret, toleranceSeconds, undefined, input.now) && input.parsedBody
+        : webhooks.constructEvent(rawBody, header, secret, toleranceSeconds, undefined, input.now)
     } catch (error) {
       if (error instanceof SyntaxError) {
         throw new WebhookVerificationError("malformed_body", "Stripe webhook body is signed but is not valid JSON")

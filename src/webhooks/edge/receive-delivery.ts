@@ -6,6 +6,10 @@ import { InboxUnavailableError } from "../../modules/payment-webhooks/service"
 import type PaymentWebhooksModuleService from "../../modules/payment-webhooks/service"
 import { bodyHash } from "./body-hash"
 
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value)
+}
+
 /** One delivery as the HTTP layer hands it over. */
 export type IncomingDelivery = { providerKey: string; rawBody: unknown; parsedBody: unknown; headers: Record<string, unknown> }
 
@@ -29,7 +33,8 @@ export async function receiveDelivery(
   let verified
   try {
     rawBody = toRawBody(delivery.rawBody)
-    const data = typeof delivery.parsedBody === "object" && delivery.parsedBody !== null ? { ...delivery.parsedBody } : {}
+    // The body Medusa parsed from these same bytes: a provider may use it rather than parse them again.
+    const data = isRecord(delivery.parsedBody) ? delivery.parsedBody : {}
     verified = source.verifyWebhook({ data, rawData: rawBody, headers: delivery.headers })
   } catch (error) {
     if (isWebhookVerificationError(error)) {

@@ -8,6 +8,15 @@ import { emitPluginEvent, PaymentWebhookEvents } from "./plugin-events"
 /** Key of the dispute flag in the order's metadata. */
 export const DISPUTE_METADATA_KEY = "payment_dispute"
 
+/** Stripe's dispute statuses once it is decided. */
+const CLOSED_STATUSES = new Set(["won", "lost", "warning_closed", "charge_refunded", "prevented"])
+
+/** True when the order already records this dispute as decided. */
+function isClosedDispute(recorded: unknown, disputeId: string): boolean {
+  return typeof recorded === "object" && recorded !== null && "id" in recorded && recorded.id === disputeId &&
+    "status" in recorded && typeof recorded.status === "string" && CLOSED_STATUSES.has(recorded.status)
+}
+
 /**
  * A chargeback opened or closed at the PSP: the order's metadata carries the dispute (id, status,
  * reason, amount, evidence due date) for the admin to see, and stores are told.
@@ -20,6 +29,10 @@ export async function applyDispute(container: MedusaContainer, context: PaymentC
   const query = container.resolve(ContainerRegistrationKeys.QUERY)
   const { data: [order] } = await query.graph({ entity: "order", fields: ["id", "metadata"], filters: { id: context.orderId } })
   const metadata: Record<string, unknown> = { ...(order?.metadata ?? {}) }
+  if (effect.phase === "opened" && isClosedDispute(metadata[DISPUTE_METADATA_KEY], effect.dispute.id)) {
+    // Stripe does not order its deliveries: a `created` arriving after the `closed` changes nothing.
+    return { status: "ignored", reason: `dispute ${effect.dispute.id} is already closed on order ${context.orderId}` }
+  }
   metadata[DISPUTE_METADATA_KEY] = { ...effect.dispute, updated_at: new Date().toISOString() }
   await container.resolve<IOrderModuleService>(Modules.ORDER).updateOrders(context.orderId, { metadata })
   await emitPluginEvent(

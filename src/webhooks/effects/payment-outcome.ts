@@ -9,8 +9,10 @@ import { emitPluginEvent, PaymentWebhookEvents } from "./plugin-events"
 const SETTLED = new Set(["authorized", "captured"])
 
 /**
- * A declined or canceled payment: the session becomes `error` / `canceled` so the storefront can
- * offer another attempt, unless it was already authorized or captured (a late or out-of-order event).
+ * A declined or canceled payment. A decline is not terminal: the customer may retry on the same
+ * payment (Stripe returns the intent to `requires_payment_method`), so the session stays open and
+ * only stores are told why. A cancellation is terminal: the session becomes `canceled`. A late or
+ * out-of-order event never downgrades a session already authorized or captured.
  */
 export async function applyPaymentOutcome(
   container: MedusaContainer,
@@ -21,8 +23,8 @@ export async function applyPaymentOutcome(
   if (SETTLED.has(session.status) || context.payment) {
     return { status: "ignored", reason: `session is already ${session.status}; a late ${effect.kind} does not downgrade it` }
   }
-  const status = effect.kind === "payment_failed" ? "error" : "canceled"
-  if (session.status !== status) {
+  const declined = effect.kind === "payment_failed"
+  if (!declined && session.status !== "canceled") {
     const paymentModule = container.resolve<IPaymentModuleService>(Modules.PAYMENT)
     // The provider's update is a no-op for an unchanged amount; only the status changes.
     await paymentModule.updatePaymentSession({
@@ -30,13 +32,13 @@ export async function applyPaymentOutcome(
       data: session.data,
       amount: session.amount,
       currency_code: session.currency_code,
-      status,
+      status: "canceled",
     })
   }
   await emitPluginEvent(
     container,
-    effect.kind === "payment_failed" ? PaymentWebhookEvents.PAYMENT_FAILED : PaymentWebhookEvents.PAYMENT_CANCELED,
+    declined ? PaymentWebhookEvents.PAYMENT_FAILED : PaymentWebhookEvents.PAYMENT_CANCELED,
     { session_id: session.id, cart_id: context.cartId ?? null, provider_id: session.provider_id, reason: effect.reason }
   )
-  return { status: "processed", did: { session_status: status } }
+  return { status: "processed", did: declined ? { declined: effect.reason, session_status: session.status } : { session_status: "canceled" } }
 }

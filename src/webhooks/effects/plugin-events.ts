@@ -10,6 +10,12 @@ export const PaymentWebhookEvents = {
   DISPUTE_OPENED: "payment-webhooks.dispute_opened",
   DISPUTE_CLOSED: "payment-webhooks.dispute_closed",
   AMOUNT_MISMATCH: "payment-webhooks.amount_mismatch",
+  /**
+   * A payment the PSP took (authorized or captured) that the store cannot turn into an order: its
+   * session was deleted, or its amount or currency is wrong. Data: provider_id, event_id, session_id,
+   * psp_reference, amount, currency_code, reason. Subscribe to alert a person or refund.
+   */
+  PAYMENT_NEEDS_ATTENTION: "payment-webhooks.payment_needs_attention",
   /** Internal: a delivery was recorded and waits for the plugin to carry it out. */
   DELIVERY_RECORDED: "payment-webhooks.delivery_recorded",
 } as const

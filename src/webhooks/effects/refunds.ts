@@ -1,7 +1,7 @@
 import type { IPaymentModuleService, MedusaContainer, UpdatePaymentDTO } from "@medusajs/framework/types"
 import { Modules } from "@medusajs/framework/utils"
 import { refundPaymentWorkflow } from "@medusajs/medusa/core-flows"
-import { knownRefundIds, parkExternalRefund, withOwnRefundStatus } from "../../lib/external-refunds"
+import { knownRefundIds, parkExternalRefund, unparkExternalRefund, withOwnRefundStatus } from "../../lib/external-refunds"
 import { toMinorUnits } from "../../lib/money"
 import type { PspRefund, WebhookEffect } from "../../lib/webhook-result"
 import type { EffectOutcome } from "./outcome"
@@ -23,10 +23,17 @@ async function recordExternalRefund(container: MedusaContainer, context: Payment
   const fresh = await readPaymentContext(container, context.session.id)
   const data = fresh?.payment?.data ?? payment.data
   const minor = toMinorUnits(refund.amount, payment.currency_code)
-  await savePaymentData(container, payment.id, parkExternalRefund(data, { id: refund.id, amount: minor }))
-  await refundPaymentWorkflow(container).run({
-    input: { payment_id: payment.id, amount: refund.amount, note: `Refunded at the payment provider (${refund.id})` },
-  })
+  const parked = parkExternalRefund(data, { id: refund.id, amount: minor })
+  await savePaymentData(container, payment.id, parked)
+  try {
+    await refundPaymentWorkflow(container).run({
+      input: { payment_id: payment.id, amount: refund.amount, note: `Refunded at the payment provider (${refund.id})` },
+    })
+  } catch (error) {
+    // A park left behind would make a later refund of the same amount from the admin skip the PSP.
+    await savePaymentData(container, payment.id, unparkExternalRefund(parked, refund.id))
+    throw error
+  }
   await emitPluginEvent(container, PaymentWebhookEvents.REFUND_RECORDED, {
     payment_id: payment.id,
     order_id: context.orderId ?? null,
@@ -39,7 +46,8 @@ async function recordExternalRefund(container: MedusaContainer, context: Payment
 /**
  * Brings the PSP's refunds onto the Medusa payment: each one Medusa does not know yet (by the PSP's
  * refund id) is recorded once, so the order shows what the PSP refunded; a refund Medusa made
- * itself is only marked settled. Duplicate deliveries find nothing new.
+ * itself (known by its id, or tagged at the PSP with Medusa's refund id) is only marked settled.
+ * Duplicate deliveries find nothing new.
  */
 export async function applyRefunds(
   container: MedusaContainer,
@@ -58,7 +66,8 @@ export async function applyRefunds(
       await savePaymentData(container, context.payment.id, data)
     }
   }
-  const fresh = effect.refunds.filter((refund) => !known.has(refund.id) && MONEY_BACK.has(refund.status))
+  // A refund Medusa asked for is on its books already, even when this event beat the provider's answer.
+  const fresh = effect.refunds.filter((refund) => !known.has(refund.id) && !refund.medusa_refund_id && MONEY_BACK.has(refund.status))
   for (const refund of fresh) {
     await recordExternalRefund(container, context, refund)
   }

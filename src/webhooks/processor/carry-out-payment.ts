@@ -1,4 +1,5 @@
-import type { MedusaContainer } from "@medusajs/framework/types"
+import type { IPaymentModuleService, MedusaContainer } from "@medusajs/framework/types"
+import { Modules } from "@medusajs/framework/utils"
 import { processPaymentWorkflow } from "@medusajs/medusa/core-flows"
 import type { EffectOutcome } from "../effects/outcome"
 import { readPaymentContext, type PaymentContext } from "../effects/payment-context"
@@ -22,6 +23,13 @@ function holding(context: PaymentContext): Record<string, unknown> {
 export async function carryOutPayment(container: MedusaContainer, plan: Extract<Plan, { kind: "payment" }>, before: PaymentContext): Promise<EffectOutcome> {
   if (isAlreadyDone(plan, before)) {
     return { status: "processed", did: { ran_workflow: false, ...holding(before) } }
+  }
+  if (before.session.status === "error") {
+    // The PSP now reports this payment authorized or captured (a retry after a decline): a session
+    // left in `error` could never complete the cart, so it is reopened first.
+    await container.resolve<IPaymentModuleService>(Modules.PAYMENT).updatePaymentSession({
+      id: before.session.id, data: before.session.data, amount: before.session.amount, currency_code: before.session.currency_code, status: "pending",
+    })
   }
   await processPaymentWorkflow(container).run({
     input: { action: plan.action, data: { session_id: plan.session_id, amount: plan.amount } },

@@ -10,8 +10,8 @@ export type GuardVerdict = { ok: true } | { ok: false; status: "ignored" | "fail
  * Judges a planned event against its payment session, before anything is carried out. Pure.
  * - The session must belong to the provider entry the event came through.
  * - An authorization or capture must be for the session's currency and amount, compared in
- *   minor units as the PSP charged them; a capture of less (a partial capture in the PSP's
- *   dashboard) is the one legitimate difference.
+ *   minor units as the PSP charged them; a capture of less of an authorized payment (a partial
+ *   capture in the PSP's dashboard) is the one legitimate difference.
  */
 export function judge(plan: Exclude<Plan, { kind: "ignore" }>, providerKey: string, context: PaymentContext): GuardVerdict {
   const expectedProvider = `pp_${providerKey}`
@@ -32,7 +32,9 @@ export function judge(plan: Exclude<Plan, { kind: "ignore" }>, providerKey: stri
   }
   const expected = toMinorUnits(session.amount, session.currency_code)
   const received = toMinorUnits(plan.amount, session.currency_code)
-  const partialCapture = plan.action === PaymentActions.SUCCESSFUL && received > 0 && received < expected
+  // Only a payment already authorized in Medusa can be captured in part (in the PSP's dashboard);
+  // a capture with none before it (automatic capture, Yoco) must be for the whole session.
+  const partialCapture = plan.action === PaymentActions.SUCCESSFUL && !!context.payment && received > 0 && received < expected
   if (received !== expected && !partialCapture) {
     return {
       ok: false,

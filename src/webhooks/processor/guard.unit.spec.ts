@@ -26,8 +26,9 @@ describe("judge", () => {
     expect(judge(plan({ action: "captured", amount: 101 }), "stripe_stripe", context())).toMatchObject({ ok: false, status: "failed" })
   })
 
-  it("lets through a capture of less than the session (a partial capture in the PSP's dashboard)", () => {
-    expect(judge(plan({ action: "captured", amount: 40 }), "stripe_stripe", context())).toEqual({ ok: true })
+  it("lets through a capture of less than an authorized payment (a partial capture in the PSP's dashboard), and no other", () => {
+    expect(judge(plan({ action: "captured", amount: 40 }), "stripe_stripe", context({ payment: payment(0) }))).toEqual({ ok: true })
+    expect(judge(plan({ action: "captured", amount: 40 }), "stripe_stripe", context())).toMatchObject({ ok: false, status: "failed" })
   })
 
   it("compares in minor units: 100.001 USD is the PSP's 10000 cents", () => {

@@ -16,10 +16,10 @@ function parseBody(claim: ClaimedDelivery): unknown {
   }
 }
 
-/** The session's provider data, for asking the PSP about it. */
+/** The session's provider data, for asking the PSP about it; a deleted session's too (its payment may still have been taken). */
 async function sessionData(container: MedusaContainer, sessionId: string): Promise<Record<string, unknown> | undefined> {
   const query = container.resolve(ContainerRegistrationKeys.QUERY)
-  const { data: [session] } = await query.graph({ entity: "payment_session", fields: ["id", "data"], filters: { id: sessionId } })
+  const { data: [session] } = await query.graph({ entity: "payment_session", fields: ["id", "data"], filters: { id: sessionId }, withDeleted: true })
   return session ? (session.data ?? {}) : undefined
 }
 

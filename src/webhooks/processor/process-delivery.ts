@@ -12,6 +12,7 @@ import { readPaymentContext } from "../effects/payment-context"
 import { emitPluginEvent, PaymentWebhookEvents } from "../effects/plugin-events"
 import { carryOutPayment } from "./carry-out-payment"
 import { judge } from "./guard"
+import { reportNeedsAttention, wasDeleted } from "./needs-attention"
 import { interpretClaim } from "./interpret"
 import { planFor } from "./plan"
 import { inTurn } from "./turns"
@@ -96,6 +97,11 @@ async function processClaim(container: MedusaContainer, inbox: PaymentWebhooksMo
   return inbox.exclusively(`payment-webhooks:session:${plan.session_id}`, async () => {
     const context = await readPaymentContext(container, plan.session_id)
     if (!context) {
+      if (plan.kind === "payment" && (await wasDeleted(container, plan.session_id))) {
+        const reason = `payment session ${plan.session_id} was deleted (its cart changed) after the customer paid: refund the payment or place the order by hand`
+        await reportNeedsAttention(container, logger, claim, mapped, reason)
+        return settle(inbox, logger, claim, { status: "failed", reason, facts })
+      }
       return settle(inbox, logger, claim, { status: "ignored", reason: `payment session ${plan.session_id} does not exist in this store`, facts })
     }
     const verdict = judge(plan, claim.provider_id, context)
@@ -104,6 +110,7 @@ async function processClaim(container: MedusaContainer, inbox: PaymentWebhooksMo
         await emitPluginEvent(container, PaymentWebhookEvents.AMOUNT_MISMATCH, {
           provider_id: claim.provider_id, event_id: claim.event_id, session_id: plan.session_id, reason: verdict.reason,
         }).catch(() => undefined)
+        await reportNeedsAttention(container, logger, claim, mapped, verdict.reason)
       }
       return settle(inbox, logger, claim, { status: verdict.status, reason: verdict.reason, facts })
     }

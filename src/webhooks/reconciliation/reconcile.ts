@@ -14,9 +14,45 @@ const OPEN_STATUSES = ["pending", "requires_more", "error"]
 
 type OpenSession = { id: string; provider_id: string; data: Record<string, unknown> | null }
 
+/** Pages of open sessions read in one pass at most: enough for thousands of abandoned carts a run. */
+const MAX_PAGES = 20
+
 /**
- * Looks up, at their PSP, this plugin's sessions still open after `reconcileAfterSeconds` and
- * younger than `reconcileHorizonSeconds`, newest first, each at most as often as its backoff allows.
+ * The providers' sessions still open in the window, newest first, deleted ones included (a cart
+ * change deletes a session whose payment may already have been taken). Read page by page, so a
+ * backlog of abandoned sessions never hides the recent ones.
+ */
+async function openSessions(
+  container: MedusaContainer,
+  providerIds: string[],
+  window: { olderThanSeconds: number; horizonSeconds: number; pageSize: number }
+): Promise<OpenSession[]> {
+  const query = container.resolve(ContainerRegistrationKeys.QUERY)
+  const now = Date.now()
+  const found: OpenSession[] = []
+  for (let page = 0; page < MAX_PAGES; page++) {
+    const { data } = await query.graph({
+      entity: "payment_session",
+      fields: ["id", "provider_id", "data"],
+      filters: {
+        provider_id: providerIds,
+        status: OPEN_STATUSES,
+        created_at: { $lte: new Date(now - window.olderThanSeconds * 1000), $gte: new Date(now - window.horizonSeconds * 1000) },
+      },
+      pagination: { take: window.pageSize, skip: page * window.pageSize, order: { created_at: "DESC", id: "DESC" } },
+      withDeleted: true,
+    })
+    found.push(...(data as OpenSession[]))
+    if (data.length < window.pageSize) {
+      break
+    }
+  }
+  return found
+}
+
+/**
+ * Looks up, at their PSP, this plugin's sessions still open (or deleted) after `reconcileAfterSeconds`
+ * and younger than `reconcileHorizonSeconds`, newest first, each at most as often as its backoff allows.
  * A paid one is recorded as a delivery from `reconciliation` and goes through the one processor,
  * which asks the PSP again and checks the amount: a store whose endpoint was never set still gets its orders.
  */
@@ -32,23 +68,13 @@ export async function reconcilePendingSessions(container: MedusaContainer, optio
   }
   const settings = inbox.inboxOptions
   const logger = container.resolve<Logger>(ContainerRegistrationKeys.LOGGER)
-  const query = container.resolve(ContainerRegistrationKeys.QUERY)
-  const now = Date.now()
-  const { data: sessions } = await query.graph({
-    entity: "payment_session",
-    fields: ["id", "provider_id", "data"],
-    filters: {
-      provider_id: [...sources.keys()].map((key) => `pp_${key}`),
-      status: OPEN_STATUSES,
-      created_at: {
-        $lte: new Date(now - (options.olderThanSeconds ?? settings.reconcileAfterSeconds) * 1000),
-        $gte: new Date(now - settings.reconcileHorizonSeconds * 1000),
-      },
-    },
-    pagination: { take: settings.batchSize * 4, order: { created_at: "DESC" } },
+  const sessions = await openSessions(container, [...sources.keys()].map((key) => `pp_${key}`), {
+    olderThanSeconds: options.olderThanSeconds ?? settings.reconcileAfterSeconds,
+    horizonSeconds: settings.reconcileHorizonSeconds,
+    pageSize: settings.batchSize * 4,
   })
   for (const [key, source] of sources) {
-    const mine: OpenSession[] = sessions.filter((session: OpenSession) => session.provider_id === `pp_${key}`)
+    const mine = sessions.filter((session) => session.provider_id === `pp_${key}`)
     const due = new Set(await inbox.sessionsDueForCheck(key, mine.map((session) => session.id)))
     for (const session of mine.filter((candidate) => due.has(candidate.id)).slice(0, settings.batchSize)) {
       summary.checked += 1

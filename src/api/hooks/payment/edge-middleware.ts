@@ -5,7 +5,7 @@ import { errorMessage } from "../../../lib/errors"
 import { PAYMENT_WEBHOOKS_MODULE } from "../../../modules/payment-webhooks"
 import type PaymentWebhooksModuleService from "../../../modules/payment-webhooks/service"
 import { receiveDelivery } from "../../../webhooks/edge/receive-delivery"
-import { webhookSources } from "../../../webhooks/edge/webhook-sources"
+import { knownWebhookSources, webhookSources } from "../../../webhooks/edge/webhook-sources"
 import { announceRecordedDelivery } from "../../../webhooks/processor/announce"
 
 /**
@@ -23,7 +23,7 @@ export async function paymentWebhookEdge(req: MedusaRequest, res: MedusaResponse
   const logger = req.scope.resolve<Logger>(ContainerRegistrationKeys.LOGGER)
   let source
   try {
-    source = (await webhookSources(req.scope)).get(req.params.provider)
+    source = (knownWebhookSources(req.scope) ?? (await webhookSources(req.scope))).get(req.params.provider)
   } catch (error) {
     logger.error(`Payment webhook edge not ready: ${errorMessage(error)}`)
     res.status(503).json({ received: false, message: "Webhook not recorded: try again later" })
