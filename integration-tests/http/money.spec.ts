@@ -1,0 +1,222 @@
+import Stripe from "stripe"
+import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
+import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
+import { Client } from "pg"
+import { PAYMENT_WEBHOOKS_MODULE } from "../../src/modules/payment-webhooks"
+import type PaymentWebhooksModuleService from "../../src/modules/payment-webhooks/service"
+import { FakeYoco } from "../../src/testing"
+import { messageIdOf } from "../../src/testing/yoco"
+import { redrivePaymentWebhooksWorkflow } from "../../src/workflows/redrive-payment-webhooks"
+import { createAdminSecret } from "../support/admin-key"
+import { rowOfEvent, settledRowOfEvent } from "../support/inbox-rows"
+import { usePspFakes } from "../support/psp-fakes"
+import { seedStore, type SeededStore } from "../support/seed"
+import { StoreClient, type AdminOrder } from "../support/store-client"
+import { until } from "../support/until"
+
+jest.setTimeout(180_000)
+
+const STRIPE_SECRET = "whsec_money_secret"
+const { stripe, yoco } = usePspFakes(STRIPE_SECRET)
+
+const sum = (rows: Array<{ amount: number | string }> | undefined) => (rows ?? []).reduce((total, row) => total + Number(row.amount), 0)
+const capturedOf = (order: AdminOrder | undefined) => sum(order?.payment_collections[0]?.payments[0]?.captures)
+const refundedOf = (order: AdminOrder | undefined) => sum(order?.payment_collections[0]?.payments[0]?.refunds)
+
+/**
+ * Everyday payment flows, each as a store lives it: what Medusa books (captured, refunded, the
+ * order) must equal what the PSP did, no money moves twice at the PSP, and a payment taken that
+ * cannot become an order is reported, never silent.
+ */
+medusaIntegrationTestRunner({
+  testSuite: ({ getContainer, api, dbConfig }) => {
+    let seeded: SeededStore
+    let client: StoreClient
+    let emails = 0
+    const attention: Array<Record<string, unknown>> = []
+
+    beforeAll(async () => {
+      seeded = await seedStore(getContainer())
+      client = new StoreClient(api.defaults.baseURL, seeded.publishableKey, await createAdminSecret(getContainer()))
+      getContainer().resolve(Modules.EVENT_BUS).subscribe("payment-webhooks.payment_needs_attention", async (event) => {
+        attention.push(event.data as Record<string, unknown>)
+      })
+    })
+
+    const inbox = () => getContainer().resolve<PaymentWebhooksModuleService>(PAYMENT_WEBHOOKS_MODULE)
+    const hook = (key: string) => `${client.baseUrl}/hooks/payment/${key}`
+    const stripeClient = () => new Stripe("sk_test_integration", { ...stripe.clientConfig(), maxNetworkRetries: 0 })
+
+    async function cart(providerId: string) {
+      const email = `money-${++emails}-${Date.now()}@example.com`
+      const market = providerId === "pp_yoco_yoco" ? seeded.markets.zar : seeded.markets.usd
+      const created = await client.cartReadyToPay({ ...market, variantId: seeded.variantId, email })
+      const { session } = await client.startPayment(created.id, providerId)
+      return { email, cart: created, session }
+    }
+
+    async function sessionStatus(sessionId: string): Promise<string | undefined> {
+      const query = getContainer().resolve(ContainerRegistrationKeys.QUERY)
+      const { data: [session] } = await query.graph({ entity: "payment_session", fields: ["status"], filters: { id: sessionId }, withDeleted: true })
+      return session?.status
+    }
+
+    async function sessionKept(sessionId: string): Promise<boolean> {
+      const query = getContainer().resolve(ContainerRegistrationKeys.QUERY)
+      const { data } = await query.graph({ entity: "payment_session", fields: ["id"], filters: { id: sessionId } })
+      return data.length === 1
+    }
+
+    async function deliverStripe(key: string, intentId: string, type: string) {
+      const event = stripe.eventFor(intentId, type)
+      expect((await stripe.deliver(hook(key), event, { secret: STRIPE_SECRET })).status).toBe(200)
+      return settledRowOfEvent(inbox(), key, event.id)
+    }
+
+    it("1. a partial capture in the Stripe dashboard is booked once, for what Stripe captured", async () => {
+      const { email, session } = await cart("pp_stripe_stripe")
+      const intentId = String(session.data.id)
+      stripe.authorize(intentId)
+      await deliverStripe("stripe_stripe", intentId, "payment_intent.amount_capturable_updated")
+      await client.waitForOrder(email)
+
+      stripe.succeed(intentId, 1000) // 10.00 of 25.00, captured in the dashboard
+      const row = await deliverStripe("stripe_stripe", intentId, "payment_intent.succeeded")
+      expect(row).toMatchObject({ status: "processed" })
+      // The job and a replay run the same processor again: nothing more is booked.
+      await redrivePaymentWebhooksWorkflow(getContainer()).run({ input: { olderThanSeconds: 0, reconcile: false } })
+      const replay = await client.admin<{ result: { status: string } }>("POST", `/admin/payment-webhooks/${row?.id}/replay`)
+      expect(replay.result.status).toBe("processed")
+
+      const order = await client.orderByEmail(email)
+      expect(capturedOf(order)).toBe(10)
+      expect(order?.payment_collections[0].payments[0].captures).toHaveLength(1)
+      expect(stripe.intent(intentId).amount_received).toBe(1000)
+      expect(stripe.captureCount(intentId)).toBe(1)
+    })
+
+    it("2. a cart changed after the customer paid keeps its paid session: Medusa books what Stripe took", async () => {
+      const { email, cart: paidCart, session } = await cart("pp_stripe_auto")
+      const intentId = String(session.data.id)
+      stripe.authorize(intentId) // automatic capture: succeeded
+      // Before the webhook arrives the customer adds an item: Medusa tries to delete the paid session.
+      await client.store("POST", `/store/carts/${paidCart.id}/line-items`, { variant_id: seeded.variantId, quantity: 1 }).catch(() => undefined)
+      expect(stripe.intent(intentId).status).toBe("succeeded")
+      expect(stripe.requests.filter((request) => request.path === `/v1/payment_intents/${intentId}/cancel` && request.status === 200)).toHaveLength(0)
+
+      // The provider refused to cancel a succeeded intent, so Medusa kept the session: the webhook makes the order.
+      const row = await deliverStripe("stripe_auto", intentId, "payment_intent.succeeded")
+      expect(row).toMatchObject({ status: "processed" })
+      const order = await client.waitForOrder(email)
+      expect(capturedOf(order)).toBe(stripe.intent(intentId).amount_received / 100)
+      expect(stripe.intent(intentId).amount_received).toBe(2500)
+    })
+
+    it("2. (Yoco) a paid checkout is never deleted with its session: the payment still becomes an order", async () => {
+      const { email, cart: paidCart, session } = await cart("pp_yoco_yoco")
+      const checkoutId = String(session.data.checkout_id)
+      const { event } = await yoco.pay(checkoutId, { deliverTo: [] })
+      await client.store("POST", `/store/carts/${paidCart.id}/line-items`, { variant_id: seeded.variantId, quantity: 1 }).catch(() => undefined)
+      expect(await sessionKept(session.id)).toBe(true)
+
+      await yoco.deliver(hook("yoco_yoco"), event)
+      const row = await settledRowOfEvent(inbox(), "yoco_yoco", messageIdOf(event))
+      expect(row).toMatchObject({ status: "processed" })
+      const order = await client.waitForOrder(email, { ready: (o) => capturedOf(o) > 0 })
+      expect(capturedOf(order)).toBe(yoco.checkout(checkoutId).amount / 100)
+    })
+
+    it("2. a payment whose session was deleted anyway is never silent: failed, logged and reported with the PSP's ids", async () => {
+      const { email, session } = await cart("pp_stripe_auto")
+      const intentId = String(session.data.id)
+      stripe.authorize(intentId)
+      const db = new Client({ connectionString: dbConfig.clientUrl })
+      await db.connect()
+      await db.query("UPDATE payment_session SET deleted_at = now() WHERE id = $1", [session.id])
+      await db.end()
+
+      const row = await deliverStripe("stripe_auto", intentId, "payment_intent.succeeded")
+      expect(row).toMatchObject({ status: "failed", last_error: expect.stringContaining(`payment session ${session.id} was deleted`) })
+      expect(attention).toContainEqual(expect.objectContaining({ session_id: session.id, psp_reference: intentId, amount: 25, currency_code: "usd" }))
+      expect(await client.orderByEmail(email)).toBeUndefined()
+    })
+
+    it("3. a decline, then the customer's successful retry on the same intent, becomes an order", async () => {
+      const { email, session } = await cart("pp_stripe_stripe")
+      const intentId = String(session.data.id)
+      stripe.fail(intentId)
+      const declined = await deliverStripe("stripe_stripe", intentId, "payment_intent.payment_failed")
+      expect(declined).toMatchObject({ status: "processed" })
+      expect(await sessionStatus(session.id)).not.toBe("error")
+
+      stripe.authorize(intentId) // the retry, on the same PaymentIntent
+      await deliverStripe("stripe_stripe", intentId, "payment_intent.amount_capturable_updated")
+      const order = await client.waitForOrder(email)
+      expect(order.payment_collections[0].payments).toHaveLength(1)
+    })
+
+    it("4. an admin refund whose webhook arrives before Stripe's answer is booked once, and Stripe refunds once", async () => {
+      const { email, session } = await cart("pp_stripe_auto")
+      const intentId = String(session.data.id)
+      stripe.authorize(intentId)
+      await deliverStripe("stripe_auto", intentId, "payment_intent.succeeded")
+      const order = await client.waitForOrder(email)
+      const paymentId = order.payment_collections[0].payments[0].id
+
+      // Stripe makes the refund at once but answers the store only 6 s later; its webhook comes meanwhile.
+      stripe.delayNext({ method: "POST", path: "/v1/refunds", ms: 6_000, afterRunning: true })
+      const refunding = client.admin("POST", `/admin/payments/${paymentId}/refund`, { amount: 10 })
+      await until(async () => stripe.refundsOf(intentId).length, (count) => count === 1, "the refund made at Stripe")
+      const row = await deliverStripe("stripe_auto", intentId, "charge.refunded")
+      expect(row).toMatchObject({ status: "processed" })
+      await refunding
+
+      const after = await client.orderByEmail(email)
+      expect(refundedOf(after)).toBe(10)
+      expect(after?.payment_collections[0].payments[0].refunds).toHaveLength(1)
+      expect(stripe.requests.filter((request) => request.method === "POST" && request.path === "/v1/refunds")).toHaveLength(1)
+      expect(stripe.refundsOf(intentId).map((refund) => refund.amount)).toEqual([1000])
+    })
+
+    it("5. reconciliation never completes an underpaid payment, at Stripe or at Yoco: failed and reported", async () => {
+      const underpaid = await cart("pp_stripe_stripe")
+      const intentId = String(underpaid.session.data.id)
+      await stripeClient().paymentIntents.update(intentId, { amount: 100 }) // the customer paid 1.00, not 25.00
+      stripe.authorize(intentId)
+
+      const yocoUnderpaid = await cart("pp_yoco_yoco")
+      const response = await fetch(`${yoco.url}/checkouts`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${FakeYoco.TEST_KEY}`, "content-type": "application/json" },
+        body: JSON.stringify({ amount: 200, currency: "ZAR", metadata: { session_id: yocoUnderpaid.session.id } }),
+      })
+      const cheap = (await response.json()) as { id: string }
+      await yoco.pay(cheap.id, { deliverTo: [] })
+      // The session points at a checkout of R2.00 (paid) while it is for R25.00.
+      const db = new Client({ connectionString: dbConfig.clientUrl })
+      await db.connect()
+      await db.query("UPDATE payment_session SET data = jsonb_set(data, '{checkout_id}', to_jsonb($1::text)) WHERE id = $2", [cheap.id, yocoUnderpaid.session.id])
+      await db.end()
+
+      await redrivePaymentWebhooksWorkflow(getContainer()).run({ input: { reconcileAfterSeconds: 0 } })
+      for (const { email, session } of [underpaid, yocoUnderpaid]) {
+        const [row] = await inbox().listPaymentWebhookEvents({ session_id: session.id, source: "reconciliation" })
+        expect([session.id, row?.status, row?.last_error]).toEqual([session.id, "failed", expect.stringContaining("differs from the session's")])
+        expect(await client.orderByEmail(email)).toBeUndefined()
+        expect(attention).toContainEqual(expect.objectContaining({ session_id: session.id }))
+      }
+    })
+
+    it("6. a live-mode event on a store running test keys is ignored, whatever it carries", async () => {
+      const { email, session } = await cart("pp_stripe_stripe")
+      const intentId = String(session.data.id)
+      stripe.authorize(intentId)
+      const event = { ...stripe.eventFor(intentId, "payment_intent.amount_capturable_updated"), livemode: true }
+      expect((await stripe.deliver(hook("stripe_stripe"), JSON.stringify(event), { secret: STRIPE_SECRET })).status).toBe(200)
+      const row = await settledRowOfEvent(inbox(), "stripe_stripe", event.id)
+      expect(row).toMatchObject({ status: "ignored", last_error: "a live-mode event on a store using a test-mode key" })
+      expect(await client.orderByEmail(email)).toBeUndefined()
+      expect(await rowOfEvent(inbox(), "stripe_stripe", event.id)).toMatchObject({ attempts: 1 })
+    })
+  },
+})
