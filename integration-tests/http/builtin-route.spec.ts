@@ -32,12 +32,18 @@ medusaIntegrationTestRunner({
 
     const email = () => `builtin-${++emails}-${Date.now()}@example.com`
 
-    it("completes a Stripe cart through Medusa's route: the provider verifies and maps, Medusa's subscriber places the order", async () => {
+    /** A USD cart whose PaymentIntent the customer's card authorized at Stripe. */
+    async function authorizedStripeCart() {
       const customer = email()
       const cart = await client.cartReadyToPay({ ...seeded.markets.usd, variantId: seeded.variantId, email: customer })
       const { session } = await client.startPayment(cart.id, "pp_stripe_stripe")
       const intentId = String(session.data.id)
       stripe.authorize(intentId)
+      return { customer, cart, intentId }
+    }
+
+    it("completes a Stripe cart through Medusa's route: the provider verifies and maps, Medusa's subscriber places the order", async () => {
+      const { customer, cart, intentId } = await authorizedStripeCart()
       const answer = await stripe.deliver(`${client.baseUrl}/hooks/payment/stripe_stripe`, stripe.eventFor(intentId, "payment_intent.amount_capturable_updated"), {
         secret: STRIPE_SECRET,
       })
@@ -58,11 +64,7 @@ medusaIntegrationTestRunner({
     })
 
     it("places no order from a forged event (Medusa's route answers 200 before anything is verified)", async () => {
-      const customer = email()
-      const cart = await client.cartReadyToPay({ ...seeded.markets.usd, variantId: seeded.variantId, email: customer })
-      const { session } = await client.startPayment(cart.id, "pp_stripe_stripe")
-      const intentId = String(session.data.id)
-      stripe.authorize(intentId)
+      const { customer, intentId } = await authorizedStripeCart()
       const body = stripe.payloadOf(stripe.eventFor(intentId, "payment_intent.amount_capturable_updated"))
       const response = await fetch(`${client.baseUrl}/hooks/payment/stripe_stripe`, {
         method: "POST",

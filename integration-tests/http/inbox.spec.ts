@@ -46,6 +46,17 @@ medusaIntegrationTestRunner({
       return { email, cart, session, intentId: String(session.data.id) }
     }
 
+    /** A cart paid and captured at Stripe, its succeeded event processed into an order. */
+    async function capturedOrder() {
+      const checkout = await stripeCart()
+      stripe.authorize(checkout.intentId)
+      stripe.succeed(checkout.intentId)
+      const captured = stripe.eventFor(checkout.intentId, "payment_intent.succeeded")
+      await stripe.deliver(stripeUrl(), captured, { secret: STRIPE_SECRET })
+      await settledRowOfEvent(inbox(), STRIPE, captured.id)
+      return checkout
+    }
+
     async function post(url: string, body: string, headers: Record<string, string>) {
       const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body })
       return { status: response.status, text: await response.text() }
@@ -181,12 +192,7 @@ medusaIntegrationTestRunner({
     })
 
     it("never records a refund twice when a claim's lease runs out while its PSP call hangs", async () => {
-      const { email, intentId } = await stripeCart()
-      stripe.authorize(intentId)
-      stripe.succeed(intentId)
-      const captured = stripe.eventFor(intentId, "payment_intent.succeeded")
-      await stripe.deliver(stripeUrl(), captured, { secret: STRIPE_SECRET })
-      await settledRowOfEvent(inbox(), STRIPE, captured.id)
+      const { email, intentId } = await capturedOrder()
       stripe.refundFromDashboard(intentId, 700)
       const { id } = await recordUnannounced(stripe.eventFor(intentId, "charge.refunded"))
       stripe.delayNext({ method: "GET", path: "/v1/refunds", ms: 3_000 })
@@ -205,12 +211,7 @@ medusaIntegrationTestRunner({
     })
 
     it("answers at once while Stripe takes 20 s to answer what the event needs", async () => {
-      const { email, intentId } = await stripeCart()
-      stripe.authorize(intentId)
-      stripe.succeed(intentId)
-      const captured = stripe.eventFor(intentId, "payment_intent.succeeded")
-      await stripe.deliver(stripeUrl(), captured, { secret: STRIPE_SECRET })
-      await settledRowOfEvent(inbox(), STRIPE, captured.id)
+      const { email, intentId } = await capturedOrder()
       stripe.refundFromDashboard(intentId, 300)
       const refunded = stripe.eventFor(intentId, "charge.refunded")
       stripe.delayNext({ method: "GET", path: "/v1/refunds", ms: 20_000 })
