@@ -4,6 +4,7 @@ import type { SqlEntityManager } from "@medusajs/framework/mikro-orm/knex"
 import { MedusaService } from "@medusajs/framework/utils"
 import { PaymentWebhookEvent } from "./models/payment-webhook-event"
 import { PaymentReconciliationCheck } from "./models/reconciliation-check"
+import { PaymentWebhookLock } from "./models/session-lock"
 import { parseInboxOptions, type InboxOptions } from "./options"
 import { insertDeliveries } from "./delivery-insert"
 import { newInboxEventId } from "./event-id"
@@ -39,7 +40,7 @@ const ROW_COLUMNS = `id, provider_id, event_id, event_type, session_id, action, 
  * The inbox of PSP deliveries. The hot-path insert (ON CONFLICT) and the claim (a lease under a
  * token) are single SQL statements: they hold across processes, not just in memory.
  */
-export default class PaymentWebhooksModuleService extends MedusaService({ PaymentWebhookEvent, PaymentReconciliationCheck }) {
+export default class PaymentWebhooksModuleService extends MedusaService({ PaymentWebhookEvent, PaymentReconciliationCheck, PaymentWebhookLock }) {
   readonly inboxOptions: InboxOptions
   protected readonly manager_: SqlEntityManager
   protected readonly logger_: Logger
@@ -227,16 +228,39 @@ export default class PaymentWebhooksModuleService extends MedusaService({ Paymen
   }
 
   /**
-   * Runs `work` alone for `key` across every process on this database: a PostgreSQL advisory lock,
-   * held by a transaction for as long as `work` runs (the in-memory locking Medusa defaults to holds
-   * only within one process). Waits at most `lockTimeoutSeconds` for the lock, then throws.
+   * Runs `work` alone for `key` across every process on this database (the in-memory locking Medusa
+   * defaults to holds only within one process). The lock is a row with an expiry (`leaseSeconds`),
+   * so no connection is held while `work` runs; waits at most `lockTimeoutSeconds` for it, then throws.
    */
   async exclusively<T>(key: string, work: () => Promise<T>): Promise<T> {
-    return this.manager_.getKnex().transaction(async (trx) => {
-      await trx.raw(`SET LOCAL lock_timeout = '${this.inboxOptions.lockTimeoutSeconds}s'`)
-      await trx.raw("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))", [key])
-      return work()
-    })
+    const holder = randomUUID()
+    const deadline = Date.now() + this.inboxOptions.lockTimeoutSeconds * 1000
+    let wait = 25
+    while (!(await this.tryLock(key, holder))) {
+      if (Date.now() > deadline) {
+        throw new Error(`another process has been working on ${key} for longer than ${this.inboxOptions.lockTimeoutSeconds} s`)
+      }
+      await new Promise((resolve) => setTimeout(resolve, wait))
+      wait = Math.min(wait * 2, 500)
+    }
+    try {
+      return await work()
+    } finally {
+      await this.manager_.execute(`DELETE FROM payment_webhook_lock WHERE id = ? AND holder = ?`, [key, holder])
+    }
+  }
+
+  /** Takes the lock if it is free or its holder's lease ran out; true when `holder` has it. */
+  private async tryLock(key: string, holder: string): Promise<boolean> {
+    const rows = await this.manager_.execute<Array<{ holder: string }>>(
+      `INSERT INTO payment_webhook_lock (id, holder, expires_at, created_at, updated_at)
+       VALUES (?, ?, now() + make_interval(secs => ?), now(), now())
+       ON CONFLICT (id) DO UPDATE SET holder = EXCLUDED.holder, expires_at = EXCLUDED.expires_at, updated_at = now()
+       WHERE payment_webhook_lock.expires_at < now()
+       RETURNING holder`,
+      [key, holder, this.inboxOptions.leaseSeconds]
+    )
+    return rows[0]?.holder === holder
   }
 
   /** Of these sessions, those whose last reconciliation check (if any) has come due. */
