@@ -95,6 +95,20 @@ medusaIntegrationTestRunner({
       expect(stripe.captureCount(intentId)).toBe(1)
     })
 
+    it("1. a partial capture in the dashboard before the late authorization is processed is still booked for what Stripe captured", async () => {
+      const { email, session } = await cart("pp_stripe_stripe")
+      const intentId = String(session.data.id)
+      stripe.authorize(intentId)
+      const authorized = stripe.eventFor(intentId, "payment_intent.amount_capturable_updated")
+      stripe.succeed(intentId, 1000) // captured in part before the store processed anything
+      expect((await stripe.deliver(hook("stripe_stripe"), authorized, { secret: STRIPE_SECRET })).status).toBe(200)
+      await settledRowOfEvent(inbox(), "stripe_stripe", authorized.id)
+      await deliverStripe("stripe_stripe", intentId, "payment_intent.succeeded")
+      const order = await client.waitForOrder(email, { ready: (o) => capturedOf(o) > 0 })
+      expect(capturedOf(order)).toBe(10)
+      expect(stripe.intent(intentId).amount_received).toBe(1000)
+    })
+
     it("2. a cart changed after the customer paid keeps its paid session: Medusa books what Stripe took", async () => {
       const { email, cart: paidCart, session } = await cart("pp_stripe_auto")
       const intentId = String(session.data.id)
