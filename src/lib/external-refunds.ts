@@ -32,9 +32,17 @@ export function parkExternalRefund(data: Record<string, unknown>, refund: Extern
   return { ...data, [PENDING]: [...listAt(data, PENDING).filter((entry) => entry.id !== refund.id), refund] }
 }
 
-/** Payment data without `refundId`'s park: its recording failed, and a park left behind would swallow a later refund of the same amount. */
-export function unparkExternalRefund(data: Record<string, unknown>, refundId: string): Record<string, unknown> {
-  return { ...data, [PENDING]: listAt(data, PENDING).filter((entry) => entry.id !== refundId) }
+/**
+ * Payment data without `refundId`'s park, when it is still parked (its recording failed before the
+ * provider took it; a park left behind would swallow a later refund of the same amount). Undefined
+ * when the provider already took it: the refund was booked, and the data must stay as it is.
+ */
+export function unparkExternalRefund(data: Record<string, unknown>, refundId: string): Record<string, unknown> | undefined {
+  const pending = listAt(data, PENDING)
+  if (!pending.some((entry) => entry.id === refundId)) {
+    return undefined
+  }
+  return { ...data, [PENDING]: pending.filter((entry) => entry.id !== refundId) }
 }
 
 /**

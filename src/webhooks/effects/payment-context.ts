@@ -4,7 +4,16 @@ import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 /** A payment session with its payment, cart and order, as the effects need them. */
 export type PaymentContext = {
   session: { id: string; status: string; amount: number; currency_code: string; provider_id: string; data: Record<string, unknown> }
-  payment?: { id: string; provider_id: string; currency_code: string; data: Record<string, unknown>; refunded: number; captured: number }
+  payment?: {
+    id: string
+    provider_id: string
+    currency_code: string
+    data: Record<string, unknown>
+    refunded: number
+    captured: number
+    /** Medusa's own refund ids on the payment. */
+    refund_ids: string[]
+  }
   cartId?: string
   orderId?: string
 }
@@ -20,7 +29,7 @@ export async function readPaymentContext(container: MedusaContainer, sessionId: 
     entity: "payment_session",
     fields: [
       "id", "status", "amount", "currency_code", "provider_id", "data", "payment_collection_id",
-      "payment.id", "payment.provider_id", "payment.currency_code", "payment.data", "payment.refunds.amount", "payment.captures.amount",
+      "payment.id", "payment.provider_id", "payment.currency_code", "payment.data", "payment.refunds.id", "payment.refunds.amount", "payment.captures.amount",
     ],
     filters: { id: sessionId },
   })
@@ -54,6 +63,7 @@ export async function readPaymentContext(container: MedusaContainer, sessionId: 
           currency_code: payment.currency_code,
           data: payment.data ?? {},
           refunded: sum(payment.refunds),
+          refund_ids: (payment.refunds ?? []).flatMap((refund: { id?: string } | null) => (refund?.id ? [refund.id] : [])),
           captured: sum(payment.captures),
         }
       : undefined,

@@ -31,7 +31,12 @@ async function recordExternalRefund(container: MedusaContainer, context: Payment
     })
   } catch (error) {
     // A park left behind would make a later refund of the same amount from the admin skip the PSP.
-    await savePaymentData(container, payment.id, unparkExternalRefund(parked, refund.id))
+    // Read again: the workflow may have failed after the provider took the park (the refund is booked).
+    const now = (await readPaymentContext(container, context.session.id))?.payment?.data
+    const unparked = now ? unparkExternalRefund(now, refund.id) : undefined
+    if (unparked) {
+      await savePaymentData(container, payment.id, unparked)
+    }
     throw error
   }
   await emitPluginEvent(container, PaymentWebhookEvents.REFUND_RECORDED, {
@@ -66,8 +71,11 @@ export async function applyRefunds(
       await savePaymentData(container, context.payment.id, data)
     }
   }
-  // A refund Medusa asked for is on its books already, even when this event beat the provider's answer.
-  const fresh = effect.refunds.filter((refund) => !known.has(refund.id) && !refund.medusa_refund_id && MONEY_BACK.has(refund.status))
+  // A refund Medusa asked for is on its books already, even when this event beat the provider's
+  // answer, unless Medusa dropped it (the provider call failed on our side after Stripe refunded).
+  const medusaRefunds = new Set(context.payment.refund_ids)
+  const ownBooked = (refund: PspRefund) => !!refund.medusa_refund_id && medusaRefunds.has(refund.medusa_refund_id)
+  const fresh = effect.refunds.filter((refund) => !known.has(refund.id) && !ownBooked(refund) && MONEY_BACK.has(refund.status))
   for (const refund of fresh) {
     await recordExternalRefund(container, context, refund)
   }

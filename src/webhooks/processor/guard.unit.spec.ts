@@ -6,7 +6,7 @@ type PaymentPlan = Extract<Plan, { kind: "payment" }>
 
 const session = { id: "payses_1", status: "pending", amount: 100, currency_code: "usd", provider_id: "pp_stripe_stripe", data: {} }
 const context = (overrides: Partial<PaymentContext> = {}): PaymentContext => ({ session, cartId: "cart_1", ...overrides })
-const payment = (captured: number) => ({ id: "pay_1", provider_id: "pp_stripe_stripe", currency_code: "usd", data: {}, refunded: 0, captured })
+const payment = (captured: number) => ({ id: "pay_1", provider_id: "pp_stripe_stripe", currency_code: "usd", data: {}, refunded: 0, captured, refund_ids: [] })
 const plan = (overrides: Partial<PaymentPlan> = {}): PaymentPlan => ({
   kind: "payment", action: "authorized", session_id: "payses_1", amount: 100, currency_code: "usd", ...overrides,
 })
