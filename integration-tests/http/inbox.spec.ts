@@ -191,6 +191,17 @@ medusaIntegrationTestRunner({
       expect(order.payment_collections[0].payments).toHaveLength(1)
     })
 
+    it("gives up, as failed with the reason, on an event claimed more often than maxAttempts without ever settling", async () => {
+      const { intentId } = await stripeCart()
+      stripe.authorize(intentId)
+      const event = stripe.eventFor(intentId, "payment_intent.amount_capturable_updated")
+      const { id } = await recordUnannounced(event)
+      // Eight claims whose processes died: the ninth must not start the work again.
+      await withDatabase((db) => db.query("UPDATE payment_webhook_event SET attempts = 8 WHERE id = $1", [id]))
+      expect(await processDelivery(getContainer(), id)).toMatchObject({ status: "failed" })
+      expect(await rowOfEvent(inbox(), STRIPE, event.id)).toMatchObject({ status: "failed", last_error: expect.stringContaining("gave up after 8 attempts") })
+    })
+
     it("never records a refund twice when a claim's lease runs out while its PSP call hangs", async () => {
       const { email, intentId } = await capturedOrder()
       stripe.refundFromDashboard(intentId, 700)

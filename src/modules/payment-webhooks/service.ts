@@ -4,10 +4,12 @@ import type { SqlEntityManager } from "@medusajs/framework/mikro-orm/knex"
 import { MedusaService } from "@medusajs/framework/utils"
 import { PaymentWebhookEvent } from "./models/payment-webhook-event"
 import { PaymentReconciliationCheck } from "./models/reconciliation-check"
-import { PaymentWebhookLock } from "./models/session-lock"
+import { PaymentWebhookLock } from "./models/payment-webhook-lock"
 import { parseInboxOptions, type InboxOptions } from "./options"
 import { insertDeliveries } from "./delivery-insert"
-import { newInboxEventId } from "./event-id"
+import { isDataError } from "./postgres-error"
+import { noteSessionChecked, sessionsDueForCheck } from "./reconciliation-checks"
+import { runExclusively } from "./session-lock"
 import { storableText } from "./storable-text"
 import type { ClaimedDelivery, DeliveryRecordInput, DeliveryVerdict, InboxRow, InboxStatus, RecordOutcome } from "./types"
 import { StatementBatcher } from "./statement-batcher"
@@ -85,8 +87,10 @@ export default class PaymentWebhooksModuleService extends MedusaService({ Paymen
     try {
       return await this.writeGroup(inputs, timeoutMs)
     } catch (error) {
-      if (inputs.length === 1) {
-        return [new InboxUnavailableError(databaseReason(error))]
+      // Only a value the database refuses is worth writing row by row; a timeout or a lost
+      // connection would only be hit harder by a hundred single statements.
+      if (inputs.length === 1 || !isDataError(error)) {
+        return inputs.map(() => new InboxUnavailableError(databaseReason(error)))
       }
       return Promise.all(
         inputs.map((input) => this.writeGroup([input], timeoutMs).then(([outcome]) => outcome, (single: unknown) => new InboxUnavailableError(databaseReason(single))))
@@ -122,6 +126,19 @@ export default class PaymentWebhooksModuleService extends MedusaService({ Paymen
       [token, options.leaseSeconds ?? this.inboxOptions.leaseSeconds, id]
     )
     return rows[0] ? { ...rows[0], token } : null
+  }
+
+  /**
+   * Extends a claim by a fresh `leaseSeconds` while it still holds (once the session's lock is taken,
+   * before any effect runs, so a long wait for the lock never leaves the effect outside the lease).
+   */
+  async renewClaim(claim: Pick<ClaimedDelivery, "id" | "token">): Promise<boolean> {
+    const rows = await this.manager_.execute<Array<{ id: string }>>(
+      `UPDATE ${TABLE} SET lease_until = now() + make_interval(secs => ?), updated_at = now()
+       WHERE id = ? AND claim_token = ? AND status = 'received' RETURNING id`,
+      [this.inboxOptions.leaseSeconds, claim.id, claim.token]
+    )
+    return rows.length > 0
   }
 
   /**
@@ -228,66 +245,21 @@ export default class PaymentWebhooksModuleService extends MedusaService({ Paymen
   }
 
   /**
-   * Runs `work` alone for `key` across every process on this database (the in-memory locking Medusa
-   * defaults to holds only within one process). The lock is a row with an expiry (`leaseSeconds`),
-   * so no connection is held while `work` runs; waits at most `lockTimeoutSeconds` for it, then throws.
+   * Runs `work` alone for `key` across every process on this database (see {@link runExclusively}):
+   * the lock lasts `leaseSeconds`, and the wait for it at most `lockTimeoutSeconds`.
    */
   async exclusively<T>(key: string, work: () => Promise<T>): Promise<T> {
-    const holder = randomUUID()
-    const deadline = Date.now() + this.inboxOptions.lockTimeoutSeconds * 1000
-    let wait = 25
-    while (!(await this.tryLock(key, holder))) {
-      if (Date.now() > deadline) {
-        throw new Error(`another process has been working on ${key} for longer than ${this.inboxOptions.lockTimeoutSeconds} s`)
-      }
-      await new Promise((resolve) => setTimeout(resolve, wait))
-      wait = Math.min(wait * 2, 500)
-    }
-    try {
-      return await work()
-    } finally {
-      await this.manager_.execute(`DELETE FROM payment_webhook_lock WHERE id = ? AND holder = ?`, [key, holder])
-    }
-  }
-
-  /** Takes the lock if it is free or its holder's lease ran out; true when `holder` has it. */
-  private async tryLock(key: string, holder: string): Promise<boolean> {
-    const rows = await this.manager_.execute<Array<{ holder: string }>>(
-      `INSERT INTO payment_webhook_lock (id, holder, expires_at, created_at, updated_at)
-       VALUES (?, ?, now() + make_interval(secs => ?), now(), now())
-       ON CONFLICT (id) DO UPDATE SET holder = EXCLUDED.holder, expires_at = EXCLUDED.expires_at, updated_at = now()
-       WHERE payment_webhook_lock.expires_at < now()
-       RETURNING holder`,
-      [key, holder, this.inboxOptions.leaseSeconds]
-    )
-    return rows[0]?.holder === holder
+    return runExclusively(this.manager_, key, { leaseSeconds: this.inboxOptions.leaseSeconds, waitSeconds: this.inboxOptions.lockTimeoutSeconds }, work)
   }
 
   /** Of these sessions, those whose last reconciliation check (if any) has come due. */
   async sessionsDueForCheck(providerId: string, sessionIds: string[]): Promise<string[]> {
-    if (!sessionIds.length) {
-      return []
-    }
-    const rows = await this.manager_.execute<Array<{ session_id: string }>>(
-      `SELECT session_id FROM payment_reconciliation_check
-       WHERE deleted_at IS NULL AND provider_id = ? AND next_check_at > now() AND session_id IN (${sessionIds.map(() => "?").join(", ")})`,
-      [providerId, ...sessionIds]
-    )
-    const notYet = new Set(rows.map((row) => row.session_id))
-    return sessionIds.filter((id) => !notYet.has(id))
+    return sessionsDueForCheck(this.manager_, providerId, sessionIds)
   }
 
   /** Notes what the PSP said of a session (unpaid, or the lookup's error); the next look waits twice as long. */
   async noteSessionChecked(providerId: string, sessionId: string, result: string): Promise<void> {
-    const base = this.inboxOptions.backoffSeconds
-    await this.manager_.execute(
-      `INSERT INTO payment_reconciliation_check (id, provider_id, session_id, checks, last_result, last_checked_at, next_check_at, created_at, updated_at)
-       VALUES (?, ?, ?, 1, ?, now(), now() + make_interval(secs => ?), now(), now())
-       ON CONFLICT (provider_id, session_id) WHERE deleted_at IS NULL DO UPDATE
-       SET checks = payment_reconciliation_check.checks + 1, last_result = EXCLUDED.last_result, last_checked_at = now(), updated_at = now(),
-           next_check_at = now() + make_interval(secs => LEAST(? * power(2, payment_reconciliation_check.checks), ${ONE_HOUR}))`,
-      [newInboxEventId().replace("pwhevt_", "pwhchk_"), providerId, sessionId, storableText(result.slice(0, 500)), base, base]
-    )
+    await noteSessionChecked(this.manager_, { providerId, sessionId, result, backoffSeconds: this.inboxOptions.backoffSeconds })
   }
 
   /** Backoff after attempt `attempt`: `backoffSeconds` doubling, capped at an hour. */

@@ -56,14 +56,24 @@ export async function processDelivery(container: MedusaContainer, id: string, op
       return { status: "skipped" }
     }
     const logger = container.resolve<Logger>(ContainerRegistrationKeys.LOGGER)
+    if (claim.attempts > inbox.inboxOptions.maxAttempts) {
+      // Claimed this often without ever settling: each attempt died with its process or outlived its lease.
+      const reason = `gave up after ${claim.attempts - 1} attempts that never finished (the process stopped, or ran past its lease)`
+      return settle(inbox, logger, claim, { status: "failed", reason })
+    }
+    const taken: { payment?: MappedWebhookEvent } = {}
     try {
-      return await processClaim(container, inbox, logger, claim)
+      return await processClaim(container, inbox, logger, claim, taken)
     } catch (error) {
       // A PSP or database hiccup, a lock that timed out: the row is given back and tried again later.
       const reason = errorMessage(error)
       const status = await inbox.retryLater(claim, reason)
       if (status === "failed") {
         logger.error(`Payment webhook ${claim.provider_id} ${claim.event_id} failed for good after ${claim.attempts} attempts: ${reason}`)
+        if (taken.payment) {
+          // Money the PSP took that never became an order after every attempt: never silent.
+          await reportNeedsAttention(container, logger, claim, taken.payment, reason)
+        }
         return { status: "failed", reason }
       }
       logger.warn(`Payment webhook ${claim.provider_id} ${claim.event_id} will be tried again: ${reason}`)
@@ -72,7 +82,13 @@ export async function processDelivery(container: MedusaContainer, id: string, op
   })
 }
 
-async function processClaim(container: MedusaContainer, inbox: PaymentWebhooksModuleService, logger: Logger, claim: ClaimedDelivery): Promise<ProcessResult> {
+async function processClaim(
+  container: MedusaContainer,
+  inbox: PaymentWebhooksModuleService,
+  logger: Logger,
+  claim: ClaimedDelivery,
+  taken: { payment?: MappedWebhookEvent }
+): Promise<ProcessResult> {
   const source = (await webhookSources(container)).get(claim.provider_id)
   if (!source) {
     return settle(inbox, logger, claim, { status: "ignored", reason: `payment provider pp_${claim.provider_id} is not configured in this store` })
@@ -94,7 +110,14 @@ async function processClaim(container: MedusaContainer, inbox: PaymentWebhooksMo
   if (plan.kind === "ignore") {
     return settle(inbox, logger, claim, { status: "ignored", reason: plan.reason, facts })
   }
+  if (plan.kind === "payment") {
+    taken.payment = mapped
+  }
   return inbox.exclusively(`payment-webhooks:session:${plan.session_id}`, async () => {
+    if (!(await inbox.renewClaim(claim))) {
+      // The wait for the lock outlasted the claim: another processor holds the row now.
+      return { status: "claim_lost" as const }
+    }
     const context = await readPaymentContext(container, plan.session_id)
     if (!context) {
       if (plan.kind === "payment" && (await wasDeleted(container, plan.session_id))) {
