@@ -5,50 +5,10 @@ import { PAYMENT_WEBHOOKS_MODULE } from "../../modules/payment-webhooks"
 import type PaymentWebhooksModuleService from "../../modules/payment-webhooks/service"
 import { webhookSources } from "../edge/webhook-sources"
 import { processDelivery } from "../processor/process-delivery"
+import { dueSessions } from "./due-sessions"
 
 /** Counts of what one reconciliation pass did. */
 export type ReconcileSummary = { checked: number; paid: number; errors: number }
-
-/** Session statuses that may hide a payment the store never heard of (`error`: a decline the customer may have retried). */
-const OPEN_STATUSES = ["pending", "requires_more", "error"]
-
-type OpenSession = { id: string; provider_id: string; data: Record<string, unknown> | null }
-
-/** Pages of open sessions read in one pass at most: enough for thousands of abandoned carts a run. */
-const MAX_PAGES = 20
-
-/**
- * The providers' sessions still open in the window, newest first, deleted ones included (a cart
- * change deletes a session whose payment may already have been taken). Read page by page, so a
- * backlog of abandoned sessions never hides the recent ones.
- */
-async function openSessions(
-  container: MedusaContainer,
-  providerIds: string[],
-  window: { olderThanSeconds: number; horizonSeconds: number; pageSize: number }
-): Promise<OpenSession[]> {
-  const query = container.resolve(ContainerRegistrationKeys.QUERY)
-  const now = Date.now()
-  const found: OpenSession[] = []
-  for (let page = 0; page < MAX_PAGES; page++) {
-    const { data } = await query.graph({
-      entity: "payment_session",
-      fields: ["id", "provider_id", "data"],
-      filters: {
-        provider_id: providerIds,
-        status: OPEN_STATUSES,
-        created_at: { $lte: new Date(now - window.olderThanSeconds * 1000), $gte: new Date(now - window.horizonSeconds * 1000) },
-      },
-      pagination: { take: window.pageSize, skip: page * window.pageSize, order: { created_at: "DESC", id: "DESC" } },
-      withDeleted: true,
-    })
-    found.push(...(data as OpenSession[]))
-    if (data.length < window.pageSize) {
-      break
-    }
-  }
-  return found
-}
 
 /**
  * Looks up, at their PSP, this plugin's sessions still open (or deleted) after `reconcileAfterSeconds`
@@ -68,15 +28,13 @@ export async function reconcilePendingSessions(container: MedusaContainer, optio
   }
   const settings = inbox.inboxOptions
   const logger = container.resolve<Logger>(ContainerRegistrationKeys.LOGGER)
-  const sessions = await openSessions(container, [...sources.keys()].map((key) => `pp_${key}`), {
+  const window = {
     olderThanSeconds: options.olderThanSeconds ?? settings.reconcileAfterSeconds,
     horizonSeconds: settings.reconcileHorizonSeconds,
-    pageSize: settings.batchSize * 4,
-  })
+    limit: settings.batchSize,
+  }
   for (const [key, source] of sources) {
-    const mine = sessions.filter((session) => session.provider_id === `pp_${key}`)
-    const due = new Set(await inbox.sessionsDueForCheck(key, mine.map((session) => session.id)))
-    for (const session of mine.filter((candidate) => due.has(candidate.id)).slice(0, settings.batchSize)) {
+    for (const session of await dueSessions(container, inbox, key, window)) {
       summary.checked += 1
       try {
         const truth = await source.readSessionTruth(session.data ?? {})
