@@ -1,6 +1,6 @@
 import type Stripe from "stripe"
 import { PaymentActions } from "@medusajs/framework/utils"
-import { UnusableEventError, WebhookVerificationError, errorMessage } from "../../lib/errors"
+import { UnusableEventError, errorMessage } from "../../lib/errors"
 import { fromMinorUnits } from "../../lib/money"
 import { secretList } from "../../lib/options"
 import { singleHeader, toRawBody } from "../../lib/raw-body"
@@ -37,7 +37,7 @@ export function verifyStripeDelivery(
 /** The stored body as a Stripe event with an object to read; anything else cannot be used. */
 function asEvent(body: unknown): Stripe.Event {
   if (typeof body !== "object" || body === null || !("id" in body) || typeof body.id !== "string" || !("type" in body) || typeof body.type !== "string") {
-    throw new WebhookVerificationError("malformed_body", "Stripe webhook body is not an event (no id or type)")
+    throw new UnusableEventError("the recorded Stripe body is not an event (no id or type)")
   }
   const data = "data" in body ? body.data : undefined
   if (typeof data !== "object" || data === null || !("object" in data) || typeof data.object !== "object" || data.object === null) {

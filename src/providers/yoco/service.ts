@@ -21,15 +21,14 @@ import type {
   UpdatePaymentInput,
   UpdatePaymentOutput,
 } from "@medusajs/framework/types"
-import { AbstractPaymentProvider, MedusaError, PaymentActions, PaymentSessionStatus } from "@medusajs/framework/utils"
+import { AbstractPaymentProvider, MedusaError, PaymentSessionStatus } from "@medusajs/framework/utils"
 import { fromMinorUnits, toMinorUnits } from "../../lib/money"
-import { UnusableEventError } from "../../lib/errors"
 import { takeParkedRefund } from "../../lib/external-refunds"
 import type { MappedWebhookEvent, PaymentSessionTruth, StoredDelivery, VerifiedDelivery, WebhookSource } from "../../lib/webhook-result"
 import { isYocoApiError, YocoClient } from "./client"
-import { checkoutToRetrieve, mapYocoEvent, parseYocoEvent } from "./events"
 import { parseYocoOptions, redirectUrlFor, YocoOptions } from "./options"
-import { verifyYocoDelivery } from "./verify"
+import { yocoFailure } from "./errors"
+import { interpretYocoDelivery, readYocoSessionTruth, verifyYocoDelivery } from "./webhook-source"
 import { dataForCheckout, readSessionData, requireCheckoutId, withRefund, YocoSessionData } from "./session-data"
 import type { YocoCheckout } from "./types"
 
@@ -165,7 +164,17 @@ export class YocoProviderService extends AbstractPaymentProvider<YocoOptions> im
     if (!data.checkout_id) {
       return
     }
-    const checkout = await this.call(operation, () => this.client_.getCheckout(requireCheckoutId(operation, data)))
+    let checkout: YocoCheckout
+    try {
+      checkout = await this.client_.getCheckout(data.checkout_id)
+    } catch (error) {
+      if (isYocoApiError(error) && error.status === 404) {
+        // Yoco does not know it (another account or mode): nothing was paid through it.
+        return
+      }
+      // Yoco could not say: refusing keeps a possibly paid session; the cart change can be retried.
+      throw yocoFailure(operation, error)
+    }
     if (checkout.status === "completed") {
       throw new MedusaError(
         MedusaError.Types.NOT_ALLOWED,
@@ -192,46 +201,12 @@ export class YocoProviderService extends AbstractPaymentProvider<YocoOptions> im
    * are not one of this store's payments are `not_supported` with the reason.
    */
   async interpretWebhook(delivery: StoredDelivery): Promise<MappedWebhookEvent> {
-    const event = parseYocoEvent(delivery.body)
-    if (!event) {
-      throw new UnusableEventError(`Yoco delivery ${delivery.event_id} is not a Yoco event this plugin can read`)
-    }
-    const checkoutId = checkoutToRetrieve(event, this.options_.mode)
-    const checkout = checkoutId ? await this.findCheckout(checkoutId) : undefined
-    const { reason, suspicious, ...mapped } = mapYocoEvent(event, { mode: this.options_.mode, checkout })
-    if (suspicious) {
-      this.logger_.warn(`Yoco webhook ${delivery.event_id} (${event.type}, ${event.id}) set aside: ${reason}`)
-    }
-    return {
-      ...mapped,
-      event_id: delivery.event_id,
-      event_type: event.type,
-      ...(mapped.data ? { currency_code: "zar" } : {}),
-      ...(reason ? { reason } : {}),
-    }
+    return interpretYocoDelivery(this.client_, this.options_, this.logger_, delivery)
   }
 
   /** Where a session's checkout stands at Yoco, for reconciliation: completed is captured for the checkout's amount. */
   async readSessionTruth(sessionData: Record<string, unknown>): Promise<PaymentSessionTruth> {
-    const data = readSessionData("reconciliation", sessionData)
-    if (!data.checkout_id || !data.session_id) {
-      return { psp_status: "no checkout" }
-    }
-    const checkout = await this.call("reconciliation", () => this.client_.getCheckout(requireCheckoutId("reconciliation", data)))
-    if (checkout.status !== "completed") {
-      return { psp_status: checkout.status }
-    }
-    return {
-      psp_status: checkout.status,
-      mapped: {
-        event_id: `reconcile:${checkout.id}`,
-        psp_reference: checkout.id,
-        event_type: "reconciliation.captured",
-        action: PaymentActions.SUCCESSFUL,
-        currency_code: checkout.currency.toLowerCase(),
-        data: { session_id: data.session_id, amount: fromMinorUnits(checkout.amount, checkout.currency) },
-      },
-    }
+    return readYocoSessionTruth(this.client_, sessionData)
   }
 
   /** Medusa's webhook entry point, for stores on the built-in route without the plugin entry: verifies, then maps. */
@@ -267,19 +242,6 @@ export class YocoProviderService extends AbstractPaymentProvider<YocoOptions> im
     )
   }
 
-  /** The checkout an event names; `null` when Yoco does not know it (another account, mode or a forgery). */
-  private async findCheckout(checkoutId: string): Promise<YocoCheckout | null> {
-    try {
-      return await this.client_.getCheckout(checkoutId)
-    } catch (error) {
-      if (isYocoApiError(error) && error.status === 404) {
-        return null
-      }
-      // Anything else is transient or a misconfiguration: fail, so the delivery can be retried.
-      throw this.toMedusaError("getWebhookActionAndData", error)
-    }
-  }
-
   /** Validates currency and minimum before any call to Yoco. */
   private checkoutAmount(operation: string, amount: BigNumberInput, currencyCode: string): { amount: number; currency: "ZAR" } {
     if (currencyCode.toUpperCase() !== "ZAR") {
@@ -307,22 +269,8 @@ export class YocoProviderService extends AbstractPaymentProvider<YocoOptions> im
     try {
       return await run()
     } catch (error) {
-      throw this.toMedusaError(operation, error)
+      throw yocoFailure(operation, error)
     }
-  }
-
-  /** A Yoco failure as a MedusaError naming the Medusa operation (the client's message never holds the key). */
-  private toMedusaError(operation: string, error: unknown): unknown {
-    if (!isYocoApiError(error)) {
-      return error
-    }
-    const type =
-      error.status === 404
-        ? MedusaError.Types.NOT_FOUND
-        : error.status !== undefined && error.status >= 400 && error.status < 500 && error.status !== 401 && error.status !== 403 && error.status !== 429
-          ? MedusaError.Types.INVALID_DATA
-          : MedusaError.Types.UNEXPECTED_STATE
-    return new MedusaError(type, `Yoco ${operation} failed: ${error.message}`)
   }
 }
 

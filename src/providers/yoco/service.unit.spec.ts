@@ -120,6 +120,11 @@ describe("YocoProviderService payments", () => {
     await expect(provider.deletePayment({ data })).rejects.toThrow(`Yoco deletePayment refused: checkout ${id} was paid`)
   })
 
+  it("deletes a session whose checkout Yoco does not know (nothing was paid through it)", async () => {
+    const { data } = await initiate("payses_unknown_checkout")
+    expect((await provider.deletePayment({ data: { ...data, checkout_id: "ch_unknown_to_yoco" } })).data).toMatchObject({ canceled: true })
+  })
+
   it("cancels an unpaid session without calling Yoco again, and never authorizes it afterwards", async () => {
     const { id, data } = await initiate("payses_cancel")
     const canceled = await provider.cancelPayment({ data })
@@ -253,7 +258,7 @@ describe("YocoProviderService.getWebhookActionAndData", () => {
     fake.failNext(3, 503)
     const error = await errorOf(() => provider.getWebhookActionAndData(signed(event)))
     expect(error).toBeInstanceOf(MedusaError)
-    expect(error.message).toBe("Yoco getWebhookActionAndData failed: Yoco getCheckout failed: HTTP 503 Injected failure")
+    expect(error.message).toBe("Yoco reading the event's checkout failed: Yoco getCheckout failed: HTTP 503 Injected failure")
   })
 })
 
