@@ -192,6 +192,27 @@ medusaIntegrationTestRunner({
       expect(stripe.refundsOf(intentId).map((refund) => refund.amount)).toEqual([1000])
     })
 
+    it("4. a refund Stripe made while the store heard its call fail is booked from the webhook, once", async () => {
+      const { email, session } = await cart("pp_stripe_auto")
+      const intentId = String(session.data.id)
+      stripe.authorize(intentId)
+      await deliverStripe("stripe_auto", intentId, "payment_intent.succeeded")
+      const order = await client.waitForOrder(email)
+      const paymentId = order.payment_collections[0].payments[0].id
+
+      // Stripe refunds, but the store's call ends in an error: Medusa drops its own refund.
+      stripe.failNext({ method: "POST", path: "/v1/refunds", status: 500, shouldRetry: false, afterRunning: true })
+      await expect(client.admin("POST", `/admin/payments/${paymentId}/refund`, { amount: 10 })).rejects.toThrow()
+      expect(refundedOf(await client.orderByEmail(email))).toBe(0)
+      expect(stripe.refundsOf(intentId).map((refund) => refund.amount)).toEqual([1000])
+
+      const row = await deliverStripe("stripe_auto", intentId, "charge.refunded")
+      expect(row).toMatchObject({ status: "processed" })
+      const after = await client.orderByEmail(email)
+      expect(refundedOf(after)).toBe(10)
+      expect(stripe.refundsOf(intentId)).toHaveLength(1)
+    })
+
     it("5. reconciliation never completes an underpaid payment, at Stripe or at Yoco: failed and reported", async () => {
       const underpaid = await cart("pp_stripe_stripe")
       const intentId = String(underpaid.session.data.id)

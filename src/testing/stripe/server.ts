@@ -39,6 +39,8 @@ export type InjectedFailure = {
   times?: number
   /** Value of the `Stripe-Should-Retry` header, which the SDK obeys. */
   shouldRetry?: boolean
+  /** Run the request, then answer the failure: Stripe did the thing, the caller hears it failed. */
+  afterRunning?: boolean
 }
 
 /** A wait the next matching request(s) get before they run (a slow Stripe, to test what waits on it). */
@@ -153,6 +155,9 @@ export class FakeStripeServer {
       await new Promise((resolve) => setTimeout(resolve, delay.ms))
     }
     const failure = this.takeFailure(method, path)
+    if (failure?.afterRunning) {
+      this.run(method, path, form, { id: requestId, idempotency_key: idempotencyKey }, stripeVersion)
+    }
     if (failure) {
       const answer = errorAnswer(
         new StripeApiError(failure.status, { type: "api_error", message: "An unknown error occurred (injected by FakeStripe)." }, false)
