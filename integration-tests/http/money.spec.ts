@@ -73,6 +73,16 @@ medusaIntegrationTestRunner({
       return settledRowOfEvent(inbox(), key, event.id)
     }
 
+    /** A cart paid with automatic capture at Stripe, its succeeded event processed into an order. */
+    async function capturedAutoOrder() {
+      const { email, session } = await cart("pp_stripe_auto")
+      const intentId = String(session.data.id)
+      stripe.authorize(intentId)
+      await deliverStripe("stripe_auto", intentId, "payment_intent.succeeded")
+      const order = await client.waitForOrder(email)
+      return { email, intentId, paymentId: order.payment_collections[0].payments[0].id }
+    }
+
     it("1. a partial capture in the Stripe dashboard is booked once, for what Stripe captured", async () => {
       const { email, session } = await cart("pp_stripe_stripe")
       const intentId = String(session.data.id)
@@ -170,12 +180,7 @@ medusaIntegrationTestRunner({
     })
 
     it("4. an admin refund whose webhook arrives before Stripe's answer is booked once, and Stripe refunds once", async () => {
-      const { email, session } = await cart("pp_stripe_auto")
-      const intentId = String(session.data.id)
-      stripe.authorize(intentId)
-      await deliverStripe("stripe_auto", intentId, "payment_intent.succeeded")
-      const order = await client.waitForOrder(email)
-      const paymentId = order.payment_collections[0].payments[0].id
+      const { email, intentId, paymentId } = await capturedAutoOrder()
 
       // Stripe makes the refund at once but answers the store only 6 s later; its webhook comes meanwhile.
       stripe.delayNext({ method: "POST", path: "/v1/refunds", ms: 6_000, afterRunning: true })
@@ -193,12 +198,7 @@ medusaIntegrationTestRunner({
     })
 
     it("4. a refund Stripe made while the store heard its call fail is booked from the webhook, once", async () => {
-      const { email, session } = await cart("pp_stripe_auto")
-      const intentId = String(session.data.id)
-      stripe.authorize(intentId)
-      await deliverStripe("stripe_auto", intentId, "payment_intent.succeeded")
-      const order = await client.waitForOrder(email)
-      const paymentId = order.payment_collections[0].payments[0].id
+      const { email, intentId, paymentId } = await capturedAutoOrder()
 
       // Stripe refunds, but the store's call ends in an error: Medusa drops its own refund.
       stripe.failNext({ method: "POST", path: "/v1/refunds", status: 500, shouldRetry: false, afterRunning: true })
