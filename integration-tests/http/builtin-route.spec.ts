@@ -1,8 +1,8 @@
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { signStripePayload } from "../../src/lib/signatures/stripe"
-import { createAdminSecret } from "../support/admin-key"
 import { usePspFakes } from "../support/psp-fakes"
-import { seedStore, type SeededStore } from "../support/seed"
+import { seededClient } from "../support/seeded-client"
+import type { SeededStore } from "../support/seed"
 import { StoreClient } from "../support/store-client"
 
 jest.setTimeout(180_000)
@@ -22,8 +22,7 @@ medusaIntegrationTestRunner({
     let emails = 0
 
     beforeAll(async () => {
-      seeded = await seedStore(getContainer())
-      client = new StoreClient(api.defaults.baseURL, seeded.publishableKey, await createAdminSecret(getContainer()))
+      ;({ seeded, client } = await seededClient(getContainer(), api.defaults.baseURL))
     })
 
     afterAll(() => {

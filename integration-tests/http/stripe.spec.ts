@@ -2,9 +2,9 @@ import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { signStripePayload } from "../../src/lib/signatures/stripe"
 import { PAYMENT_WEBHOOKS_MODULE } from "../../src/modules/payment-webhooks"
 import type PaymentWebhooksModuleService from "../../src/modules/payment-webhooks/service"
-import { createAdminSecret } from "../support/admin-key"
 import { usePspFakes } from "../support/psp-fakes"
-import { seedStore, type SeededStore } from "../support/seed"
+import { seededClient } from "../support/seeded-client"
+import type { SeededStore } from "../support/seed"
 import { StoreClient } from "../support/store-client"
 import { until } from "../support/until"
 
@@ -20,9 +20,7 @@ medusaIntegrationTestRunner({
     let emails = 0
 
     beforeAll(async () => {
-      seeded = await seedStore(getContainer())
-      const secret = await createAdminSecret(getContainer())
-      client = new StoreClient(api.defaults.baseURL, seeded.publishableKey, secret)
+      ;({ seeded, client } = await seededClient(getContainer(), api.defaults.baseURL))
     })
 
     /**

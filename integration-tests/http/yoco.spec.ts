@@ -3,10 +3,10 @@ import { signYocoEvent } from "../../src/testing/sign"
 import { FakeYoco, messageIdOf, newWebhookSecret, type FakeYocoEvent } from "../../src/testing/yoco"
 import { PAYMENT_WEBHOOKS_MODULE } from "../../src/modules/payment-webhooks"
 import type PaymentWebhooksModuleService from "../../src/modules/payment-webhooks/service"
-import { createAdminSecret } from "../support/admin-key"
 import { settledRowOfEvent } from "../support/inbox-rows"
 import { usePspFakes } from "../support/psp-fakes"
-import { seedStore, type SeededStore } from "../support/seed"
+import { seededClient } from "../support/seeded-client"
+import type { SeededStore } from "../support/seed"
 import { StoreClient } from "../support/store-client"
 
 jest.setTimeout(120_000)
@@ -43,9 +43,7 @@ medusaIntegrationTestRunner({
     let emails = 0
 
     beforeAll(async () => {
-      seeded = await seedStore(getContainer())
-      const secret = await createAdminSecret(getContainer())
-      client = new StoreClient(api.defaults.baseURL, seeded.publishableKey, secret)
+      ;({ seeded, client } = await seededClient(getContainer(), api.defaults.baseURL))
     })
 
     const hookUrl = () => `${client.baseUrl}/hooks/payment/yoco_yoco`

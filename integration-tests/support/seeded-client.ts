@@ -1,0 +1,10 @@
+import type { MedusaContainer } from "@medusajs/framework/types"
+import { createAdminSecret } from "./admin-key"
+import { seedStore, type SeededStore } from "./seed"
+import { StoreClient } from "./store-client"
+
+/** Seeds the test store and makes a client with its publishable key and an admin secret key. */
+export async function seededClient(container: MedusaContainer, baseUrl: string): Promise<{ seeded: SeededStore; client: StoreClient }> {
+  const seeded = await seedStore(container)
+  return { seeded, client: new StoreClient(baseUrl, seeded.publishableKey, await createAdminSecret(container)) }
+}
