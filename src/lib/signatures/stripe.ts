@@ -80,13 +80,17 @@ export function verifyStripeSignature(input: StripeVerifyInput): VerifiedStripeE
   }
   let refusal: WebhookVerificationError | undefined
   // With the parsed body at hand, the SDK's header check alone: its constructEvent would parse the bytes again.
-  const checkOnly = isEvent(input.parsedBody) ? webhooks.signature : null
+  const parsed = isEvent(input.parsedBody) ? input.parsedBody : undefined
+  const headerCheck = parsed ? webhooks.signature : null
   for (const secret of secrets) {
     let event: unknown
     try {
-      event = checkOnly
-        ? checkOnly.verifyHeader(rawBody, header, secret, toleranceSeconds, undefined, input.now) && input.parsedBody
-        : webhooks.constructEvent(rawBody, header, secret, toleranceSeconds, undefined, input.now)
+      if (headerCheck) {
+        headerCheck.verifyHeader(rawBody, header, secret, toleranceSeconds, undefined, input.now)
+        event = parsed
+      } else {
+        event = webhooks.constructEvent(rawBody, header, secret, toleranceSeconds, undefined, input.now)
+      }
     } catch (error) {
       if (error instanceof SyntaxError) {
         throw new WebhookVerificationError("malformed_body", "Stripe webhook body is signed but is not valid JSON")

@@ -2,7 +2,6 @@ import type { Logger } from "@medusajs/framework/types"
 import { errorMessage, isWebhookVerificationError } from "../../lib/errors"
 import { toRawBody } from "../../lib/raw-body"
 import type { WebhookSource } from "../../lib/webhook-result"
-import { InboxUnavailableError } from "../../modules/payment-webhooks/service"
 import type PaymentWebhooksModuleService from "../../modules/payment-webhooks/service"
 import { bodyHash } from "./body-hash"
 
@@ -59,8 +58,7 @@ export async function receiveDelivery(
     }
     return { status: 200, body: { received: true }, recordedId: recorded.id }
   } catch (error) {
-    const reason = error instanceof InboxUnavailableError ? error.message : errorMessage(error)
-    logger.error(`Could not record ${providerKey} event ${verified.event_id}; answered 503 so the PSP retries: ${reason}`)
+    logger.error(`Could not record ${providerKey} event ${verified.event_id}; answered 503 so the PSP retries: ${errorMessage(error)}`)
     return { status: 503, body: { received: false, message: "Webhook not recorded: try again later" } }
   }
 }
