@@ -59,6 +59,12 @@ export type StoredDelivery = { event_id: string; body: unknown }
 export type PaymentSessionTruth = { mapped?: MappedWebhookEvent; psp_status: string }
 
 /**
+ * A payment as the PSP shows it now, for a person comparing it with Medusa's: amounts in the
+ * currency's major unit.
+ */
+export type PspPaymentView = { status: string; amount: number; captured: number; refunded: number; currency_code: string }
+
+/**
  * The webhook side of every provider of this package. The edge calls only `verifyWebhook` (pure: no
  * I/O); the processor calls `interpretWebhook` (may ask the PSP) on what the edge recorded, and
  * reconciliation calls `readSessionTruth`. `getWebhookActionAndData` is both in one, for Medusa's own route.
@@ -70,4 +76,6 @@ export interface WebhookSource {
   interpretWebhook(delivery: StoredDelivery): Promise<MappedWebhookEvent>
   /** Asks the PSP where a session's payment stands (the session's provider data in, the action out). */
   readSessionTruth(sessionData: Record<string, unknown>): Promise<PaymentSessionTruth>
+  /** Reads the payment at the PSP for the admin (the session's or payment's provider data in); throws when the PSP cannot say. */
+  readPaymentView(sessionData: Record<string, unknown>): Promise<PspPaymentView>
 }

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto"
 import { newInboxEventId } from "./event-id"
+import { HISTORY_LIMIT } from "./history"
 import { hasPostgresCode } from "./postgres-error"
 import type { RawRunner } from "./raw-runner"
 import { storableText } from "./storable-text"
@@ -53,7 +54,9 @@ const SQL = `WITH incoming AS (
     raw_body, now(), now()
   FROM incoming
   ON CONFLICT (provider_id, event_id) WHERE deleted_at IS NULL
-  DO UPDATE SET deliveries = ${TABLE}.deliveries + EXCLUDED.deliveries, updated_at = now()
+  DO UPDATE SET deliveries = ${TABLE}.deliveries + EXCLUDED.deliveries, updated_at = now(),
+    history = jsonb_path_query_array(COALESCE(${TABLE}.history, '[]'::jsonb)
+      || jsonb_build_array(jsonb_build_object('at', now(), 'kind', 'delivered_again', 'count', EXCLUDED.deliveries)), '$[last-${HISTORY_LIMIT - 1} to last]')
   RETURNING id, provider_id, event_id, (xmax = 0) AS inserted`
 
 /** The name the statement is prepared under (its text's hash: another text never reuses a name). */

@@ -41,6 +41,17 @@ export const inboxOptionsSchema = z.object({
    * older ones in batches. The row itself, with what processing did, stays.
    */
   rawBodyRetentionDays: z.number().int().positive().default(30),
+  /**
+   * Days a settled delivery (`processed` or `ignored`) is kept at all (default 90); the job deletes
+   * older ones in short batches. `failed` rows and rows that need attention are kept until a person
+   * has dealt with them. `0` keeps every row.
+   */
+  retentionDays: z.number().int().nonnegative().default(90),
+  /**
+   * Age in seconds past which the oldest delivery still unprocessed raises `payment-webhooks.backlog_stale`
+   * and an error line (default 900), at most once per this period. Checked by the job after each pass.
+   */
+  alertBacklogAgeSeconds: z.number().int().positive().default(900),
   /** Deliveries the job takes up per run and batch (default 50). */
   batchSize: z.number().int().positive().default(50),
 })

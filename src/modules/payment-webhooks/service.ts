@@ -1,18 +1,22 @@
-import { randomUUID } from "node:crypto"
 import type { Logger } from "@medusajs/framework/types"
 import type { SqlEntityManager } from "@medusajs/framework/mikro-orm/knex"
 import { MedusaService } from "@medusajs/framework/utils"
 import { PaymentWebhookEvent } from "./models/payment-webhook-event"
 import { PaymentReconciliationCheck } from "./models/reconciliation-check"
 import { PaymentWebhookLock } from "./models/payment-webhook-lock"
+import { PaymentWebhookJobRun } from "./models/job-run"
+import { readInboxFigures, type InboxFigures } from "./health-figures"
+import { readBacklog, type Backlog } from "./backlog"
+import { noteJobFinished, noteJobStarted, readJobRun, type JobProcess, type JobRunRow } from "./job-runs"
+import { PRUNE_DEFAULTS, pruneReconciliationChecks, pruneSettledDeliveries, type PruneOptions } from "./retention"
 import { parseInboxOptions, type InboxOptions } from "./options"
 import { insertDeliveries } from "./delivery-insert"
 import { isDataError } from "./postgres-error"
 import { noteSessionChecked, sessionsDueForCheck } from "./reconciliation-checks"
 import { runExclusively } from "./session-lock"
-import { storableText } from "./storable-text"
-import type { ClaimedDelivery, DeliveryRecordInput, DeliveryVerdict, InboxRow, InboxStatus, RecordOutcome } from "./types"
+import type { ClaimedDelivery, DeliveryRecordInput, DeliveryVerdict, InboxStatus, RecordOutcome } from "./types"
 import { StatementBatcher } from "./statement-batcher"
+import { claimRow, dueRowIds, giveBackRow, renewClaimRow, requeueRow, settleRow } from "./claim-statements"
 
 /** What the module resolves from its container. */
 type InboxCradle = { manager: SqlEntityManager; logger: Logger }
@@ -35,14 +39,11 @@ function databaseReason(error: unknown): string {
   return reason.length > 200 ? `${reason.slice(0, 200)}…` : reason
 }
 
-/** Columns the processor reads of a claimed row. */
-const ROW_COLUMNS = `id, provider_id, event_id, event_type, session_id, action, status, source, attempts, last_error, received_at, raw_body`
-
 /**
  * The inbox of PSP deliveries. The hot-path insert (ON CONFLICT) and the claim (a lease under a
  * token) are single SQL statements: they hold across processes, not just in memory.
  */
-export default class PaymentWebhooksModuleService extends MedusaService({ PaymentWebhookEvent, PaymentReconciliationCheck, PaymentWebhookLock }) {
+export default class PaymentWebhooksModuleService extends MedusaService({ PaymentWebhookEvent, PaymentReconciliationCheck, PaymentWebhookLock, PaymentWebhookJobRun }) {
   readonly inboxOptions: InboxOptions
   protected readonly manager_: SqlEntityManager
   protected readonly logger_: Logger
@@ -115,17 +116,7 @@ export default class PaymentWebhooksModuleService extends MedusaService({ Paymen
    * Null when the row is not to be had.
    */
   async claim(id: string, options: { evenIfBackingOff?: boolean; leaseSeconds?: number } = {}): Promise<ClaimedDelivery | null> {
-    const token = randomUUID()
-    const rows = await this.manager_.execute<InboxRow[]>(
-      `UPDATE ${TABLE}
-       SET claim_token = ?, lease_until = now() + make_interval(secs => ?), attempts = attempts + 1, updated_at = now()
-       WHERE id = ? AND deleted_at IS NULL AND status = 'received'
-         AND (lease_until IS NULL OR lease_until <= now())
-         ${options.evenIfBackingOff ? "" : "AND (next_attempt_at IS NULL OR next_attempt_at <= now())"}
-       RETURNING ${ROW_COLUMNS}`,
-      [token, options.leaseSeconds ?? this.inboxOptions.leaseSeconds, id]
-    )
-    return rows[0] ? { ...rows[0], token } : null
+    return claimRow(this.manager_, id, { evenIfBackingOff: options.evenIfBackingOff, leaseSeconds: options.leaseSeconds ?? this.inboxOptions.leaseSeconds })
   }
 
   /**
@@ -133,12 +124,7 @@ export default class PaymentWebhooksModuleService extends MedusaService({ Paymen
    * before any effect runs, so a long wait for the lock never leaves the effect outside the lease).
    */
   async renewClaim(claim: Pick<ClaimedDelivery, "id" | "token">): Promise<boolean> {
-    const rows = await this.manager_.execute<Array<{ id: string }>>(
-      `UPDATE ${TABLE} SET lease_until = now() + make_interval(secs => ?), updated_at = now()
-       WHERE id = ? AND claim_token = ? AND status = 'received' RETURNING id`,
-      [this.inboxOptions.leaseSeconds, claim.id, claim.token]
-    )
-    return rows.length > 0
+    return renewClaimRow(this.manager_, claim, this.inboxOptions.leaseSeconds)
   }
 
   /**
@@ -146,17 +132,7 @@ export default class PaymentWebhooksModuleService extends MedusaService({ Paymen
    * their backoff passed, no live claim on them. Reading them claims nothing: each is claimed on its own.
    */
   async dueDeliveryIds(options: { olderThanSeconds?: number; limit?: number } = {}): Promise<string[]> {
-    const rows = await this.manager_.execute<Array<{ id: string }>>(
-      `SELECT id FROM ${TABLE}
-       WHERE deleted_at IS NULL AND status = 'received'
-         AND received_at <= now() - make_interval(secs => ?)
-         AND (next_attempt_at IS NULL OR next_attempt_at <= now())
-         AND (lease_until IS NULL OR lease_until <= now())
-       ORDER BY received_at
-       LIMIT ?`,
-      [options.olderThanSeconds ?? this.inboxOptions.redriveAfterSeconds, options.limit ?? this.inboxOptions.batchSize]
-    )
-    return rows.map((row) => row.id)
+    return dueRowIds(this.manager_, options.olderThanSeconds ?? this.inboxOptions.redriveAfterSeconds, options.limit ?? this.inboxOptions.batchSize)
   }
 
   /**
@@ -164,48 +140,23 @@ export default class PaymentWebhooksModuleService extends MedusaService({ Paymen
    * still holds: false when the lease ran out and another processor took the row, whose own verdict stands.
    */
   async settle(claim: Pick<ClaimedDelivery, "id" | "token">, verdict: DeliveryVerdict): Promise<boolean> {
-    const facts = verdict.facts ?? {}
-    const rows = await this.manager_.execute<Array<{ id: string }>>(
-      `UPDATE ${TABLE}
-       SET status = ?, last_error = ?, outcome = ?::jsonb, processed_at = now(), next_attempt_at = NULL,
-           claim_token = NULL, lease_until = NULL, updated_at = now(),
-           session_id = COALESCE(?, session_id), action = COALESCE(?, action), amount = COALESCE(?::numeric, amount),
-           raw_amount = COALESCE(?::jsonb, raw_amount), currency_code = COALESCE(?, currency_code), details = COALESCE(?::jsonb, details)
-       WHERE id = ? AND claim_token = ?
-       RETURNING id`,
-      [
-        verdict.status,
-        verdict.reason === null ? null : storableText(verdict.reason.slice(0, 2000)),
-        jsonOrNull(verdict.outcome),
-        storableText(facts.session_id ?? null),
-        storableText(facts.action ?? null),
-        facts.amount ?? null,
-        facts.amount === undefined || facts.amount === null ? null : JSON.stringify({ value: String(facts.amount), precision: 20 }),
-        storableText(facts.currency_code ?? null),
-        jsonOrNull(facts.details),
-        claim.id,
-        claim.token,
-      ]
-    )
-    return rows.length > 0
+    return settleRow(this.manager_, claim, verdict)
   }
 
   /**
    * Gives a claimed event back after a failed attempt: retried after a doubling backoff, or `failed`
    * once `maxAttempts` is reached. Only while the claim holds; null when it no longer did.
    */
-  async retryLater(claim: Pick<ClaimedDelivery, "id" | "token" | "attempts">, error: string): Promise<InboxStatus | null> {
+  async retryLater(
+    claim: Pick<ClaimedDelivery, "id" | "token" | "attempts">,
+    error: string,
+    learnt: Pick<DeliveryVerdict, "facts" | "needs_attention"> = {}
+  ): Promise<InboxStatus | null> {
     if (claim.attempts >= this.inboxOptions.maxAttempts) {
-      return (await this.settle(claim, { status: "failed", reason: error })) ? "failed" : null
+      return (await this.settle(claim, { status: "failed", reason: error, ...learnt })) ? "failed" : null
     }
-    const rows = await this.manager_.execute<Array<{ id: string }>>(
-      `UPDATE ${TABLE}
-       SET last_error = ?, next_attempt_at = now() + make_interval(secs => ?), claim_token = NULL, lease_until = NULL, updated_at = now()
-       WHERE id = ? AND claim_token = ?
-       RETURNING id`,
-      [storableText(error.slice(0, 2000)), this.backoffSeconds(claim.attempts), claim.id, claim.token]
-    )
-    return rows.length ? "received" : null
+    const givenBack = await giveBackRow(this.manager_, claim, error, this.backoffSeconds(claim.attempts), learnt.facts?.psp_reference ?? null)
+    return givenBack ? "received" : null
   }
 
   /**
@@ -213,17 +164,7 @@ export default class PaymentWebhooksModuleService extends MedusaService({ Paymen
    * such event; `no_body` when its raw body was dropped by retention, so it cannot be processed again.
    */
   async requeue(id: string): Promise<"requeued" | "missing" | "no_body"> {
-    const rows = await this.manager_.execute<Array<{ id: string; replayable: boolean }>>(
-      `WITH found AS (
-         SELECT id, (raw_body IS NOT NULL OR source = 'reconciliation') AS replayable FROM ${TABLE} WHERE id = ? AND deleted_at IS NULL
-       ), requeued AS (
-         UPDATE ${TABLE} e SET status = 'received', next_attempt_at = NULL, attempts = 0, updated_at = now()
-         FROM found WHERE e.id = found.id AND found.replayable RETURNING e.id
-       )
-       SELECT id, replayable FROM found`,
-      [id]
-    )
-    return !rows.length ? "missing" : rows[0].replayable ? "requeued" : "no_body"
+    return requeueRow(this.manager_, id)
   }
 
   /**
@@ -242,6 +183,44 @@ export default class PaymentWebhooksModuleService extends MedusaService({ Paymen
       [this.inboxOptions.rawBodyRetentionDays, limit]
     )
     return rows.length
+  }
+
+  /**
+   * Deletes settled deliveries (`processed`, `ignored`; never `failed` or needing attention) older
+   * than `retentionDays`, in short batches for at most `budgetMs` (see retention.ts). Answers how many.
+   */
+  async pruneSettled(options: Partial<PruneOptions> = {}): Promise<number> {
+    return pruneSettledDeliveries(this.manager_, { olderThanDays: this.inboxOptions.retentionDays, ...PRUNE_DEFAULTS, ...options })
+  }
+
+  /** Deletes reconciliation checks of sessions past `reconcileHorizonSeconds` (never looked up again), in short batches. */
+  async pruneReconciliationChecks(options: Partial<Omit<PruneOptions, "olderThanDays">> = {}): Promise<number> {
+    return pruneReconciliationChecks(this.manager_, { horizonSeconds: this.inboxOptions.reconcileHorizonSeconds, ...PRUNE_DEFAULTS, ...options })
+  }
+
+  /** Notes, in the job's heartbeat row, that a pass of `job` starts on `runner`. */
+  async noteJobStarted(job: string, runner: JobProcess, intervalMs: number): Promise<void> {
+    await noteJobStarted(this.manager_, job, runner, intervalMs)
+  }
+
+  /** Notes that a pass of `job` ended on `runner`, with its summary or its error. */
+  async noteJobFinished(job: string, runner: JobProcess, pass: Parameters<typeof noteJobFinished>[3]): Promise<void> {
+    await noteJobFinished(this.manager_, job, runner, pass)
+  }
+
+  /** The heartbeat of `job`; null if it never ran on this database. */
+  async lastJobRun(job: string): Promise<JobRunRow | null> {
+    return readJobRun(this.manager_, job)
+  }
+
+  /** Backlog, failures and deliveries needing a person, for the health check. */
+  async inboxFigures(overdueAfterSeconds: number): Promise<InboxFigures> {
+    return readInboxFigures(this.manager_, overdueAfterSeconds)
+  }
+
+  /** The deliveries not processed yet and the oldest of them, for the backlog's gauges and alert. */
+  async backlog(): Promise<Backlog> {
+    return readBacklog(this.manager_)
   }
 
   /**
@@ -266,9 +245,4 @@ export default class PaymentWebhooksModuleService extends MedusaService({ Paymen
   backoffSeconds(attempt: number): number {
     return Math.min(this.inboxOptions.backoffSeconds * 2 ** Math.max(attempt - 1, 0), ONE_HOUR)
   }
-}
-
-/** JSON PostgreSQL can store: every string in it made storable (a NUL escape is refused by jsonb as well). */
-function jsonOrNull(value: Record<string, unknown> | null | undefined): string | null {
-  return value ? JSON.stringify(value, (_key, item: unknown) => (typeof item === "string" ? storableText(item) : item)) : null
 }

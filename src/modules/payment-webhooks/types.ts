@@ -44,6 +44,8 @@ export type DeliveryFacts = {
   amount?: number | null
   currency_code?: string | null
   details?: Record<string, unknown> | null
+  /** The PSP's own id of the payment (Stripe `pi_…`, Yoco `ch_…`). */
+  psp_reference?: string | null
 }
 
 /** How processing ended, as the row records it. */
@@ -54,6 +56,8 @@ export type DeliveryVerdict = {
   /** What it did: the order placed, the refund recorded… */
   outcome?: Record<string, unknown> | null
   facts?: DeliveryFacts
+  /** Paid at the PSP but no order can be made, or the amounts differ: a person must look (see `reportNeedsAttention`). */
+  needs_attention?: boolean
 }
 
 /** The result of recording a delivery: a new row, or the row already there for that event. */

@@ -62,7 +62,8 @@ function noSession(event: Stripe.Event): MappedWebhookEvent {
  * records them on the payment and order (`effect`).
  */
 export function mapChargeEvent(event: ChargeEvent, context: ChargeEventContext): MappedWebhookEvent {
-  const base = { event_id: event.id, event_type: event.type, action: PaymentActions.NOT_SUPPORTED }
+  // The intent names the payment for a person searching the inbox (`pi_…`), whatever the event's own object.
+  const base = { event_id: event.id, event_type: event.type, action: PaymentActions.NOT_SUPPORTED, psp_reference: intentIdOfChargeObject(event.data.object) }
   const sessionId = context.sessionId
   if (!sessionId) {
     return noSession(event)

@@ -12,7 +12,8 @@ import type {
 } from "@medusajs/framework/types"
 import { MEDUSA_REFUND_ID, takeParkedRefund } from "../../lib/external-refunds"
 import { toMinorUnits } from "../../lib/money"
-import type { MappedWebhookEvent, PaymentSessionTruth, StoredDelivery, VerifiedDelivery, WebhookSource } from "../../lib/webhook-result"
+import type { MappedWebhookEvent, PaymentSessionTruth, PspPaymentView, StoredDelivery, VerifiedDelivery, WebhookSource } from "../../lib/webhook-result"
+import { readStripePaymentView } from "./payment-view"
 import { createStripeClient, snapshotIntent } from "./client"
 import * as accountHolders from "./account-holders"
 import { accountHolderId } from "./customers"
@@ -254,6 +255,11 @@ export class StripeProviderService extends AbstractPaymentProvider<StripeOptions
   /** Where a session's PaymentIntent stands at Stripe, for reconciliation. */
   async readSessionTruth(sessionData: Record<string, unknown>): Promise<PaymentSessionTruth> {
     return readStripeSessionTruth(this.stripe_, sessionData)
+  }
+
+  /** The payment as the PSP shows it now (status, amount, captured, refunded), for the admin's order view. */
+  async readPaymentView(sessionData: Record<string, unknown>): Promise<PspPaymentView> {
+    return readStripePaymentView(this.stripe_, sessionData)
   }
 
   /**

@@ -24,7 +24,8 @@ import type {
 import { AbstractPaymentProvider, MedusaError, PaymentSessionStatus } from "@medusajs/framework/utils"
 import { fromMinorUnits, toMinorUnits } from "../../lib/money"
 import { takeParkedRefund } from "../../lib/external-refunds"
-import type { MappedWebhookEvent, PaymentSessionTruth, StoredDelivery, VerifiedDelivery, WebhookSource } from "../../lib/webhook-result"
+import type { MappedWebhookEvent, PaymentSessionTruth, PspPaymentView, StoredDelivery, VerifiedDelivery, WebhookSource } from "../../lib/webhook-result"
+import { readYocoPaymentView } from "./payment-view"
 import { isYocoApiError, YocoClient } from "./client"
 import { parseYocoOptions, redirectUrlFor, YocoOptions } from "./options"
 import { yocoFailure } from "./errors"
@@ -207,6 +208,11 @@ export class YocoProviderService extends AbstractPaymentProvider<YocoOptions> im
   /** Where a session's checkout stands at Yoco, for reconciliation: completed is captured for the checkout's amount. */
   async readSessionTruth(sessionData: Record<string, unknown>): Promise<PaymentSessionTruth> {
     return readYocoSessionTruth(this.client_, sessionData)
+  }
+
+  /** The payment as the PSP shows it now (status, amount, captured, refunded), for the admin's order view. */
+  async readPaymentView(sessionData: Record<string, unknown>): Promise<PspPaymentView> {
+    return readYocoPaymentView(this.client_, sessionData)
   }
 
   /** Medusa's webhook entry point, for stores on the built-in route without the plugin entry: verifies, then maps. */

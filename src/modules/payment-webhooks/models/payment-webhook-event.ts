@@ -40,9 +40,18 @@ export const PaymentWebhookEvent = model
     details: model.json().nullable(),
     /** The verified raw body: the processor maps the event from it; dropped after `rawBodyRetentionDays` once settled. */
     raw_body: model.text().nullable(),
+    /** The PSP's own id of the payment the event is about (Stripe `pi_…`, Yoco `ch_…`), once processing learnt it. */
+    psp_reference: model.text().nullable(),
+    /** Paid at the PSP but no order can be made, or the amount does not match: a person must look. */
+    needs_attention: model.boolean().default(false),
+    /** What happened to the row, oldest first (claims, retries, verdicts, replays; the last 30), for the admin's timeline. */
+    history: model.json().nullable(),
   })
   .indexes([
     { on: ["provider_id", "event_id"], unique: true },
     { on: ["status", "next_attempt_at"] },
     { on: ["session_id"] },
+    // Retention deletes settled rows by age (see retention.ts).
+    { name: "IDX_payment_webhook_event_settled_processed_at", on: ["processed_at"], where: "status IN ('processed', 'ignored') AND deleted_at IS NULL" },
+    { on: ["psp_reference"] },
   ])

@@ -21,4 +21,6 @@ export const PaymentReconciliationCheck = model
   .indexes([
     { on: ["provider_id", "session_id"], unique: true },
     { on: ["next_check_at"] },
+    // Retention drops checks of sessions no longer looked up (see retention.ts).
+    { on: ["last_checked_at"] },
   ])

@@ -1,7 +1,7 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
 import { MedusaError } from "@medusajs/framework/utils"
 import { processDelivery } from "../../../../../webhooks/processor/process-delivery"
-import { PAYMENT_WEBHOOK_FIELDS, resolveInbox, toAdminPaymentWebhook } from "../../list"
+import { PAYMENT_WEBHOOK_FIELDS, resolveInbox, toAdminPaymentWebhooks } from "../../list"
 
 /**
  * `POST /admin/payment-webhooks/:id/replay`: puts one recorded delivery back in the queue and runs
@@ -24,5 +24,6 @@ export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<voi
   if (!after) {
     throw notFound()
   }
-  res.json({ payment_webhook: toAdminPaymentWebhook(after), result })
+  const [payment_webhook] = await toAdminPaymentWebhooks(req.scope, [after])
+  res.json({ payment_webhook, result })
 }

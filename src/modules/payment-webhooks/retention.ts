@@ -1,0 +1,73 @@
+import type { SqlEntityManager } from "@medusajs/framework/mikro-orm/knex"
+
+/** How one prune runs: rows older than `olderThanDays`, `batchSize` per statement, batches for up to `budgetMs`. */
+export type PruneOptions = { olderThanDays: number; batchSize: number; budgetMs: number }
+
+/** The defaults of a pass of the job: short statements, a few seconds in all. */
+export const PRUNE_DEFAULTS = { batchSize: 1000, budgetMs: 5000 } as const
+
+/**
+ * One batch of settled deliveries past their age: `processed` or `ignored`, not waiting on a person
+ * (`needs_attention`). `failed` rows are never taken: a person may still replay or refund them.
+ * `SKIP LOCKED` passes over a row a processor or a duplicate insert holds, so neither waits on the
+ * delete, and the delete never waits on them; the batch's size keeps each statement short.
+ */
+const DELETE_SETTLED_BATCH = `WITH doomed AS (
+    SELECT id FROM payment_webhook_event
+    WHERE status IN ('processed', 'ignored') AND deleted_at IS NULL
+      AND processed_at < now() - make_interval(days => ?)
+      AND needs_attention = false
+    LIMIT ?
+    FOR UPDATE SKIP LOCKED
+  ), deleted AS (
+    DELETE FROM payment_webhook_event e USING doomed WHERE e.id = doomed.id RETURNING 1
+  )
+  SELECT count(*)::int AS deleted FROM deleted`
+
+/**
+ * Reconciliation's notes on sessions last looked at longer ago than the horizon: those sessions are
+ * past the window and never looked up again (a session is older than its last check). Should one be
+ * looked up after all, it merely starts its backoff afresh.
+ */
+const DELETE_CHECKS_BATCH = `WITH doomed AS (
+    SELECT id FROM payment_reconciliation_check
+    WHERE deleted_at IS NULL AND last_checked_at < now() - make_interval(secs => ?)
+    LIMIT ?
+    FOR UPDATE SKIP LOCKED
+  ), deleted AS (
+    DELETE FROM payment_reconciliation_check c USING doomed WHERE c.id = doomed.id RETURNING 1
+  )
+  SELECT count(*)::int AS deleted FROM deleted`
+
+/** Runs one batch statement again while batches come back full and the budget lasts; answers how many rows went. */
+async function inBatches(manager: SqlEntityManager, sql: string, age: number, options: Omit<PruneOptions, "olderThanDays">): Promise<number> {
+  const started = Date.now()
+  let total = 0
+  for (;;) {
+    const [row] = await manager.execute<Array<{ deleted: number }>>(sql, [age, options.batchSize])
+    const deleted = row?.deleted ?? 0
+    total += deleted
+    if (deleted < options.batchSize || Date.now() - started >= options.budgetMs) {
+      return total
+    }
+  }
+}
+
+/**
+ * Deletes settled deliveries older than `olderThanDays` (by when they settled), batch after batch,
+ * each its own short statement, for at most about `budgetMs`. `0` days deletes nothing (keep every row).
+ */
+export async function pruneSettledDeliveries(manager: SqlEntityManager, options: PruneOptions): Promise<number> {
+  if (options.olderThanDays <= 0) {
+    return 0
+  }
+  return inBatches(manager, DELETE_SETTLED_BATCH, options.olderThanDays, options)
+}
+
+/** Deletes reconciliation checks not made for longer than `horizonSeconds`, in batches, for at most about `budgetMs`. */
+export async function pruneReconciliationChecks(
+  manager: SqlEntityManager,
+  options: { horizonSeconds: number; batchSize: number; budgetMs: number }
+): Promise<number> {
+  return inBatches(manager, DELETE_CHECKS_BATCH, options.horizonSeconds, options)
+}

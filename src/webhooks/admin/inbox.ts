@@ -1,0 +1,31 @@
+import type { MedusaContainer } from "@medusajs/framework/types"
+import { ContainerRegistrationKeys, MedusaError } from "@medusajs/framework/utils"
+import { PAYMENT_WEBHOOKS_MODULE } from "../../modules/payment-webhooks"
+import type PaymentWebhooksModuleService from "../../modules/payment-webhooks/service"
+
+/** The inbox module, or a clear error when the plugin's module is not registered in this store. */
+export function resolveInbox(container: MedusaContainer): PaymentWebhooksModuleService {
+  if (!container.hasRegistration(PAYMENT_WEBHOOKS_MODULE)) {
+    throw new MedusaError(MedusaError.Types.NOT_ALLOWED, "The payment webhook inbox is not enabled: add the medusa-payment-webhooks plugin")
+  }
+  return container.resolve<PaymentWebhooksModuleService>(PAYMENT_WEBHOOKS_MODULE)
+}
+
+/** What the admin's read queries need of Medusa's database connection (knex; PostgreSQL answers `{ rows }`). */
+export type SqlRunner = { raw(sql: string, bindings?: readonly unknown[]): PromiseLike<{ rows: unknown[] }> }
+
+/**
+ * Medusa's shared database connection, for the admin's aggregate reads (counts by status, rows to
+ * replay) that the module's generated list calls cannot express. The inbox lives in the same database.
+ */
+export function database(container: MedusaContainer): SqlRunner {
+  resolveInbox(container)
+  return container.resolve<SqlRunner>(ContainerRegistrationKeys.PG_CONNECTION)
+}
+
+/** The inbox filter for a provider: a route key exactly, or every key of an identifier (`stripe` → `stripe_*`). */
+export function providerFilter(provider: string): string | { $like: string } {
+  const key = provider.replace(/^pp_/, "")
+  // `_` is a LIKE wildcard: escaped, so `stripe` never matches a provider named `stripeX_…`.
+  return key.includes("_") ? key : { $like: `${key}\\_%` }
+}
