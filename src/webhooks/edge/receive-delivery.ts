@@ -3,6 +3,7 @@ import { errorMessage, isWebhookVerificationError } from "../../lib/errors"
 import { toRawBody } from "../../lib/raw-body"
 import type { WebhookSource } from "../../lib/webhook-result"
 import type PaymentWebhooksModuleService from "../../modules/payment-webhooks/service"
+import { recordEdgeAnswer, type EdgeOutcome } from "../telemetry/metrics"
 import { bodyHash } from "./body-hash"
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -13,7 +14,9 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 export type IncomingDelivery = { providerKey: string; rawBody: unknown; parsedBody: unknown; headers: Record<string, unknown> }
 
 /** The answer to the PSP, and the new row when one was written (to be processed). */
-export type EdgeAnswer = { status: 200 | 400 | 500 | 503; body: Record<string, unknown>; recordedId?: string }
+export type EdgeAnswer = { status: 200 | 400 | 500 | 503; body: Record<string, unknown>; recordedId?: string; eventType?: string }
+
+type EdgeDeps = { inbox: PaymentWebhooksModuleService; source: WebhookSource; logger: Logger }
 
 /**
  * The terminal edge: verifies the signature on the raw bytes, names the event from the verified
@@ -22,10 +25,28 @@ export type EdgeAnswer = { status: 200 | 400 | 500 | 503; body: Record<string, u
  * record could not be written in time (the PSP retries). No PSP call, no other module, no mapping:
  * everything else is the processor's.
  */
-export async function receiveDelivery(
-  deps: { inbox: PaymentWebhooksModuleService; source: WebhookSource; logger: Logger },
-  delivery: IncomingDelivery
-): Promise<EdgeAnswer> {
+export async function receiveDelivery(deps: EdgeDeps, delivery: IncomingDelivery): Promise<EdgeAnswer> {
+  const started = performance.now()
+  const answer = await answerDelivery(deps, delivery)
+  recordEdgeAnswer(delivery.providerKey, answer.eventType, edgeOutcome(answer), performance.now() - started)
+  return answer
+}
+
+/** The metric's name for an answer. */
+function edgeOutcome(answer: EdgeAnswer): EdgeOutcome {
+  switch (answer.status) {
+    case 200:
+      return answer.recordedId ? "recorded" : "duplicate"
+    case 400:
+      return "rejected"
+    case 503:
+      return "unavailable"
+    default:
+      return "error"
+  }
+}
+
+async function answerDelivery(deps: EdgeDeps, delivery: IncomingDelivery): Promise<EdgeAnswer> {
   const { inbox, source, logger } = deps
   const { providerKey } = delivery
   let rawBody: Buffer
@@ -54,9 +75,9 @@ export async function receiveDelivery(
       raw_body: rawBody.toString("utf8"),
     })
     if (recorded.duplicate) {
-      return { status: 200, body: { received: true, duplicate: true } }
+      return { status: 200, body: { received: true, duplicate: true }, eventType: verified.event_type }
     }
-    return { status: 200, body: { received: true }, recordedId: recorded.id }
+    return { status: 200, body: { received: true }, recordedId: recorded.id, eventType: verified.event_type }
   } catch (error) {
     logger.error(`Could not record ${providerKey} event ${verified.event_id}; answered 503 so the PSP retries: ${errorMessage(error)}`)
     return { status: 503, body: { received: false, message: "Webhook not recorded: try again later" } }

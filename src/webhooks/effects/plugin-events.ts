@@ -16,6 +16,16 @@ export const PaymentWebhookEvents = {
    * psp_reference, amount, currency_code, reason. Subscribe to alert a person or refund.
    */
   PAYMENT_NEEDS_ATTENTION: "payment-webhooks.payment_needs_attention",
+  /**
+   * A delivery ended `failed`: the plugin will not try it again by itself (replay it once the cause is
+   * fixed). Data: delivery_id, provider_id, event_id, event_type, session_id, psp_reference, attempts, reason.
+   */
+  DELIVERY_FAILED: "payment-webhooks.delivery_failed",
+  /**
+   * The oldest delivery not yet processed is older than `alertBacklogAgeSeconds`: the job is not running,
+   * or cannot keep up. Data: count, oldest_age_seconds, oldest_id, oldest_provider_id, threshold_seconds.
+   */
+  BACKLOG_STALE: "payment-webhooks.backlog_stale",
   /** Internal: a delivery was recorded and waits for the plugin to carry it out. */
   DELIVERY_RECORDED: "payment-webhooks.delivery_recorded",
 } as const

@@ -16,6 +16,7 @@ import { reportNeedsAttention, wasDeleted } from "./needs-attention"
 import { interpretClaim } from "./interpret"
 import { planFor } from "./plan"
 import { inTurn } from "./turns"
+import { attemptEnded } from "../alerts/attempt-ended"
 
 /** How one processing ended: the row's new status, or `skipped` when the row was not to be claimed. */
 export type ProcessResult = { status: "processed" | "ignored" | "failed" | "retrying" | "skipped" | "claim_lost"; reason?: string }
@@ -36,6 +37,7 @@ function factsOf(mapped: MappedWebhookEvent): DeliveryFacts {
     amount: mapped.data?.amount === undefined ? null : Number(mapped.data.amount),
     currency_code: mapped.currency_code ?? null,
     details: mapped.effect ? { effect: mapped.effect } : null,
+    psp_reference: mapped.psp_reference ?? null,
   }
 }
 
@@ -59,25 +61,25 @@ export async function processDelivery(container: MedusaContainer, id: string, op
     if (claim.attempts > inbox.inboxOptions.maxAttempts) {
       // Claimed this often without ever settling: each attempt died with its process or outlived its lease.
       const reason = `gave up after ${claim.attempts - 1} attempts that never finished (the process stopped, or ran past its lease)`
-      return settle(inbox, logger, claim, { status: "failed", reason })
+      return attemptEnded(container, claim, await settle(inbox, logger, claim, { status: "failed", reason }))
     }
-    const taken: { payment?: MappedWebhookEvent } = {}
+    const taken: { payment?: MappedWebhookEvent; facts?: DeliveryFacts } = {}
     try {
-      return await processClaim(container, inbox, logger, claim, taken)
+      return await attemptEnded(container, claim, await processClaim(container, inbox, logger, claim, taken), taken.payment)
     } catch (error) {
       // A PSP or database hiccup, a lock that timed out: the row is given back and tried again later.
       const reason = errorMessage(error)
-      const status = await inbox.retryLater(claim, reason)
+      const status = await inbox.retryLater(claim, reason, { facts: taken.facts, needs_attention: !!taken.payment })
       if (status === "failed") {
-        logger.error(`Payment webhook ${claim.provider_id} ${claim.event_id} failed for good after ${claim.attempts} attempts: ${reason}`)
         if (taken.payment) {
           // Money the PSP took that never became an order after every attempt: never silent.
           await reportNeedsAttention(container, logger, claim, taken.payment, reason)
         }
-        return { status: "failed", reason }
+        // The alert says it failed for good, in one error line.
+        return attemptEnded(container, claim, { status: "failed", reason }, taken.payment)
       }
       logger.warn(`Payment webhook ${claim.provider_id} ${claim.event_id} will be tried again: ${reason}`)
-      return { status: status ? "retrying" : "claim_lost", reason }
+      return attemptEnded(container, claim, { status: status ? "retrying" : "claim_lost", reason })
     }
   })
 }
@@ -87,7 +89,7 @@ async function processClaim(
   inbox: PaymentWebhooksModuleService,
   logger: Logger,
   claim: ClaimedDelivery,
-  taken: { payment?: MappedWebhookEvent }
+  taken: { payment?: MappedWebhookEvent; facts?: DeliveryFacts }
 ): Promise<ProcessResult> {
   const source = (await webhookSources(container)).get(claim.provider_id)
   if (!source) {
@@ -106,6 +108,7 @@ async function processClaim(
     return settle(inbox, logger, claim, { status: "ignored", reason: mapped.unpaid })
   }
   const facts = factsOf(mapped)
+  taken.facts = facts
   const plan = planFor(mapped)
   if (plan.kind === "ignore") {
     return settle(inbox, logger, claim, { status: "ignored", reason: plan.reason, facts })
@@ -123,7 +126,7 @@ async function processClaim(
       if (plan.kind === "payment" && (await wasDeleted(container, plan.session_id))) {
         const reason = `payment session ${plan.session_id} was deleted (its cart changed) after the customer paid: refund the payment or place the order by hand`
         await reportNeedsAttention(container, logger, claim, mapped, reason)
-        return settle(inbox, logger, claim, { status: "failed", reason, facts })
+        return settle(inbox, logger, claim, { status: "failed", reason, facts, needs_attention: true })
       }
       return settle(inbox, logger, claim, { status: "ignored", reason: `payment session ${plan.session_id} does not exist in this store`, facts })
     }
@@ -135,7 +138,7 @@ async function processClaim(
         }).catch(() => undefined)
         await reportNeedsAttention(container, logger, claim, mapped, verdict.reason)
       }
-      return settle(inbox, logger, claim, { status: verdict.status, reason: verdict.reason, facts })
+      return settle(inbox, logger, claim, { status: verdict.status, reason: verdict.reason, facts, needs_attention: verdict.status === "failed" })
     }
     const outcome: EffectOutcome = plan.kind === "payment"
       ? await carryOutPayment(container, plan, context)
@@ -155,9 +158,8 @@ async function settle(inbox: PaymentWebhooksModuleService, logger: Logger, claim
     logger.warn(`${what}: its claim ran out before it settled; the processor that holds it now settles it`)
     return { status: "claim_lost" }
   }
-  if (verdict.status === "failed") {
-    logger.error(`${what} failed: ${verdict.reason}`)
-  } else if (verdict.status === "ignored") {
+  // A failure is reported by the alert (`attemptEnded`), in one error line.
+  if (verdict.status === "ignored") {
     logger.info(`${what} ignored: ${verdict.reason}`)
   }
   return { status: verdict.status, reason: verdict.reason ?? undefined }

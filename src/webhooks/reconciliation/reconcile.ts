@@ -5,6 +5,7 @@ import { PAYMENT_WEBHOOKS_MODULE } from "../../modules/payment-webhooks"
 import type PaymentWebhooksModuleService from "../../modules/payment-webhooks/service"
 import { webhookSources } from "../edge/webhook-sources"
 import { processDelivery } from "../processor/process-delivery"
+import { recordReconciliationLookup } from "../telemetry/metrics"
 import { dueSessions } from "./due-sessions"
 
 /** Counts of what one reconciliation pass did. */
@@ -39,6 +40,7 @@ export async function reconcilePendingSessions(container: MedusaContainer, optio
       try {
         const truth = await source.readSessionTruth(session.data ?? {})
         if (!truth.mapped) {
+          recordReconciliationLookup(key, "unpaid")
           await inbox.noteSessionChecked(key, session.id, `unpaid at the PSP (${truth.psp_status})`)
           continue
         }
@@ -52,6 +54,7 @@ export async function reconcilePendingSessions(container: MedusaContainer, optio
           session_id: session.id,
         })
         // Already recorded (being processed, or failed for a person to look at): back off either way.
+        recordReconciliationLookup(key, recorded.duplicate ? "already_recorded" : "paid")
         await inbox.noteSessionChecked(key, session.id, `${truth.psp_status} at the PSP${recorded.duplicate ? ", already recorded" : ""}`)
         if (!recorded.duplicate) {
           summary.paid += 1
@@ -60,6 +63,7 @@ export async function reconcilePendingSessions(container: MedusaContainer, optio
         }
       } catch (error) {
         summary.errors += 1
+        recordReconciliationLookup(key, "error")
         await inbox.noteSessionChecked(key, session.id, `lookup failed: ${errorMessage(error)}`).catch(() => undefined)
         logger.warn(`Reconciliation of session ${session.id} failed: ${errorMessage(error)}`)
       }

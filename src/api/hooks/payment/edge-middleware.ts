@@ -7,6 +7,11 @@ import type PaymentWebhooksModuleService from "../../../modules/payment-webhooks
 import { receiveDelivery } from "../../../webhooks/edge/receive-delivery"
 import { knownWebhookSources, webhookSources } from "../../../webhooks/edge/webhook-sources"
 import { announceRecordedDelivery } from "../../../webhooks/processor/announce"
+import { dropSignatureHeaders } from "../../../webhooks/telemetry/signature-headers"
+import { keepSignaturesOutOfTraces } from "../../../webhooks/telemetry/trace-headers"
+
+// Before the first request: Medusa's HTTP tracing, when on, would copy the signature headers into every span.
+keepSignaturesOutOfTraces()
 
 /**
  * Medusa's `/hooks/payment/:provider`, answered here for this package's providers (see
@@ -36,6 +41,8 @@ export async function paymentWebhookEdge(req: MedusaRequest, res: MedusaResponse
     { inbox, source, logger },
     { providerKey: req.params.provider, rawBody: req.rawBody, parsedBody: req.body, headers: req.headers }
   )
+  // Verified or refused, the signature is spent: nothing after the edge (a logger, an error report) gets to see it.
+  dropSignatureHeaders(req.headers)
   res.status(answer.status).json(answer.body)
   if (answer.recordedId) {
     // After the answer: the row is committed, and should this announcement be lost the job takes the row up.
