@@ -1,4 +1,5 @@
 import type { MedusaContainer } from "@medusajs/framework/types"
+import { jobIntervalMs, REDRIVE_JOB_NAME } from "../webhooks/health/job-schedule"
 import { redrivePaymentWebhooksWorkflow } from "../workflows/redrive-payment-webhooks"
 
 /** Every minute: re-drive unprocessed deliveries and reconcile pending sessions with the PSP. */
@@ -7,7 +8,8 @@ export default async function redrivePaymentWebhooksJob(container: MedusaContain
 }
 
 export const config = {
-  name: "payment-webhooks-redrive",
+  name: REDRIVE_JOB_NAME,
   // An interval (not a cron line) so a store, or a test, can run it more often: PAYMENT_WEBHOOKS_JOB_INTERVAL_MS.
-  schedule: { interval: Number(process.env.PAYMENT_WEBHOOKS_JOB_INTERVAL_MS) || 60_000 },
+  // The health check judges the job's staleness by the same period.
+  schedule: { interval: jobIntervalMs() },
 }

@@ -2,6 +2,7 @@ import type { Logger } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { createStep, createWorkflow, StepResponse, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import { errorMessage } from "../lib/errors"
+import { recordJobRun } from "../webhooks/health/record-run"
 import { processDueDeliveries, type DueSummary } from "../webhooks/processor/process-due"
 import { reconcilePendingSessions, type ReconcileSummary } from "../webhooks/reconciliation/reconcile"
 
@@ -18,16 +19,20 @@ export type RedrivePaymentWebhooksInput = {
 const redriveStep = createStep(
   "redrive-payment-webhooks",
   async (input: RedrivePaymentWebhooksInput, { container }) => {
-    const redriven: DueSummary = await processDueDeliveries(container, { olderThanSeconds: input.olderThanSeconds })
-    let reconciled: ReconcileSummary | null = null
-    if (input.reconcile !== false) {
-      // Reconciliation talks to the PSPs: its failure must never stop the pass above.
-      reconciled = await reconcilePendingSessions(container, { olderThanSeconds: input.reconcileAfterSeconds }).catch((error: unknown) => {
-        container.resolve<Logger>(ContainerRegistrationKeys.LOGGER).warn(`Payment reconciliation failed: ${errorMessage(error)}`)
-        return null
-      })
-    }
-    return new StepResponse({ reconciled, redriven })
+    // The pass keeps the job's heartbeat, which the health check reads from any process.
+    const summary = await recordJobRun(container, async () => {
+      const redriven: DueSummary = await processDueDeliveries(container, { olderThanSeconds: input.olderThanSeconds })
+      let reconciled: ReconcileSummary | null = null
+      if (input.reconcile !== false) {
+        // Reconciliation talks to the PSPs: its failure must never stop the pass above.
+        reconciled = await reconcilePendingSessions(container, { olderThanSeconds: input.reconcileAfterSeconds }).catch((error: unknown) => {
+          container.resolve<Logger>(ContainerRegistrationKeys.LOGGER).warn(`Payment reconciliation failed: ${errorMessage(error)}`)
+          return null
+        })
+      }
+      return { reconciled, redriven }
+    })
+    return new StepResponse(summary)
   }
 )
 

@@ -1,11 +1,12 @@
 import { z } from "zod"
 import { ADMIN_OPTIONS, ADMIN_OPTIONS_HELP, adminRequest, adminTarget } from "../admin-client"
 import { HELP_OPTION, integer, positionals, parseCommandLine } from "../args"
-import { EXIT_OK, type CliContext, type Command } from "../context"
+import { EXIT_OK, UsageError, type CliContext, type Command } from "../context"
 import { formatTable } from "../table"
 import { parseAnswer, shortTime, webhookRowSchema } from "../webhook-row"
+import { runHealth } from "./status-health"
 
-const HELP = `Usage: medusa-payment-webhooks status [--url <store url>] [--token <secret api key>] [filters]
+const HELP = `Usage: medusa-payment-webhooks status [--url <store url>] [--token <secret api key>] [filters | --health]
 
 Shows the latest payment webhook deliveries the store recorded, newest first: when each came,
 from which provider, the event, the payment session, where it stands (received, processed,
@@ -19,11 +20,15 @@ ${ADMIN_OPTIONS_HELP}
   --order <id>         Only the payment sessions of this order (order_…)
   --limit <n>          How many to show, 1 to 100 (default 20)
   --offset <n>         Skip this many of the newest first (default 0)
+  --health             Show the store's health instead: when the job last ran and where, the
+                       backlog, the day's failures, the providers' secrets and the Redis modules.
+                       Exit code 0 when the store answers 2xx, 1 otherwise (503: the job has not
+                       run for three periods, or the inbox cannot be read)
   --json               Print the API's JSON answer instead of a table
   -h, --help           Show this help
 
 The key is a secret API key (Settings → Secret API Keys in the Medusa admin); it is sent as
-HTTP Basic to GET /admin/payment-webhooks.`
+HTTP Basic to GET /admin/payment-webhooks (--health: GET /admin/payment-webhooks/health).`
 
 const OPTIONS = {
   ...HELP_OPTION,
@@ -34,6 +39,7 @@ const OPTIONS = {
   order: { type: "string" },
   limit: { type: "string" },
   offset: { type: "string" },
+  health: { type: "boolean" },
   json: { type: "boolean" },
 } as const
 
@@ -55,6 +61,13 @@ async function run(args: string[], context: CliContext): Promise<number> {
   const { values, positionals: extra } = parsed
   positionals(extra, [])
   const target = adminTarget(values, context)
+  if (values.health) {
+    const filter = (["provider", "status", "session", "order", "limit", "offset"] as const).find((name) => values[name] !== undefined)
+    if (filter) {
+      throw new UsageError(`--health takes no filter (--${filter})`)
+    }
+    return runHealth(target, values.json === true, context)
+  }
   const body = await adminRequest(target, "GET", "/admin/payment-webhooks", {
     provider: values.provider,
     status: values.status,

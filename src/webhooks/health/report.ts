@@ -1,0 +1,110 @@
+import type { ConfigModule, MedusaContainer } from "@medusajs/framework/types"
+import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
+import { errorMessage } from "../../lib/errors"
+import { PAYMENT_WEBHOOKS_MODULE } from "../../modules/payment-webhooks"
+import type { InboxFigures } from "../../modules/payment-webhooks/health-figures"
+import type { JobRunRow } from "../../modules/payment-webhooks/job-runs"
+import type PaymentWebhooksModuleService from "../../modules/payment-webhooks/service"
+import { judgeHealth, type HealthStatus, type ProviderHealth } from "./judge"
+import { jobIntervalMs, REDRIVE_JOB_NAME, STALE_AFTER_PERIODS } from "./job-schedule"
+import { moduleBackends, type ModuleBackends } from "./module-backends"
+import { providerHealth } from "./providers"
+
+/** How long the health check waits for the database before calling the inbox unreachable. */
+const READ_TIMEOUT_MS = 3000
+
+/** The answer of `GET /admin/payment-webhooks/health`. */
+export type HealthReport = {
+  status: HealthStatus
+  /** The job's latest pass, by whichever process ran it; null if it never ran (or the inbox cannot be read). */
+  job: {
+    last_ran_at: string | null
+    started_at: string
+    process_kind: string
+    host: string
+    pid: number
+    duration_ms: number | null
+    summary: Record<string, unknown> | null
+    last_error: string | null
+  } | null
+  job_interval_ms: number
+  backlog: { unprocessed: number; oldest_age_seconds: number | null; overdue: number } | null
+  failures_24h: number | null
+  needs_attention_24h: number | null
+  providers: ProviderHealth[]
+  modules: ModuleBackends
+  problems: string[]
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms)
+  })
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer))
+}
+
+const iso = (value: Date | string | null): string | null => (value === null ? null : new Date(value).toISOString())
+
+/** Reads the heartbeat and the inbox's figures; an error (or a timeout) means the inbox is unreachable. */
+async function readInbox(inbox: PaymentWebhooksModuleService): Promise<{ job: JobRunRow | null; figures: InboxFigures } | { error: string }> {
+  // A delivery may wait `redriveAfterSeconds` and then a few of the job's periods before it is overdue.
+  const overdueAfterSeconds = inbox.inboxOptions.redriveAfterSeconds + (STALE_AFTER_PERIODS * jobIntervalMs()) / 1000
+  try {
+    const [job, figures] = await withTimeout(
+      Promise.all([inbox.lastJobRun(REDRIVE_JOB_NAME), inbox.inboxFigures(overdueAfterSeconds)]),
+      READ_TIMEOUT_MS,
+      "reading the inbox"
+    )
+    return { job, figures }
+  } catch (error) {
+    return { error: errorMessage(error).split(" - ").pop() ?? "unknown error" }
+  }
+}
+
+/**
+ * Gathers what the health check reports: the job's heartbeat, the backlog and the day's failures
+ * (one database read), this package's providers and whether each has a secret, and the backends of
+ * the modules servers and a worker must share; then judges them (see {@link judgeHealth}).
+ */
+export async function healthReport(container: MedusaContainer): Promise<HealthReport> {
+  const config = container.resolve<ConfigModule>(ContainerRegistrationKeys.CONFIG_MODULE)
+  const modules = moduleBackends(config)
+  const registered = container.hasRegistration(PAYMENT_WEBHOOKS_MODULE)
+  const inbox = registered ? container.resolve<PaymentWebhooksModuleService>(PAYMENT_WEBHOOKS_MODULE) : null
+  const [read, providers] = await Promise.all([
+    inbox ? readInbox(inbox) : Promise.resolve({ error: "the plugin entry (the inbox module) is not registered in this store" }),
+    providerHealth(container).catch((error: unknown) => ({ error: errorMessage(error) })),
+  ])
+  const job = "error" in read ? null : read.job
+  const verdict = judgeHealth({
+    job,
+    intervalMs: jobIntervalMs(),
+    inbox: "error" in read ? { error: read.error } : { figures: read.figures },
+    providers,
+    modules,
+    inboxEnabled: inbox?.inboxOptions.enabled ?? false,
+    backlogAlertSeconds: inbox?.inboxOptions.alertBacklogAgeSeconds ?? Number.POSITIVE_INFINITY,
+  })
+  const figures = "error" in read ? null : read.figures
+  return {
+    status: verdict.status,
+    job: job && {
+      last_ran_at: iso(job.finished_at),
+      started_at: iso(job.started_at) ?? "",
+      process_kind: job.process_kind,
+      host: job.host,
+      pid: job.pid,
+      duration_ms: job.duration_ms,
+      summary: job.summary,
+      last_error: job.last_error,
+    },
+    job_interval_ms: verdict.job_interval_ms,
+    backlog: figures && { unprocessed: figures.unprocessed, oldest_age_seconds: figures.oldest_age_seconds, overdue: figures.overdue },
+    failures_24h: figures?.failures_24h ?? null,
+    needs_attention_24h: figures?.needs_attention_24h ?? null,
+    providers: "error" in providers ? [] : providers,
+    modules,
+    problems: verdict.problems,
+  }
+}
