@@ -18,7 +18,47 @@ function inboxOptions() {
     ...(process.env.PAYMENT_WEBHOOKS_REDRIVE_AFTER_SECONDS
       ? { redriveAfterSeconds: Number(process.env.PAYMENT_WEBHOOKS_REDRIVE_AFTER_SECONDS), backoffSeconds: 1 }
       : {}),
+    // The browser test and the demo make a delivery fail for good at once, to replay it from the admin.
+    ...(process.env.PAYMENT_WEBHOOKS_MAX_ATTEMPTS ? { maxAttempts: Number(process.env.PAYMENT_WEBHOOKS_MAX_ATTEMPTS) } : {}),
   }
+}
+
+/** `MEDUSA_WORKER_MODE`: `server` answers HTTP only, `worker` runs subscribers and jobs only, `shared` (default) both. */
+function workerMode(): "shared" | "server" | "worker" {
+  const mode = process.env.MEDUSA_WORKER_MODE || "shared"
+  if (mode !== "shared" && mode !== "server" && mode !== "worker") {
+    throw new Error(`MEDUSA_WORKER_MODE must be shared, server or worker, not "${mode}"`)
+  }
+  return mode
+}
+
+/**
+ * With `REDIS_URL`, the modules that must be one across servers and workers are Redis-backed: the
+ * event bus (a delivery recorded on a server is announced to the worker), the workflow engine
+ * (cart completion across processes), the cache, and locking (Medusa's cart lock). Locking may use
+ * a Redis database of its own, `LOCKING_REDIS_URL`. Without `REDIS_URL`: Medusa's in-memory modules.
+ */
+function redisModules() {
+  const redisUrl = process.env.REDIS_URL
+  if (!redisUrl) {
+    return []
+  }
+  return [
+    { resolve: "@medusajs/medusa/event-bus-redis", options: { redisUrl } },
+    { resolve: "@medusajs/medusa/workflow-engine-redis", options: { redis: { redisUrl } } },
+    { resolve: "@medusajs/medusa/cache-redis", options: { redisUrl } },
+    {
+      resolve: "@medusajs/medusa/locking",
+      options: {
+        providers: [{
+          resolve: "@medusajs/medusa/locking-redis",
+          id: "locking-redis",
+          is_default: true,
+          options: { redisUrl: process.env.LOCKING_REDIS_URL || redisUrl },
+        }],
+      },
+    },
+  ]
 }
 
 /**
@@ -29,6 +69,9 @@ function inboxOptions() {
 module.exports = defineConfig({
   projectConfig: {
     databaseUrl: process.env.DATABASE_URL,
+    // Admin sessions shared by every server; unset, each process keeps its own in memory.
+    redisUrl: process.env.REDIS_URL || undefined,
+    workerMode: workerMode(),
     http: {
       storeCors: process.env.STORE_CORS || "http://localhost:8000",
       adminCors: process.env.ADMIN_CORS || "http://localhost:9000",
@@ -37,8 +80,11 @@ module.exports = defineConfig({
       cookieSecret: process.env.COOKIE_SECRET || "supersecret",
     },
   },
-  admin: { disable: true },
+  // The admin (with this plugin's page and widget from src/admin) costs a Vite build per start: only the
+  // browser test and `npm run demo -- --keep` turn it on, with MEDUSA_ADMIN=on.
+  admin: { disable: process.env.MEDUSA_ADMIN !== "on" },
   modules: [
+    ...redisModules(),
     // The plugin entry `plugins: [{ resolve: "medusa-payment-webhooks" }]` registers this module in a store;
     // PAYMENT_WEBHOOKS_PLUGIN=off runs the providers alone on Medusa's own route, as a store without the entry.
     ...(process.env.PAYMENT_WEBHOOKS_PLUGIN === "off" ? [] : [{ resolve: "./src/modules/payment-webhooks", options: inboxOptions() }]),

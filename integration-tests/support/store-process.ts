@@ -99,6 +99,16 @@ export class StoreProcess {
     return store
   }
 
+  /**
+   * Another process of this store (same database, seed and project directory) on a port of its own,
+   * with `env` added: the servers and the worker of a split deployment. Stop it; `destroy()` the original.
+   */
+  async sibling(env: NodeJS.ProcessEnv): Promise<StoreProcess> {
+    const sibling = new StoreProcess(this.databaseName, await freePort(), { ...this.extraEnv, ...env }, { cwd: this.cwd, seedScript: this.seedScript })
+    sibling.seeded = this.seeded
+    return sibling
+  }
+
   /** Environment of every Medusa command this store runs. */
   env(): NodeJS.ProcessEnv {
     return {
