@@ -2,15 +2,18 @@
  * `npm run demo`: a throwaway store with this plugin pays one cart through Stripe and one through
  * Yoco (loopback fakes of their APIs); each turns into an order from the signed webhook, one printed
  * line per step. Uses the local PostgreSQL (or DATABASE_URL) and drops its database at the end.
+ * `--keep` also leaves a failed delivery to replay and keeps the store running with the admin until Ctrl-C.
  */
 import { FakeStripe } from "../src/testing/stripe"
 import { FakeYoco, newWebhookSecret } from "../src/testing/yoco"
 import { StoreClient } from "../integration-tests/support/store-client"
 import type { SeededStore } from "../integration-tests/support/seed"
 import { StoreProcess } from "../integration-tests/support/store-process"
+import { KEEP_ENV, keepRunning } from "./demo/keep"
 
 const WEBHOOK_SECRET = "whsec_demo_secret"
 const started = Date.now()
+const keep = process.argv.includes("--keep")
 
 function step(message: string): void {
   const seconds = ((Date.now() - started) / 1000).toFixed(1).padStart(5)
@@ -34,13 +37,15 @@ async function main(): Promise<void> {
     YOCO_SECRET_KEY: FakeYoco.TEST_KEY,
     YOCO_WEBHOOK_SECRET: yoco.webhookSecret,
     YOCO_API_BASE_URL: yoco.url,
+    ...(keep ? KEEP_ENV : {}),
   })
   try {
     step(`Created database ${store.databaseName}; migrating`)
     await store.migrate()
     const seeded = await store.seed()
     step("Seeded a USD region offering Stripe, a ZAR region offering Yoco, a product and shipping options")
-    await store.start()
+    // The admin's first start prepares its Vite server: give it longer.
+    await store.start(keep ? 180_000 : 60_000)
     step(`Store running on ${store.url}`)
 
     const client = new StoreClient(store.url, seeded.publishableKey, seeded.adminSecret)
@@ -69,6 +74,9 @@ async function main(): Promise<void> {
     step(`A forged copy of the event was answered ${forged.status}`)
 
     await payWithYoco(client, store.url, seeded, yoco)
+    if (keep) {
+      await keepRunning(store, { client, seeded, stripe, storeUrl: store.url, webhookSecret: WEBHOOK_SECRET }, step)
+    }
     step("Done.")
   } catch (error) {
     console.error(store.log.split("\n").slice(-30).join("\n"))

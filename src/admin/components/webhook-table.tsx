@@ -1,0 +1,77 @@
+import { Badge, Table, Text, clx } from "@medusajs/ui"
+import { Link } from "react-router-dom"
+import { formatProvider, formatTime } from "../lib/format"
+import type { PaymentWebhookRow } from "../lib/types"
+import { WebhookStatusBadge } from "./webhook-status-badge"
+
+type Props = {
+  rows: PaymentWebhookRow[]
+  onOpen: (row: PaymentWebhookRow) => void
+}
+
+/** The deliveries, newest first; a row that needs a person's attention is tinted and marked. */
+export function WebhookTable({ rows, onOpen }: Props) {
+  return (
+    // Scrolls sideways on a narrow screen rather than cutting the last columns off.
+    <div className="overflow-x-auto">
+      <Table data-testid="payment-webhooks-table">
+        <Table.Header>
+          <Table.Row>
+            <Table.HeaderCell>Provider</Table.HeaderCell>
+            <Table.HeaderCell>Event</Table.HeaderCell>
+            <Table.HeaderCell>Session / order</Table.HeaderCell>
+            <Table.HeaderCell>Status</Table.HeaderCell>
+            <Table.HeaderCell className="text-right">Attempts</Table.HeaderCell>
+            <Table.HeaderCell>Received</Table.HeaderCell>
+            <Table.HeaderCell>Settled</Table.HeaderCell>
+          </Table.Row>
+        </Table.Header>
+        <Table.Body>
+          {rows.map((row) => (
+            <Table.Row
+              key={row.id}
+              data-testid="payment-webhook-row"
+              data-id={row.id}
+              data-session-id={row.session_id ?? ""}
+              data-needs-attention={row.needs_attention ? "true" : "false"}
+              className={clx("cursor-pointer", row.needs_attention && "bg-ui-tag-red-bg hover:bg-ui-tag-red-bg-hover")}
+              onClick={() => onOpen(row)}
+            >
+              <Table.Cell className="whitespace-nowrap">{formatProvider(row.provider_id)}</Table.Cell>
+              <Table.Cell>
+                <div className="flex flex-col">
+                  <Text size="small" leading="compact" className="font-mono">{row.event_type ?? "-"}</Text>
+                  {row.source === "reconciliation" && <Text size="xsmall" className="text-ui-fg-subtle">found by reconciliation</Text>}
+                </div>
+              </Table.Cell>
+              <Table.Cell>
+                <div className="flex flex-col">
+                  <Text size="small" leading="compact" className="font-mono">{row.session_id ?? "-"}</Text>
+                  {row.order_id && (
+                    <Link
+                      to={`/orders/${row.order_id}`}
+                      className="text-ui-fg-interactive txt-compact-small hover:text-ui-fg-interactive-hover"
+                      onClick={(event) => event.stopPropagation()}
+                      data-testid="payment-webhook-order-link"
+                    >
+                      {row.order_id}
+                    </Link>
+                  )}
+                </div>
+              </Table.Cell>
+              <Table.Cell>
+                <div className="flex items-center gap-x-1 whitespace-nowrap">
+                  <WebhookStatusBadge status={row.status} />
+                  {row.needs_attention && <Badge size="2xsmall" color="red">needs attention</Badge>}
+                </div>
+              </Table.Cell>
+              <Table.Cell className="text-right">{row.attempts}</Table.Cell>
+              <Table.Cell className="whitespace-nowrap">{formatTime(row.received_at, { seconds: false })}</Table.Cell>
+              <Table.Cell className="whitespace-nowrap">{formatTime(row.processed_at, { seconds: false })}</Table.Cell>
+            </Table.Row>
+          ))}
+        </Table.Body>
+      </Table>
+    </div>
+  )
+}

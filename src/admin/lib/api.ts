@@ -1,0 +1,49 @@
+import { sdk } from "./sdk"
+import type {
+  BulkReplayRequest, BulkReplayResult, OrderPaymentWebhooks, PaymentWebhookDetail, PaymentWebhookList,
+  PaymentWebhookSummary, ReplayResult,
+} from "./types"
+
+const BASE = "/admin/payment-webhooks"
+
+/** The list's filters, as the page's URL search params hold them. */
+export type PaymentWebhookFilters = {
+  provider?: string
+  status?: string
+  q?: string
+  order_id?: string
+  received_from?: string
+  needs_attention?: boolean
+  limit: number
+  offset: number
+}
+
+/** Drops empty filters, so the API never sees `status=` (its zod schema would refuse it). */
+function compact(filters: PaymentWebhookFilters): Record<string, string | number | boolean> {
+  const query: Record<string, string | number | boolean> = {}
+  for (const [key, value] of Object.entries(filters)) {
+    if (value !== undefined && value !== "" && value !== false) {
+      query[key] = value
+    }
+  }
+  return query
+}
+
+/** The typed calls the page and the widget make to the plugin's admin routes. */
+export const paymentWebhooksApi = {
+  list: (filters: PaymentWebhookFilters) => sdk.client.fetch<PaymentWebhookList>(BASE, { query: compact(filters) }),
+  summary: () => sdk.client.fetch<PaymentWebhookSummary>(`${BASE}/summary`),
+  detail: (id: string) => sdk.client.fetch<PaymentWebhookDetail>(`${BASE}/${encodeURIComponent(id)}`),
+  replay: (id: string) => sdk.client.fetch<ReplayResult>(`${BASE}/${encodeURIComponent(id)}/replay`, { method: "POST" }),
+  bulkReplay: (body: BulkReplayRequest) => sdk.client.fetch<BulkReplayResult>(`${BASE}/replay`, { method: "POST", body }),
+  ofOrder: (orderId: string) => sdk.client.fetch<OrderPaymentWebhooks>(`${BASE}/orders/${encodeURIComponent(orderId)}`),
+}
+
+/** React Query keys: every key starts with the same root, so one invalidation refreshes the page and the widget. */
+export const paymentWebhookKeys = {
+  all: ["payment-webhooks"] as const,
+  list: (filters: PaymentWebhookFilters) => ["payment-webhooks", "list", filters] as const,
+  summary: () => ["payment-webhooks", "summary"] as const,
+  detail: (id: string) => ["payment-webhooks", "detail", id] as const,
+  order: (orderId: string) => ["payment-webhooks", "order", orderId] as const,
+}
