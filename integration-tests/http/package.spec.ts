@@ -121,6 +121,9 @@ describe("the built package, installed in a store", () => {
         ".medusa/server/src/testing/yoco/index.js",
         ".medusa/server/src/cli/index.js",
         ".medusa/server/src/api/admin/payment-webhooks/route.js",
+        // The admin page and order widget, as the store's admin build loads them from `medusa-payment-webhooks/admin`.
+        ".medusa/server/src/admin/index.js",
+        ".medusa/server/src/admin/index.mjs",
       ])
     )
     expect(files.filter((file) => /\/migrations\/Migration\d+\.js$/.test(file)).length).toBeGreaterThan(0)
