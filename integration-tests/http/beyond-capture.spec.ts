@@ -3,10 +3,10 @@ import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { PAYMENT_WEBHOOKS_MODULE } from "../../src/modules/payment-webhooks"
 import type PaymentWebhooksModuleService from "../../src/modules/payment-webhooks/service"
 import { FakeYoco } from "../../src/testing"
-import { createAdminSecret } from "../support/admin-key"
+import { Checkouts } from "../support/checkouts"
 import { usePspFakes } from "../support/psp-fakes"
-import { seedStore, type SeededStore } from "../support/seed"
-import { StoreClient, type AdminOrder } from "../support/store-client"
+import { seededClient } from "../support/seeded-client"
+import type { AdminOrder, StoreClient } from "../support/store-client"
 import { until } from "../support/until"
 
 jest.setTimeout(180_000)
@@ -20,14 +20,15 @@ const refundedTotal = (order: AdminOrder | undefined) =>
 
 medusaIntegrationTestRunner({
   testSuite: ({ getContainer, api }) => {
-    let seeded: SeededStore
     let client: StoreClient
-    let emails = 0
+    let checkouts: Checkouts
     const emitted: Array<{ name: string; data: Record<string, unknown> }> = []
+    const inbox = () => getContainer().resolve<PaymentWebhooksModuleService>(PAYMENT_WEBHOOKS_MODULE)
 
     beforeAll(async () => {
-      seeded = await seedStore(getContainer())
-      client = new StoreClient(api.defaults.baseURL, seeded.publishableKey, await createAdminSecret(getContainer()))
+      const store = await seededClient(getContainer(), api.defaults.baseURL)
+      client = store.client
+      checkouts = new Checkouts({ ...store, stripe, stripeSecret: STRIPE_SECRET, inbox }, "beyond")
       const eventBus = getContainer().resolve(Modules.EVENT_BUS)
       for (const name of ["payment_failed", "payment_canceled", "refund_failed", "dispute_opened", "dispute_closed", "amount_mismatch", "refund_recorded"]) {
         eventBus.subscribe(`payment-webhooks.${name}`, async (event) => {
@@ -36,9 +37,8 @@ medusaIntegrationTestRunner({
       }
     })
 
-    const inbox = () => getContainer().resolve<PaymentWebhooksModuleService>(PAYMENT_WEBHOOKS_MODULE)
     const rowsOf = (sessionId: string) => inbox().listPaymentWebhookEvents({ session_id: sessionId }, { order: { received_at: "ASC" } })
-    const stripeUrl = () => `${client.baseUrl}/hooks/payment/stripe_stripe`
+    const stripeUrl = () => checkouts.stripeHook
     const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
     async function sessionStatus(sessionId: string): Promise<string> {
@@ -47,25 +47,8 @@ medusaIntegrationTestRunner({
       return session.status
     }
 
-    async function stripeCart() {
-      const email = `beyond-${++emails}-${Date.now()}@example.com`
-      const cart = await client.cartReadyToPay({ ...seeded.markets.usd, variantId: seeded.variantId, email })
-      const { session } = await client.startPayment(cart.id, "pp_stripe_stripe")
-      return { email, cart, session, intentId: String(session.data.id) }
-    }
-
-    /** A cart paid and captured at Stripe, turned into an order by the succeeded webhook. */
-    async function capturedStripeOrder() {
-      const checkout = await stripeCart()
-      stripe.authorize(checkout.intentId)
-      stripe.succeed(checkout.intentId)
-      await stripe.deliver(stripeUrl(), stripe.eventFor(checkout.intentId, "payment_intent.succeeded"), { secret: STRIPE_SECRET })
-      const order = await client.waitForOrder(checkout.email, { ready: (o) => !!o.payment_collections[0]?.payments[0]?.captured_at })
-      return { ...checkout, order }
-    }
-
     it("a declined payment tells the store why and leaves the session open for the customer's retry", async () => {
-      const { cart, session, intentId } = await stripeCart()
+      const { cart, session, intentId } = await checkouts.stripeCart()
       stripe.fail(intentId, { code: "card_declined", declineCode: "insufficient_funds" })
       const answer = await stripe.deliver(stripeUrl(), stripe.eventFor(intentId, "payment_intent.payment_failed"), { secret: STRIPE_SECRET })
       expect(answer.status).toBe(200)
@@ -77,7 +60,7 @@ medusaIntegrationTestRunner({
     })
 
     it("a cancellation that arrives after the capture downgrades nothing", async () => {
-      const { session, intentId, email } = await capturedStripeOrder()
+      const { session, intentId, email } = await checkouts.capturedStripeOrder()
       const late = stripe.buildEvent("payment_intent.canceled", { ...stripe.intent(intentId), status: "canceled", cancellation_reason: "abandoned" })
       expect((await stripe.deliver(stripeUrl(), late, { secret: STRIPE_SECRET })).status).toBe(200)
       const rows = await until(() => rowsOf(session.id), (all) => all.some((row) => row.event_type === "payment_intent.canceled" && row.status !== "received"), "canceled row settled")
@@ -88,7 +71,7 @@ medusaIntegrationTestRunner({
     })
 
     it("dashboard refunds at Stripe — one full, two partial — show on the order once each", async () => {
-      const full = await capturedStripeOrder()
+      const full = await checkouts.capturedStripeOrder()
       stripe.refundFromDashboard(full.intentId)
       const fullEvent = stripe.eventFor(full.intentId, "charge.refunded")
       await stripe.deliver(stripeUrl(), fullEvent, { secret: STRIPE_SECRET })
@@ -96,7 +79,7 @@ medusaIntegrationTestRunner({
       const fullOrder = await until(() => client.orderByEmail(full.email), (o) => refundedTotal(o) > 0, "full refund recorded")
       expect(refundedTotal(fullOrder)).toBe(full.cart.total)
 
-      const partial = await capturedStripeOrder()
+      const partial = await checkouts.capturedStripeOrder()
       for (const cents of [500, 700]) {
         stripe.refundFromDashboard(partial.intentId, cents)
         await stripe.deliver(stripeUrl(), stripe.eventFor(partial.intentId, "charge.refunded"), { secret: STRIPE_SECRET })
@@ -110,7 +93,7 @@ medusaIntegrationTestRunner({
     })
 
     it("a refund made from the Medusa admin is recognised when its webhook arrives: still one refund", async () => {
-      const paid = await capturedStripeOrder()
+      const paid = await checkouts.capturedStripeOrder()
       const payment = paid.order.payment_collections[0].payments[0]
       await client.admin("POST", `/admin/payments/${payment.id}/refund`, { amount: 10 })
       expect(stripe.refundsOf(paid.intentId)).toHaveLength(1)
@@ -123,9 +106,7 @@ medusaIntegrationTestRunner({
     })
 
     it("a dashboard refund at Yoco shows on the order once", async () => {
-      const email = `beyond-yoco-${Date.now()}@example.com`
-      const cart = await client.cartReadyToPay({ ...seeded.markets.zar, variantId: seeded.variantId, email })
-      const { session } = await client.startPayment(cart.id, "pp_yoco_yoco")
+      const { email, session } = await checkouts.cart("pp_yoco_yoco")
       const checkoutId = String(session.data.checkout_id)
       const url = `${client.baseUrl}/hooks/payment/yoco_yoco`
       await yoco.pay(checkoutId, { deliverTo: url })
@@ -146,7 +127,7 @@ medusaIntegrationTestRunner({
     })
 
     it("a dispute opened then closed flags the order and tells the store", async () => {
-      const paid = await capturedStripeOrder()
+      const paid = await checkouts.capturedStripeOrder()
       const dispute = stripe.dispute(paid.intentId, { reason: "fraudulent" })
       await stripe.deliver(stripeUrl(), stripe.eventFor(paid.intentId, "charge.dispute.created"), { secret: STRIPE_SECRET })
       const opened = await until(async () => emitted.find((e) => e.name === "dispute_opened" && e.data.order_id === paid.order.id), Boolean, "dispute_opened")
@@ -161,7 +142,7 @@ medusaIntegrationTestRunner({
     })
 
     it("an authorization for another amount is refused: no order, failed with the reason, event emitted", async () => {
-      const { email, session, intentId } = await stripeCart()
+      const { email, session, intentId } = await checkouts.stripeCart()
       stripe.authorize(intentId)
       const wrong = stripe.buildEvent("payment_intent.amount_capturable_updated", { ...stripe.intent(intentId), amount_capturable: 100 })
       const answer = await stripe.deliver(stripeUrl(), wrong, { secret: STRIPE_SECRET })
@@ -174,7 +155,7 @@ medusaIntegrationTestRunner({
     })
 
     it("an event for a session this store does not have is ignored before any workflow runs", async () => {
-      const { intentId } = await stripeCart()
+      const { intentId } = await checkouts.stripeCart()
       stripe.authorize(intentId)
       const foreign = stripe.buildEvent("payment_intent.amount_capturable_updated", {
         ...stripe.intent(intentId),

@@ -1,17 +1,17 @@
 import { Modules } from "@medusajs/framework/utils"
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
-import { Client } from "pg"
 import { PAYMENT_WEBHOOKS_MODULE } from "../../src/modules/payment-webhooks"
 import type PaymentWebhooksModuleService from "../../src/modules/payment-webhooks/service"
 import { signStripePayload } from "../../src/lib/signatures/stripe"
 import type { FakeStripeEvent } from "../../src/testing"
 import { processDelivery } from "../../src/webhooks/processor/process-delivery"
 import { redrivePaymentWebhooksWorkflow } from "../../src/workflows/redrive-payment-webhooks"
-import { createAdminSecret } from "../support/admin-key"
+import { Checkouts } from "../support/checkouts"
+import { withDatabase } from "../support/database"
 import { rowOfEvent, settledRowOfEvent } from "../support/inbox-rows"
 import { usePspFakes } from "../support/psp-fakes"
-import { seedStore, type SeededStore } from "../support/seed"
-import { StoreClient } from "../support/store-client"
+import { seededClient } from "../support/seeded-client"
+import type { StoreClient } from "../support/store-client"
 
 jest.setTimeout(180_000)
 
@@ -21,41 +21,23 @@ const STRIPE = "stripe_stripe"
 
 medusaIntegrationTestRunner({
   testSuite: ({ getContainer, api, dbConfig }) => {
-    let seeded: SeededStore
     let client: StoreClient
-    let emails = 0
+    let checkouts: Checkouts
     const announced: string[] = []
+    const inbox = () => getContainer().resolve<PaymentWebhooksModuleService>(PAYMENT_WEBHOOKS_MODULE)
 
     beforeAll(async () => {
-      seeded = await seedStore(getContainer())
-      client = new StoreClient(api.defaults.baseURL, seeded.publishableKey, await createAdminSecret(getContainer()))
+      const store = await seededClient(getContainer(), api.defaults.baseURL)
+      client = store.client
+      checkouts = new Checkouts({ ...store, stripe, stripeSecret: STRIPE_SECRET, inbox }, "inbox")
       getContainer().resolve(Modules.EVENT_BUS).subscribe("payment-webhooks.delivery_recorded", async (event) => {
         announced.push(String((event.data as { id: string }).id))
       })
     })
 
-    const inbox = () => getContainer().resolve<PaymentWebhooksModuleService>(PAYMENT_WEBHOOKS_MODULE)
-    const stripeUrl = () => `${client.baseUrl}/hooks/payment/stripe_stripe`
+    const stripeUrl = () => checkouts.stripeHook
     const rowsOf = (sessionId: string) => inbox().listPaymentWebhookEvents({ session_id: sessionId }, { order: { received_at: "ASC" } })
     const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
-
-    async function stripeCart() {
-      const email = `inbox-${++emails}-${Date.now()}@example.com`
-      const cart = await client.cartReadyToPay({ ...seeded.markets.usd, variantId: seeded.variantId, email })
-      const { session } = await client.startPayment(cart.id, "pp_stripe_stripe")
-      return { email, cart, session, intentId: String(session.data.id) }
-    }
-
-    /** A cart paid and captured at Stripe, its succeeded event processed into an order. */
-    async function capturedOrder() {
-      const checkout = await stripeCart()
-      stripe.authorize(checkout.intentId)
-      stripe.succeed(checkout.intentId)
-      const captured = stripe.eventFor(checkout.intentId, "payment_intent.succeeded")
-      await stripe.deliver(stripeUrl(), captured, { secret: STRIPE_SECRET })
-      await settledRowOfEvent(inbox(), STRIPE, captured.id)
-      return checkout
-    }
 
     async function post(url: string, body: string, headers: Record<string, string>) {
       const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body })
@@ -68,18 +50,8 @@ medusaIntegrationTestRunner({
       return inbox().recordDelivery({ provider_id: STRIPE, event_id: event.id, event_type: event.type, source: "webhook", body_hash: "test", raw_body: body })
     }
 
-    async function withDatabase<T>(work: (db: Client) => Promise<T>): Promise<T> {
-      const db = new Client({ connectionString: dbConfig.clientUrl })
-      await db.connect()
-      try {
-        return await work(db)
-      } finally {
-        await db.end()
-      }
-    }
-
     it("refuses forged, tampered, expired and unsigned deliveries with 400: nothing recorded, no order", async () => {
-      const { email, intentId } = await stripeCart()
+      const { email, intentId } = await checkouts.stripeCart()
       stripe.authorize(intentId)
       const event = stripe.eventFor(intentId, "payment_intent.amount_capturable_updated")
       const body = stripe.payloadOf(event)
@@ -104,7 +76,7 @@ medusaIntegrationTestRunner({
     })
 
     it("processes an event delivered 10 times at once, then retried with a fresh signature, exactly once", async () => {
-      const { email, session, intentId } = await stripeCart()
+      const { email, session, intentId } = await checkouts.stripeCart()
       stripe.authorize(intentId)
       stripe.succeed(intentId) // captured from the Stripe dashboard: Stripe sends payment_intent.succeeded
       const event = stripe.eventFor(intentId, "payment_intent.succeeded")
@@ -129,10 +101,10 @@ medusaIntegrationTestRunner({
     })
 
     it("answers 503 while the inbox cannot be written, and completes the cart on the PSP's next delivery", async () => {
-      const { email, intentId } = await stripeCart()
+      const { email, intentId } = await checkouts.stripeCart()
       stripe.authorize(intentId)
       const event = stripe.eventFor(intentId, "payment_intent.amount_capturable_updated")
-      await withDatabase(async (blocker) => {
+      await withDatabase(dbConfig.clientUrl, async (blocker) => {
         await blocker.query("BEGIN")
         await blocker.query("LOCK TABLE payment_webhook_event IN ACCESS EXCLUSIVE MODE")
         const refused = await stripe.deliver(stripeUrl(), event, { secret: STRIPE_SECRET })
@@ -150,7 +122,7 @@ medusaIntegrationTestRunner({
     })
 
     it("turns succeeded-before-authorized into one order with a payment captured once", async () => {
-      const { email, session, intentId } = await stripeCart()
+      const { email, session, intentId } = await checkouts.stripeCart()
       stripe.authorize(intentId)
       const authorized = stripe.eventFor(intentId, "payment_intent.amount_capturable_updated")
       stripe.succeed(intentId)
@@ -169,12 +141,12 @@ medusaIntegrationTestRunner({
     })
 
     it("takes up a recorded event whose processing was lost, even ten minutes after it was signed", async () => {
-      const { email, intentId } = await stripeCart()
+      const { email, intentId } = await checkouts.stripeCart()
       stripe.authorize(intentId)
       const event = stripe.eventFor(intentId, "payment_intent.amount_capturable_updated")
       const { id } = await recordUnannounced(event)
       // Received (and signed) ten minutes ago; the processor never checks a signature's age again.
-      await withDatabase((db) => db.query("UPDATE payment_webhook_event SET received_at = now() - interval '10 minutes' WHERE id = $1", [id]))
+      await withDatabase(dbConfig.clientUrl, (db) => db.query("UPDATE payment_webhook_event SET received_at = now() - interval '10 minutes' WHERE id = $1", [id]))
       const { result } = await redrivePaymentWebhooksWorkflow(getContainer()).run({ input: { reconcile: false } })
       expect(result.redriven.processed).toBeGreaterThanOrEqual(1)
       const order = await client.waitForOrder(email)
@@ -182,7 +154,7 @@ medusaIntegrationTestRunner({
     })
 
     it("lets one processor claim an event that two take up at once", async () => {
-      const { email, intentId } = await stripeCart()
+      const { email, intentId } = await checkouts.stripeCart()
       stripe.authorize(intentId)
       const { id } = await recordUnannounced(stripe.eventFor(intentId, "payment_intent.amount_capturable_updated"))
       const results = await Promise.all([processDelivery(getContainer(), id), processDelivery(getContainer(), id)])
@@ -192,18 +164,18 @@ medusaIntegrationTestRunner({
     })
 
     it("gives up, as failed with the reason, on an event claimed more often than maxAttempts without ever settling", async () => {
-      const { intentId } = await stripeCart()
+      const { intentId } = await checkouts.stripeCart()
       stripe.authorize(intentId)
       const event = stripe.eventFor(intentId, "payment_intent.amount_capturable_updated")
       const { id } = await recordUnannounced(event)
       // Eight claims whose processes died: the ninth must not start the work again.
-      await withDatabase((db) => db.query("UPDATE payment_webhook_event SET attempts = 8 WHERE id = $1", [id]))
+      await withDatabase(dbConfig.clientUrl, (db) => db.query("UPDATE payment_webhook_event SET attempts = 8 WHERE id = $1", [id]))
       expect(await processDelivery(getContainer(), id)).toMatchObject({ status: "failed" })
       expect(await rowOfEvent(inbox(), STRIPE, event.id)).toMatchObject({ status: "failed", last_error: expect.stringContaining("gave up after 8 attempts") })
     })
 
     it("never records a refund twice when a claim's lease runs out while its PSP call hangs", async () => {
-      const { email, intentId } = await capturedOrder()
+      const { email, intentId } = await checkouts.capturedStripeOrder()
       stripe.refundFromDashboard(intentId, 700)
       const { id } = await recordUnannounced(stripe.eventFor(intentId, "charge.refunded"))
       stripe.delayNext({ method: "GET", path: "/v1/refunds", ms: 3_000 })
@@ -222,7 +194,7 @@ medusaIntegrationTestRunner({
     })
 
     it("answers at once while Stripe takes 20 s to answer what the event needs", async () => {
-      const { email, intentId } = await capturedOrder()
+      const { email, intentId } = await checkouts.capturedStripeOrder()
       stripe.refundFromDashboard(intentId, 300)
       const refunded = stripe.eventFor(intentId, "charge.refunded")
       stripe.delayNext({ method: "GET", path: "/v1/refunds", ms: 20_000 })
@@ -240,7 +212,7 @@ medusaIntegrationTestRunner({
     })
 
     it("records correctly signed events it cannot use as ignored with the reason, answering 200 so Stripe stops", async () => {
-      const { email, session, intentId } = await stripeCart()
+      const { email, session, intentId } = await checkouts.stripeCart()
       stripe.authorize(intentId)
       stripe.succeed(intentId)
       const event = stripe.eventFor(intentId, "payment_intent.succeeded")
@@ -267,7 +239,7 @@ medusaIntegrationTestRunner({
     })
 
     it("stores an event whose signed id holds a NUL character, without failing deliveries recorded beside it", async () => {
-      const { email, intentId } = await stripeCart()
+      const { email, intentId } = await checkouts.stripeCart()
       stripe.authorize(intentId)
       const good = stripe.eventFor(intentId, "payment_intent.amount_capturable_updated")
       const nul = { ...good, id: `${good.id}\u0000nul`, type: "payment_intent.unknown\u0000" }
@@ -282,13 +254,10 @@ medusaIntegrationTestRunner({
     })
 
     it("reconciles paid sessions whose webhook never came, at Stripe and at Yoco", async () => {
-      const stripeCheckout = await stripeCart()
+      const stripeCheckout = await checkouts.stripeCart()
       stripe.authorize(stripeCheckout.intentId)
 
-      const yocoEmail = `inbox-yoco-${Date.now()}@example.com`
-      const zar = seeded.markets.zar
-      const yocoCart = await client.cartReadyToPay({ ...zar, variantId: seeded.variantId, email: yocoEmail })
-      const { session: yocoSession } = await client.startPayment(yocoCart.id, "pp_yoco_yoco")
+      const { email: yocoEmail, cart: yocoCart, session: yocoSession } = await checkouts.cart("pp_yoco_yoco")
       await yoco.pay(String(yocoSession.data.checkout_id), { deliverTo: [] })
 
       const { result } = await redrivePaymentWebhooksWorkflow(getContainer()).run({ input: { reconcileAfterSeconds: 0 } })

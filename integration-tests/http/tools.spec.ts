@@ -3,13 +3,14 @@ import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { PAYMENT_WEBHOOKS_MODULE } from "../../src/modules/payment-webhooks"
 import type PaymentWebhooksModuleService from "../../src/modules/payment-webhooks/service"
 import { FakeYoco } from "../../src/testing/yoco"
-import { createAdminSecret } from "../support/admin-key"
+import { basicAuth } from "../support/admin-request"
+import { Checkouts } from "../support/checkouts"
 import { recordSettled } from "../support/inbox-rows"
 import { until } from "../support/until"
 import { runCommand, type CommandRun } from "../support/run-command"
 import { usePspFakes } from "../support/psp-fakes"
-import { seedStore, type SeededStore } from "../support/seed"
-import { StoreClient } from "../support/store-client"
+import { seededClient } from "../support/seeded-client"
+import type { StoreClient } from "../support/store-client"
 
 jest.setTimeout(240_000)
 
@@ -24,33 +25,19 @@ function cli(args: string[], env: Record<string, string> = {}): Promise<CommandR
 
 medusaIntegrationTestRunner({
   testSuite: ({ getContainer, api }) => {
-    let seeded: SeededStore
     let client: StoreClient
     let adminToken: string
-    let carts = 0
+    let checkouts: Checkouts
+    const inbox = () => getContainer().resolve<PaymentWebhooksModuleService>(PAYMENT_WEBHOOKS_MODULE)
 
     beforeAll(async () => {
-      seeded = await seedStore(getContainer())
-      adminToken = await createAdminSecret(getContainer())
-      client = new StoreClient(api.defaults.baseURL, seeded.publishableKey, adminToken)
+      const store = await seededClient(getContainer(), api.defaults.baseURL)
+      ;({ client, adminSecret: adminToken } = store)
+      checkouts = new Checkouts({ ...store, stripe, stripeSecret: STRIPE_SECRET, inbox }, "tools")
     })
 
-    const inbox = () => getContainer().resolve<PaymentWebhooksModuleService>(PAYMENT_WEBHOOKS_MODULE)
-    const basic = (token: string) => `Basic ${Buffer.from(`${token}:`).toString("base64")}`
-
-    async function cartWith(providerId: "pp_stripe_stripe" | "pp_yoco_yoco") {
-      const email = `tools-${++carts}-${Date.now()}@example.com`
-      const market = providerId === "pp_yoco_yoco" ? seeded.markets.zar : seeded.markets.usd
-      const cart = await client.cartReadyToPay({ ...market, variantId: seeded.variantId, email })
-      const { session } = await client.startPayment(cart.id, providerId)
-      return { email, cart, session }
-    }
-
     /** `GET /admin/payment-webhooks` with a query string; the status and parsed body. */
-    async function listWebhooks(query: string, token = adminToken) {
-      const response = await fetch(`${client.baseUrl}/admin/payment-webhooks?${query}`, { headers: { authorization: basic(token) } })
-      return { status: response.status, body: await response.json() }
-    }
+    const listWebhooks = (query: string, token = adminToken) => client.adminAnswer("GET", `/admin/payment-webhooks?${query}`, undefined, basicAuth(token))
 
     /** A row in the inbox: recorded as the edge would have, and settled as the processor would have unless `received`. */
     type TestRow = {
@@ -87,7 +74,7 @@ medusaIntegrationTestRunner({
     })
 
     it("trigger stripe: a wrong secret is answered 400 (exit 1); the right one turns the authorized session into an order", async () => {
-      const { email, cart, session } = await cartWith("pp_stripe_stripe")
+      const { email, cart, session } = await checkouts.cart("pp_stripe_stripe")
       const intentId = String(session.data.id)
       stripe.authorize(intentId)
       const args = [
@@ -114,7 +101,7 @@ medusaIntegrationTestRunner({
     })
 
     it("trigger yoco: a payment.succeeded for a paid checkout (amount read from Yoco) becomes a captured order", async () => {
-      const { email, cart, session } = await cartWith("pp_yoco_yoco")
+      const { email, cart, session } = await checkouts.cart("pp_yoco_yoco")
       const checkoutId = String(session.data.checkout_id)
       // The customer pays; the fake delivers nothing itself: the tool sends the event.
       await yoco.pay(checkoutId, { deliverTo: [] })
@@ -199,7 +186,7 @@ medusaIntegrationTestRunner({
     })
 
     it("replay re-drives a failed event: its cart becomes an order, and the order's deliveries are listed by order_id", async () => {
-      const { email, session } = await cartWith("pp_stripe_stripe")
+      const { email, session } = await checkouts.cart("pp_stripe_stripe")
       // Paid at Stripe, recorded, but its processing failed for good (e.g. the cart lock timed out 8 times).
       const intentId = String(session.data.id)
       stripe.authorize(intentId)
@@ -222,14 +209,14 @@ medusaIntegrationTestRunner({
       expect((await listWebhooks(`order_id=order_does_not_exist`)).body).toMatchObject({ payment_webhooks: [], count: 0 })
 
       // Again through the route: idempotent, the order is not placed twice.
-      const again = await fetch(`${client.baseUrl}/admin/payment-webhooks/${id}/replay`, { method: "POST", headers: { authorization: basic(adminToken) } })
+      const again = await client.adminAnswer("POST", `/admin/payment-webhooks/${id}/replay`)
       expect(again.status).toBe(200)
-      const body = await again.json()
+      const { body } = again
       expect(body.payment_webhook).toMatchObject({ id, status: "processed" })
       expect(body.payment_webhook).not.toHaveProperty("raw_body")
       expect((await client.orderByEmail(email))?.id).toBe(order.id)
 
-      const unknown = await fetch(`${client.baseUrl}/admin/payment-webhooks/pwhevt_unknown/replay`, { method: "POST", headers: { authorization: basic(adminToken) } })
+      const unknown = await client.adminAnswer("POST", "/admin/payment-webhooks/pwhevt_unknown/replay")
       expect(unknown.status).toBe(404)
       const missing = await cli(["replay", "pwhevt_unknown", "--url", client.baseUrl, "--token", adminToken])
       expect(missing.code).toBe(1)

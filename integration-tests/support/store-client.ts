@@ -1,4 +1,5 @@
 /** A small HTTP client for the store and admin APIs, shared by the integration tests and the demo. */
+import { adminRequest, basicAuth } from "./admin-request"
 
 type Json = Record<string, unknown>
 
@@ -39,8 +40,15 @@ export class StoreClient {
     if (!this.adminSecret) {
       throw new Error("This client has no admin secret key")
     }
-    const basic = Buffer.from(`${this.adminSecret}:`).toString("base64")
-    return this.call<T>(method, path, { authorization: `Basic ${basic}` }, body)
+    return this.call<T>(method, path, { authorization: basicAuth(this.adminSecret) }, body)
+  }
+
+  /**
+   * Calls the admin API and returns its status and parsed body whatever the status; `authorization`
+   * replaces the client's own key ("" sends none), for tests of refusals.
+   */
+  async adminAnswer(method: "GET" | "POST", path: string, body?: object, authorization = this.adminSecret ? basicAuth(this.adminSecret) : "") {
+    return adminRequest(this.baseUrl, authorization, method, path, body)
   }
 
   /** Creates a cart with one item, an address and a shipping method: ready to pay. */
