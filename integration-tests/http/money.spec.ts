@@ -1,17 +1,19 @@
 import Stripe from "stripe"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
-import { Client } from "pg"
 import { PAYMENT_WEBHOOKS_MODULE } from "../../src/modules/payment-webhooks"
 import type PaymentWebhooksModuleService from "../../src/modules/payment-webhooks/service"
+import { storeMarker } from "../../src/lib/store-marker"
 import { FakeYoco } from "../../src/testing"
 import { messageIdOf } from "../../src/testing/yoco"
 import { redrivePaymentWebhooksWorkflow } from "../../src/workflows/redrive-payment-webhooks"
-import { createAdminSecret } from "../support/admin-key"
+import { Checkouts } from "../support/checkouts"
+import { withDatabase } from "../support/database"
 import { rowOfEvent, settledRowOfEvent } from "../support/inbox-rows"
 import { usePspFakes } from "../support/psp-fakes"
-import { seedStore, type SeededStore } from "../support/seed"
-import { StoreClient, type AdminOrder } from "../support/store-client"
+import type { SeededStore } from "../support/seed"
+import { seededClient } from "../support/seeded-client"
+import type { AdminOrder, StoreClient } from "../support/store-client"
 import { until } from "../support/until"
 
 jest.setTimeout(180_000)
@@ -32,28 +34,21 @@ medusaIntegrationTestRunner({
   testSuite: ({ getContainer, api, dbConfig }) => {
     let seeded: SeededStore
     let client: StoreClient
-    let emails = 0
+    let checkouts: Checkouts
     const attention: Array<Record<string, unknown>> = []
+    const inbox = () => getContainer().resolve<PaymentWebhooksModuleService>(PAYMENT_WEBHOOKS_MODULE)
 
     beforeAll(async () => {
-      seeded = await seedStore(getContainer())
-      client = new StoreClient(api.defaults.baseURL, seeded.publishableKey, await createAdminSecret(getContainer()))
+      const store = await seededClient(getContainer(), api.defaults.baseURL)
+      ;({ seeded, client } = store)
+      checkouts = new Checkouts({ ...store, stripe, stripeSecret: STRIPE_SECRET, inbox }, "money")
       getContainer().resolve(Modules.EVENT_BUS).subscribe("payment-webhooks.payment_needs_attention", async (event) => {
         attention.push(event.data as Record<string, unknown>)
       })
     })
 
-    const inbox = () => getContainer().resolve<PaymentWebhooksModuleService>(PAYMENT_WEBHOOKS_MODULE)
     const hook = (key: string) => `${client.baseUrl}/hooks/payment/${key}`
     const stripeClient = () => new Stripe("sk_test_integration", { ...stripe.clientConfig(), maxNetworkRetries: 0 })
-
-    async function cart(providerId: string) {
-      const email = `money-${++emails}-${Date.now()}@example.com`
-      const market = providerId === "pp_yoco_yoco" ? seeded.markets.zar : seeded.markets.usd
-      const created = await client.cartReadyToPay({ ...market, variantId: seeded.variantId, email })
-      const { session } = await client.startPayment(created.id, providerId)
-      return { email, cart: created, session }
-    }
 
     async function sessionStatus(sessionId: string): Promise<string | undefined> {
       const query = getContainer().resolve(ContainerRegistrationKeys.QUERY)
@@ -75,7 +70,7 @@ medusaIntegrationTestRunner({
 
     /** A cart paid with automatic capture at Stripe, its succeeded event processed into an order. */
     async function capturedAutoOrder() {
-      const { email, session } = await cart("pp_stripe_auto")
+      const { email, session } = await checkouts.cart("pp_stripe_auto")
       const intentId = String(session.data.id)
       stripe.authorize(intentId)
       await deliverStripe("stripe_auto", intentId, "payment_intent.succeeded")
@@ -84,7 +79,7 @@ medusaIntegrationTestRunner({
     }
 
     it("1. a partial capture in the Stripe dashboard is booked once, for what Stripe captured", async () => {
-      const { email, session } = await cart("pp_stripe_stripe")
+      const { email, session } = await checkouts.cart("pp_stripe_stripe")
       const intentId = String(session.data.id)
       stripe.authorize(intentId)
       await deliverStripe("stripe_stripe", intentId, "payment_intent.amount_capturable_updated")
@@ -106,7 +101,7 @@ medusaIntegrationTestRunner({
     })
 
     it("1. a partial capture in the dashboard before the late authorization is processed is still booked for what Stripe captured", async () => {
-      const { email, session } = await cart("pp_stripe_stripe")
+      const { email, session } = await checkouts.cart("pp_stripe_stripe")
       const intentId = String(session.data.id)
       stripe.authorize(intentId)
       const authorized = stripe.eventFor(intentId, "payment_intent.amount_capturable_updated")
@@ -120,7 +115,7 @@ medusaIntegrationTestRunner({
     })
 
     it("2. a cart changed after the customer paid keeps its paid session: Medusa books what Stripe took", async () => {
-      const { email, cart: paidCart, session } = await cart("pp_stripe_auto")
+      const { email, cart: paidCart, session } = await checkouts.cart("pp_stripe_auto")
       const intentId = String(session.data.id)
       stripe.authorize(intentId) // automatic capture: succeeded
       // Before the webhook arrives the customer adds an item: Medusa tries to delete the paid session.
@@ -137,7 +132,7 @@ medusaIntegrationTestRunner({
     })
 
     it("2. (Yoco) a paid checkout is never deleted with its session: the payment still becomes an order", async () => {
-      const { email, cart: paidCart, session } = await cart("pp_yoco_yoco")
+      const { email, cart: paidCart, session } = await checkouts.cart("pp_yoco_yoco")
       const checkoutId = String(session.data.checkout_id)
       const { event } = await yoco.pay(checkoutId, { deliverTo: [] })
       await client.store("POST", `/store/carts/${paidCart.id}/line-items`, { variant_id: seeded.variantId, quantity: 1 }).catch(() => undefined)
@@ -150,23 +145,86 @@ medusaIntegrationTestRunner({
       expect(capturedOf(order)).toBe(yoco.checkout(checkoutId).amount / 100)
     })
 
-    it("2. a payment whose session was deleted anyway is never silent: failed, logged and reported with the PSP's ids", async () => {
-      const { email, session } = await cart("pp_stripe_auto")
+    /** The payment session as the database holds it, deleted or not; undefined once Medusa deleted the row itself. */
+    async function sessionRow(sessionId: string) {
+      return withDatabase(dbConfig.clientUrl, async (db) => (await db.query("SELECT id, deleted_at FROM payment_session WHERE id = $1", [sessionId])).rows[0])
+    }
+
+    it("2. (Stripe) an authorization the cart change released is not reported when its late event arrives: no money is held", async () => {
+      const { email, cart, session } = await checkouts.cart("pp_stripe_stripe")
       const intentId = String(session.data.id)
       stripe.authorize(intentId)
-      const db = new Client({ connectionString: dbConfig.clientUrl })
-      await db.connect()
-      await db.query("UPDATE payment_session SET deleted_at = now() WHERE id = $1", [session.id])
-      await db.end()
+      const authorized = stripe.eventFor(intentId, "payment_intent.amount_capturable_updated")
+      const reported = attention.length
+      // The customer changes the cart before the webhook is processed: Medusa deletes the session row,
+      // and the provider cancels the intent at Stripe, which releases the hold on the card.
+      await client.store("POST", `/store/carts/${cart.id}/line-items`, { variant_id: seeded.variantId, quantity: 1 })
+      expect(await sessionRow(session.id)).toBeUndefined()
+      expect(stripe.intent(intentId)).toMatchObject({ status: "canceled", amount_capturable: 0 })
+
+      expect((await stripe.deliver(hook("stripe_stripe"), authorized, { secret: STRIPE_SECRET })).status).toBe(200)
+      const row = await settledRowOfEvent(inbox(), "stripe_stripe", authorized.id)
+      expect(row).toMatchObject({ status: "ignored", needs_attention: false, last_error: expect.stringContaining("the PSP reports its payment canceled: no money is held") })
+      expect(attention.slice(reported)).toEqual([])
+      expect(await client.orderByEmail(email)).toBeUndefined()
+    })
+
+    it("2. (Stripe) a paid intent whose session row is gone all the same is never silent: failed, logged and reported", async () => {
+      const { email, session } = await checkouts.cart("pp_stripe_auto")
+      const intentId = String(session.data.id)
+      stripe.authorize(intentId) // automatic capture: succeeded
+      // The provider refuses to delete a paid session; the row removed by any other path (a script, another plugin) leaves no trace but the marker.
+      await withDatabase(dbConfig.clientUrl, (db) => db.query("DELETE FROM payment_session WHERE id = $1", [session.id]))
 
       const row = await deliverStripe("stripe_auto", intentId, "payment_intent.succeeded")
-      expect(row).toMatchObject({ status: "failed", last_error: expect.stringContaining(`payment session ${session.id} was deleted`) })
+      expect(row).toMatchObject({ status: "failed", needs_attention: true, last_error: expect.stringContaining(`payment session ${session.id}, which this store created and has since deleted`) })
       expect(attention).toContainEqual(expect.objectContaining({ session_id: session.id, psp_reference: intentId, amount: 25, currency_code: "usd" }))
       expect(await client.orderByEmail(email)).toBeUndefined()
     })
 
+    it("2. (Yoco) a customer who pays on Yoco's page after the cart changed and Medusa deleted the session is never silent", async () => {
+      const { email, cart, session } = await checkouts.cart("pp_yoco_yoco")
+      const checkoutId = String(session.data.checkout_id)
+      // Unpaid yet, so the provider lets Medusa delete the session; the hosted page stays open (Yoco cannot cancel it).
+      await client.store("POST", `/store/carts/${cart.id}/line-items`, { variant_id: seeded.variantId, quantity: 1 })
+      expect(await sessionRow(session.id)).toBeUndefined()
+
+      const { event } = await yoco.pay(checkoutId, { deliverTo: [] })
+      await yoco.deliver(hook("yoco_yoco"), event)
+      const row = await settledRowOfEvent(inbox(), "yoco_yoco", messageIdOf(event))
+      expect(row).toMatchObject({ status: "failed", needs_attention: true, last_error: expect.stringContaining(`payment session ${session.id}, which this store created and has since deleted`) })
+      expect(attention).toContainEqual(expect.objectContaining({ session_id: session.id, psp_reference: checkoutId, amount: yoco.checkout(checkoutId).amount / 100, currency_code: "zar" }))
+      expect(await client.orderByEmail(email)).toBeUndefined()
+    })
+
+    it("2. a session soft-deleted (marked deleted, row kept) after the customer paid is reported the same way", async () => {
+      const { email, session } = await checkouts.cart("pp_stripe_auto")
+      const intentId = String(session.data.id)
+      stripe.authorize(intentId)
+      await withDatabase(dbConfig.clientUrl, (db) => db.query("UPDATE payment_session SET deleted_at = now() WHERE id = $1", [session.id]))
+
+      const row = await deliverStripe("stripe_auto", intentId, "payment_intent.succeeded")
+      expect(row).toMatchObject({ status: "failed", needs_attention: true, last_error: expect.stringContaining(`payment session ${session.id}`) })
+      expect(attention).toContainEqual(expect.objectContaining({ session_id: session.id, psp_reference: intentId, amount: 25, currency_code: "usd" }))
+      expect(await client.orderByEmail(email)).toBeUndefined()
+    })
+
+    it("2. a paid event for a session this store never created (another store or integration on the account) is ignored, with no alert", async () => {
+      const stranger = `payses_${Date.now()}notours`
+      const other = `payses_${Date.now()}otherstore`
+      const reported = attention.length
+      const foreign: Array<Record<string, string>> = [{ session_id: stranger }, { session_id: other, store_marker: storeMarker(["whsec_another_store"], other) }]
+      for (const metadata of foreign) {
+        const intent = await stripeClient().paymentIntents.create({ amount: 2500, currency: "usd", metadata })
+        stripe.authorize(intent.id) // automatic capture: succeeded
+        const row = await deliverStripe("stripe_auto", intent.id, "payment_intent.succeeded")
+        expect(row).toMatchObject({ status: "ignored", needs_attention: false, last_error: `payment session ${metadata.session_id} does not exist in this store` })
+      }
+      expect(attention.slice(reported)).toEqual([])
+    })
+
     it("3. a decline, then the customer's successful retry on the same intent, becomes an order", async () => {
-      const { email, session } = await cart("pp_stripe_stripe")
+      const { email, session } = await checkouts.cart("pp_stripe_stripe")
       const intentId = String(session.data.id)
       stripe.fail(intentId)
       const declined = await deliverStripe("stripe_stripe", intentId, "payment_intent.payment_failed")
@@ -214,12 +272,12 @@ medusaIntegrationTestRunner({
     })
 
     it("5. reconciliation never completes an underpaid payment, at Stripe or at Yoco: failed and reported", async () => {
-      const underpaid = await cart("pp_stripe_stripe")
+      const underpaid = await checkouts.cart("pp_stripe_stripe")
       const intentId = String(underpaid.session.data.id)
       await stripeClient().paymentIntents.update(intentId, { amount: 100 }) // the customer paid 1.00, not 25.00
       stripe.authorize(intentId)
 
-      const yocoUnderpaid = await cart("pp_yoco_yoco")
+      const yocoUnderpaid = await checkouts.cart("pp_yoco_yoco")
       const response = await fetch(`${yoco.url}/checkouts`, {
         method: "POST",
         headers: { authorization: `Bearer ${FakeYoco.TEST_KEY}`, "content-type": "application/json" },
@@ -228,10 +286,9 @@ medusaIntegrationTestRunner({
       const cheap = (await response.json()) as { id: string }
       await yoco.pay(cheap.id, { deliverTo: [] })
       // The session points at a checkout of R2.00 (paid) while it is for R25.00.
-      const db = new Client({ connectionString: dbConfig.clientUrl })
-      await db.connect()
-      await db.query("UPDATE payment_session SET data = jsonb_set(data, '{checkout_id}', to_jsonb($1::text)) WHERE id = $2", [cheap.id, yocoUnderpaid.session.id])
-      await db.end()
+      await withDatabase(dbConfig.clientUrl, (db) =>
+        db.query("UPDATE payment_session SET data = jsonb_set(data, '{checkout_id}', to_jsonb($1::text)) WHERE id = $2", [cheap.id, yocoUnderpaid.session.id])
+      )
 
       await redrivePaymentWebhooksWorkflow(getContainer()).run({ input: { reconcileAfterSeconds: 0 } })
       for (const { email, session } of [underpaid, yocoUnderpaid]) {
@@ -243,7 +300,7 @@ medusaIntegrationTestRunner({
     })
 
     it("6. a live-mode event on a store running test keys is ignored, whatever it carries", async () => {
-      const { email, session } = await cart("pp_stripe_stripe")
+      const { email, session } = await checkouts.cart("pp_stripe_stripe")
       const intentId = String(session.data.id)
       stripe.authorize(intentId)
       const event = { ...stripe.eventFor(intentId, "payment_intent.amount_capturable_updated"), livemode: true }

@@ -1,5 +1,6 @@
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { signStripePayload } from "../../src/lib/signatures/stripe"
+import { storeMarker } from "../../src/lib/store-marker"
 import { PAYMENT_WEBHOOKS_MODULE } from "../../src/modules/payment-webhooks"
 import type PaymentWebhooksModuleService from "../../src/modules/payment-webhooks/service"
 import { usePspFakes } from "../support/psp-fakes"
@@ -49,6 +50,8 @@ medusaIntegrationTestRunner({
       expect(intent.currency).toBe("usd")
       expect(intent.capture_method).toBe("manual")
       expect(intent.metadata.session_id).toBe(session.id)
+      // Only this store can make the marker: a paid event whose session Medusa has since deleted is still known as ours.
+      expect(intent.metadata.store_marker).toBe(storeMarker([WEBHOOK_SECRET], session.id))
       expect(session.data.client_secret).toEqual(expect.stringContaining("_secret_"))
     })
 

@@ -1,4 +1,5 @@
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
+import { storeMarker } from "../../src/lib/store-marker"
 import { signYocoEvent } from "../../src/testing/sign"
 import { FakeYoco, messageIdOf, newWebhookSecret, type FakeYocoEvent } from "../../src/testing/yoco"
 import { PAYMENT_WEBHOOKS_MODULE } from "../../src/modules/payment-webhooks"
@@ -76,6 +77,8 @@ medusaIntegrationTestRunner({
       const checkout = yoco.checkout(checkoutId)
       expect(checkout).toMatchObject({ status: "created", amount: Math.round(cart.total * 100), currency: "ZAR", processingMode: "test" })
       expect(checkout.metadata.session_id).toBe(session.id)
+      // Only this store can make the marker: a payment after Medusa deleted the session is still known as ours.
+      expect(checkout.metadata.store_marker).toBe(storeMarker([yoco.webhookSecret], session.id))
       expect(checkout.successUrl).toContain(session.id)
       expect(checkoutsCreatedFor(session.id)).toHaveLength(1)
     })

@@ -47,6 +47,17 @@ export type MappedWebhookEvent = {
   reason?: string
   /** The PSP's own id of the payment (Stripe `pi_…`, Yoco `ch_…`), for a person who must look it up. */
   psp_reference?: string
+  /**
+   * True when the PSP object carries this store's marker (see `store-marker.ts`): the provider
+   * created it for one of this store's sessions. Lets a paid event whose session is gone be told from
+   * another store's payment on the same PSP account. Absent for objects made before markers.
+   */
+  created_here?: boolean
+  /**
+   * The provider data a session of this payment holds, enough for `readSessionTruth` to ask the PSP
+   * where the payment stands now once the session itself is gone (set with `created_here`).
+   */
+  session_data?: Record<string, unknown>
 }
 
 /** What the edge takes from a delivery whose signature checked out: the PSP's event id and type. */

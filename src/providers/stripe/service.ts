@@ -12,6 +12,8 @@ import type {
 } from "@medusajs/framework/types"
 import { MEDUSA_REFUND_ID, takeParkedRefund } from "../../lib/external-refunds"
 import { toMinorUnits } from "../../lib/money"
+import { secretList } from "../../lib/options"
+import { STORE_MARKER_KEY, storeMarker } from "../../lib/store-marker"
 import type { MappedWebhookEvent, PaymentSessionTruth, PspPaymentView, StoredDelivery, VerifiedDelivery, WebhookSource } from "../../lib/webhook-result"
 import { readStripePaymentView } from "./payment-view"
 import { createStripeClient, snapshotIntent } from "./client"
@@ -67,7 +69,7 @@ export class StripeProviderService extends AbstractPaymentProvider<StripeOptions
     this.stripe_ = createStripeClient(parsed)
   }
 
-  /** Creates the PaymentIntent for a session, linked to it by `metadata.session_id`. */
+  /** Creates the PaymentIntent for a session, linked to it by `metadata.session_id` and marked as this store's. */
   async initiatePayment({ amount, currency_code, data, context }: InitiatePaymentInput): Promise<InitiatePaymentOutput> {
     const sessionId = typeof data?.session_id === "string" ? data.session_id : undefined
     const extraMetadata = (data?.metadata ?? {}) as Record<string, string>
@@ -76,7 +78,8 @@ export class StripeProviderService extends AbstractPaymentProvider<StripeOptions
       currency: currency_code.toLowerCase(),
       capture_method: this.options_.capture ? "automatic" : "manual",
       description: this.options_.paymentDescription,
-      metadata: { ...extraMetadata, ...(sessionId ? { session_id: sessionId } : {}) },
+      // The marker lets a paid event for a session this store has since deleted be told from another store's.
+      metadata: { ...extraMetadata, ...(sessionId ? { session_id: sessionId, [STORE_MARKER_KEY]: storeMarker(secretList(this.options_.webhookSecret), sessionId) } : {}) },
       customer: accountHolderId(context),
       ...(this.options_.automaticPaymentMethods ? { automatic_payment_methods: { enabled: true } } : {}),
       ...(typeof data?.payment_method === "string" ? { payment_method: data.payment_method } : {}),

@@ -4,6 +4,7 @@ import { UnusableEventError, errorMessage } from "../../lib/errors"
 import { fromMinorUnits } from "../../lib/money"
 import { secretList } from "../../lib/options"
 import { singleHeader, toRawBody } from "../../lib/raw-body"
+import { STORE_MARKER_KEY, isStoreMarker } from "../../lib/store-marker"
 import { verifyStripeSignature } from "../../lib/signatures/stripe"
 import type { MappedWebhookEvent, PaymentSessionTruth, StoredDelivery, VerifiedDelivery } from "../../lib/webhook-result"
 import { stripeFailure } from "./errors"
@@ -48,6 +49,19 @@ function asEvent(body: unknown): Stripe.Event {
 }
 
 /**
+ * Adds `created_here` to a PaymentIntent event's mapping (whether the intent carries this store's marker
+ * for its session) and, when it does, the session data that locates the intent for reconciliation.
+ */
+function withCreatedHere(mapped: MappedWebhookEvent, event: Stripe.Event, secrets: readonly string[]): MappedWebhookEvent {
+  const object = event.data.object as { object?: unknown; metadata?: Record<string, string> | null }
+  if (object.object !== "payment_intent" || !mapped.data?.session_id) {
+    return mapped
+  }
+  const createdHere = isStoreMarker(object.metadata?.[STORE_MARKER_KEY], secrets, mapped.data.session_id)
+  return { ...mapped, created_here: createdHere, ...(createdHere && mapped.psp_reference ? { session_data: { id: mapped.psp_reference } } : {}) }
+}
+
+/**
  * Maps a recorded Stripe event to what Medusa must do. Events whose `livemode` differs from the key's
  * are set aside (a live event on a test store, or the reverse). Refund and dispute events ask Stripe
  * for the session and the refunds (a failure there is retried); content that cannot be mapped throws
@@ -70,7 +84,7 @@ export async function interpretStripeDelivery(stripe: Stripe, options: StripeOpt
     throw stripeFailure("reading the event's payment", error)
   }
   try {
-    return mapStripeEvent(event, context)
+    return withCreatedHere(mapStripeEvent(event, context), event, secretList(options.webhookSecret))
   } catch (error) {
     throw new UnusableEventError(`Stripe event ${event.id} (${event.type}) cannot be used: ${errorMessage(error)}`)
   }

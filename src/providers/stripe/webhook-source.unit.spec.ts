@@ -1,5 +1,6 @@
 import Stripe from "stripe"
 import { isUnusableEventError } from "../../lib/errors"
+import { storeMarker } from "../../lib/store-marker"
 import { parseStripeOptions } from "./options"
 import { interpretStripeDelivery, keyModeOf } from "./webhook-source"
 
@@ -28,6 +29,24 @@ describe("interpretStripeDelivery", () => {
   it("maps a recorded PaymentIntent event without calling Stripe", async () => {
     const mapped = await interpretStripeDelivery(unreachable, options("sk_test_x"), { event_id: "evt_1", body: succeeded() })
     expect(mapped).toMatchObject({ action: "captured", data: { session_id: "payses_1", amount: 25 }, currency_code: "usd" })
+  })
+
+  it("says whether the intent carries this store's marker for its session (created before markers: not)", async () => {
+    const interpret = async (metadata: Record<string, string>) =>
+      (await interpretStripeDelivery(unreachable, options("sk_test_x"), { event_id: "evt_1", body: succeeded({ metadata }) })).created_here
+    expect(await interpret({ session_id: "payses_1", store_marker: storeMarker(["whsec_test"], "payses_1") })).toBe(true)
+    expect(await interpret({ session_id: "payses_1", store_marker: storeMarker(["whsec_another_store"], "payses_1") })).toBe(false)
+    expect(await interpret({ session_id: "payses_1", store_marker: storeMarker(["whsec_test"], "payses_2") })).toBe(false)
+    expect(await interpret({ session_id: "payses_1" })).toBe(false)
+  })
+
+  it("locates a marked intent for reconciliation, so a paid event whose session is gone can be checked with Stripe", async () => {
+    const marked = await interpretStripeDelivery(unreachable, options("sk_test_x"), {
+      event_id: "evt_1", body: succeeded({ metadata: { session_id: "payses_1", store_marker: storeMarker(["whsec_test"], "payses_1") } }),
+    })
+    expect(marked).toMatchObject({ created_here: true, session_data: { id: "pi_1" } })
+    const unmarked = await interpretStripeDelivery(unreachable, options("sk_test_x"), { event_id: "evt_1", body: succeeded() })
+    expect(unmarked).not.toHaveProperty("session_data")
   })
 
   it("sets aside an event whose mode differs from the key's", async () => {

@@ -24,6 +24,8 @@ import type {
 import { AbstractPaymentProvider, MedusaError, PaymentSessionStatus } from "@medusajs/framework/utils"
 import { fromMinorUnits, toMinorUnits } from "../../lib/money"
 import { takeParkedRefund } from "../../lib/external-refunds"
+import { secretList } from "../../lib/options"
+import { STORE_MARKER_KEY, storeMarker } from "../../lib/store-marker"
 import type { MappedWebhookEvent, PaymentSessionTruth, PspPaymentView, StoredDelivery, VerifiedDelivery, WebhookSource } from "../../lib/webhook-result"
 import { readYocoPaymentView } from "./payment-view"
 import { isYocoApiError, YocoClient } from "./client"
@@ -241,7 +243,8 @@ export class YocoProviderService extends AbstractPaymentProvider<YocoOptions> im
           successUrl: redirectUrlFor(successUrl, sessionId),
           cancelUrl: redirectUrlFor(cancelUrl, sessionId),
           failureUrl: redirectUrlFor(failureUrl, sessionId),
-          metadata: { session_id: sessionId },
+          // The marker lets a payment on this page after Medusa deleted the session be told from another store's.
+          metadata: { session_id: sessionId, [STORE_MARKER_KEY]: storeMarker(secretList(this.options_.webhookSecret), sessionId) },
         },
         { idempotencyKey }
       )

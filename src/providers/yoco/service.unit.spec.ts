@@ -173,8 +173,22 @@ describe("YocoProviderService.getWebhookActionAndData", () => {
       event_type: "payment.succeeded",
       currency_code: "zar",
       psp_reference: id,
+      // The checkout carries this store's marker: a payment on it is ours even once Medusa deleted the session.
+      created_here: true,
+      session_data: { checkout_id: id, session_id: "payses_hook" },
     })
     expect(fake.requests.map((request) => `${request.method} ${request.path}`)).toEqual([`GET /api/checkouts/${id}`])
+  })
+
+  it("marks a checkout created elsewhere for the same session id as not created here", async () => {
+    const response = await fetch(`${fake.url}/checkouts`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${FakeYoco.TEST_KEY}`, "content-type": "application/json" },
+      body: JSON.stringify({ amount: 2500, currency: "ZAR", metadata: { session_id: "payses_elsewhere" } }),
+    })
+    const { id } = (await response.json()) as { id: string }
+    const { event } = await fake.pay(id, { deliverTo: [] })
+    expect(await provider.getWebhookActionAndData(signed(event))).toMatchObject({ action: "captured", data: { session_id: "payses_elsewhere" }, created_here: false })
   })
 
   it("sets aside an echoed session id or amount that contradicts the retrieved checkout, with a warning", async () => {

@@ -4,6 +4,7 @@ import { UnusableEventError, WebhookVerificationError } from "../../lib/errors"
 import { fromMinorUnits } from "../../lib/money"
 import { secretList } from "../../lib/options"
 import { toRawBody } from "../../lib/raw-body"
+import { STORE_MARKER_KEY, isStoreMarker } from "../../lib/store-marker"
 import { verifyStandardWebhook } from "../../lib/signatures/standard-webhooks"
 import type { MappedWebhookEvent, PaymentSessionTruth, StoredDelivery, VerifiedDelivery } from "../../lib/webhook-result"
 import { isYocoApiError, type YocoClient } from "./client"
@@ -67,7 +68,16 @@ export async function interpretYocoDelivery(client: YocoClient, options: YocoOpt
     event_type: event.type,
     ...(mapped.data ? { currency_code: "zar" } : {}),
     ...(reason ? { reason } : {}),
+    ...(checkout && mapped.data?.session_id ? createdHere(checkout, mapped.data.session_id, secretList(options.webhookSecret)) : {}),
   }
+}
+
+/** Whether the checkout carries this store's marker for the session and, when it does, the session data that locates it. */
+function createdHere(checkout: YocoCheckout, sessionId: string, secrets: readonly string[]): Pick<MappedWebhookEvent, "created_here" | "session_data"> {
+  if (!isStoreMarker(checkout.metadata?.[STORE_MARKER_KEY], secrets, sessionId)) {
+    return { created_here: false }
+  }
+  return { created_here: true, session_data: { checkout_id: checkout.id, session_id: sessionId } }
 }
 
 /** Where a session's checkout stands at Yoco, for reconciliation: completed is captured for the checkout's amount. */
