@@ -1,15 +1,16 @@
 import { hostname } from "node:os"
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
-import { Client } from "pg"
 import { PAYMENT_WEBHOOKS_MODULE } from "../../src/modules/payment-webhooks"
 import type PaymentWebhooksModuleService from "../../src/modules/payment-webhooks/service"
 import type { FakeStripeEvent } from "../../src/testing"
 import { processDelivery } from "../../src/webhooks/processor/process-delivery"
-import { recordSettled, rowOfEvent, settledRowOfEvent } from "../support/inbox-rows"
+import { recordSettled, rowOfEvent } from "../support/inbox-rows"
+import { basicAuth } from "../support/admin-request"
+import { Checkouts } from "../support/checkouts"
+import { withDatabase } from "../support/database"
 import { usePspFakes } from "../support/psp-fakes"
-import { createAdminSecret } from "../support/admin-key"
-import { seedStore, type SeededStore } from "../support/seed"
-import { StoreClient } from "../support/store-client"
+import { seededClient } from "../support/seeded-client"
+import type { StoreClient } from "../support/store-client"
 
 jest.setTimeout(240_000)
 
@@ -22,51 +23,18 @@ type Entry = { at: string; kind: string }
 
 medusaIntegrationTestRunner({
   testSuite: ({ getContainer, api, dbConfig }) => {
-    let seeded: SeededStore
     let client: StoreClient
-    let adminToken: string
-    let carts = 0
+    let checkouts: Checkouts
+    const inbox = () => getContainer().resolve<PaymentWebhooksModuleService>(PAYMENT_WEBHOOKS_MODULE)
 
     beforeAll(async () => {
-      seeded = await seedStore(getContainer())
-      adminToken = await createAdminSecret(getContainer())
-      client = new StoreClient(api.defaults.baseURL, seeded.publishableKey, adminToken)
+      const store = await seededClient(getContainer(), api.defaults.baseURL)
+      client = store.client
+      checkouts = new Checkouts({ ...store, stripe, stripeSecret: STRIPE_SECRET, inbox }, "admin-api")
     })
 
-    const inbox = () => getContainer().resolve<PaymentWebhooksModuleService>(PAYMENT_WEBHOOKS_MODULE)
-    const stripeUrl = () => `${client.baseUrl}/hooks/payment/stripe_stripe`
-    const basic = (token: string) => `Basic ${Buffer.from(`${token}:`).toString("base64")}`
-
-    /** Calls the admin API as a person with a secret key would; the status and parsed body, whatever the status. */
-    async function admin(method: "GET" | "POST", path: string, body?: object, authorization = basic(adminToken)) {
-      const response = await fetch(`${client.baseUrl}${path}`, {
-        method,
-        headers: { ...(authorization ? { authorization } : {}), ...(body ? { "content-type": "application/json" } : {}) },
-        body: body ? JSON.stringify(body) : undefined,
-      })
-      const text = await response.text()
-      // The answer's JSON as the test reads it; each test states the fields it expects.
-      return { status: response.status, body: text ? JSON.parse(text) : {} }
-    }
-
-    async function stripeCart() {
-      const email = `admin-api-${++carts}-${Date.now()}@example.com`
-      const cart = await client.cartReadyToPay({ ...seeded.markets.usd, variantId: seeded.variantId, email })
-      const { session } = await client.startPayment(cart.id, "pp_stripe_stripe")
-      return { email, cart, session, intentId: String(session.data.id) }
-    }
-
-    /** A cart paid and captured at Stripe, its succeeded event delivered and processed into an order. */
-    async function capturedOrder() {
-      const checkout = await stripeCart()
-      stripe.authorize(checkout.intentId)
-      stripe.succeed(checkout.intentId)
-      const event = stripe.eventFor(checkout.intentId, "payment_intent.succeeded")
-      await stripe.deliver(stripeUrl(), event, { secret: STRIPE_SECRET })
-      const row = await settledRowOfEvent(inbox(), STRIPE, event.id)
-      const order = await client.waitForOrder(checkout.email)
-      return { ...checkout, event, row, order }
-    }
+    /** Calls the admin API as a person with a secret key would (or with `authorization`); the status and parsed body, whatever the status. */
+    const admin = (method: "GET" | "POST", path: string, body?: object, authorization?: string) => client.adminAnswer(method, path, body, authorization)
 
     /** Records an event as the edge does, without announcing it: only the test's own calls process it. */
     async function recordUnannounced(event: FakeStripeEvent) {
@@ -75,13 +43,11 @@ medusaIntegrationTestRunner({
 
     /** A dashboard refund whose `charge.refunded` failed for good: Stripe answered 500 on the processor's last attempt. */
     async function failedRefundDelivery() {
-      const paid = await capturedOrder()
+      const paid = await checkouts.capturedStripeOrder()
       stripe.refundFromDashboard(paid.intentId, 400)
       const event = stripe.eventFor(paid.intentId, "charge.refunded")
       const { id } = await recordUnannounced(event)
-      const db = new Client({ connectionString: dbConfig.clientUrl })
-      await db.connect()
-      await db.query("UPDATE payment_webhook_event SET attempts = $2 WHERE id = $1", [id, inbox().inboxOptions.maxAttempts - 1]).finally(() => db.end())
+      await withDatabase(dbConfig.clientUrl, (db) => db.query("UPDATE payment_webhook_event SET attempts = $2 WHERE id = $1", [id, inbox().inboxOptions.maxAttempts - 1]))
       stripe.failNext({ method: "GET", path: "/v1/refunds", status: 500, shouldRetry: false })
       expect(await processDelivery(getContainer(), id)).toMatchObject({ status: "failed" })
       return { ...paid, id, event }
@@ -90,7 +56,7 @@ medusaIntegrationTestRunner({
     const idsOf = (body: { payment_webhooks: Row[] }) => body.payment_webhooks.map((row) => row.id)
 
     it("finds a paid cart's delivery by session, PaymentIntent, event id and order, filters by date, and refuses unknown parameters", async () => {
-      const { session, intentId, event, row, order } = await capturedOrder()
+      const { session, intentId, event, row, order } = await checkouts.capturedStripeOrder()
       for (const q of [session.id, intentId, event.id, order.id]) {
         const found = await admin("GET", `/admin/payment-webhooks?q=${encodeURIComponent(q)}`)
         expect(found.status).toBe(200)
@@ -145,7 +111,7 @@ medusaIntegrationTestRunner({
     })
 
     it("a delivery's detail shows each attempt with its error and process, then what processing did; 404 for an unknown id", async () => {
-      const paid = await capturedOrder()
+      const paid = await checkouts.capturedStripeOrder()
       stripe.refundFromDashboard(paid.intentId, 300)
       const event = stripe.eventFor(paid.intentId, "charge.refunded")
       const { id } = await recordUnannounced(event)
@@ -202,9 +168,9 @@ medusaIntegrationTestRunner({
     })
 
     it("the order view puts the PSP's capture next to Medusa's, survives a failing PSP, and answers 404 for an unknown order", async () => {
-      const { email, cart, intentId } = await stripeCart()
+      const { email, cart, intentId } = await checkouts.stripeCart()
       stripe.authorize(intentId)
-      await stripe.deliver(stripeUrl(), stripe.eventFor(intentId, "payment_intent.amount_capturable_updated"), { secret: STRIPE_SECRET })
+      await stripe.deliver(checkouts.stripeHook, stripe.eventFor(intentId, "payment_intent.amount_capturable_updated"), { secret: STRIPE_SECRET })
       const order = await client.waitForOrder(email)
       const payment = order.payment_collections[0].payments[0]
       await client.admin("POST", `/admin/payments/${payment.id}/capture`, {})
@@ -237,8 +203,77 @@ medusaIntegrationTestRunner({
       ]
       for (const [method, path, body] of routes) {
         expect([path, (await admin(method, path, body, "")).status]).toEqual([path, 401])
-        expect([path, (await admin(method, path, body, basic("sk_forged_key"))).status]).toEqual([path, 401])
+        expect([path, (await admin(method, path, body, basicAuth("sk_forged_key"))).status]).toEqual([path, 401])
       }
+    })
+
+    it("replay leaves a delivery a processor holds alone (409), replays a processed one on purpose, and refuses unknown fields", async () => {
+      const input = (name: string) => ({
+        provider_id: STRIPE, event_id: `evt_admin_api_${name}_${Date.now()}`, event_type: "payment_intent.succeeded", source: "webhook" as const,
+        body_hash: "test", raw_body: "{}",
+      })
+      // Claimed by a processor that is still at work: its lease is live.
+      const { id: heldId } = await inbox().recordDelivery(input("held"))
+      const claim = await inbox().claim(heldId)
+      expect(claim).toMatchObject({ attempts: 1 })
+      const refused = await admin("POST", `/admin/payment-webhooks/${heldId}/replay`)
+      expect(refused.status).toBe(409)
+      expect(refused.body.message).toContain("being processed")
+      expect((await admin("GET", `/admin/payment-webhooks/${heldId}`)).body.payment_webhook).toMatchObject({ status: "received", attempts: 1 })
+      // The holder's claim still stands: it settles the row, nobody else's attempt started.
+      expect(await inbox().settle(claim!, { status: "ignored", reason: "test" })).toBe(true)
+
+      // Settled `processed`: a person may replay it; a bulk replay that picked it as `failed` leaves it alone.
+      const processedId = await recordSettled(inbox(), input("processed"), { status: "processed", reason: null, outcome: { refunds: ["ref_kept"] } })
+      expect(await inbox().requeue(processedId, { expectedStatus: "failed" })).toBe("changed")
+      expect((await inbox().listPaymentWebhookEvents({ id: processedId }))[0]).toMatchObject({ status: "processed", outcome: { refunds: ["ref_kept"] } })
+      const replayed = await admin("POST", `/admin/payment-webhooks/${processedId}/replay`)
+      expect(replayed.status).toBe(200)
+      expect(replayed.body.payment_webhook).toMatchObject({ id: processedId, attempts: 1 })
+
+      for (const [path, body] of [[`/admin/payment-webhooks/${processedId}/replay?force=true`, undefined], [`/admin/payment-webhooks/${processedId}/replay`, { force: true }]] as const) {
+        const bad = await admin("POST", path, body)
+        expect(bad.status).toBe(400)
+        expect(bad.body.message).toContain("force")
+      }
+      const badHealth = await admin("GET", "/admin/payment-webhooks/health?verbose=1")
+      expect(badHealth.status).toBe(400)
+      expect(badHealth.body.message).toContain("verbose")
+    })
+
+    it("bulk replay takes at most 100 rows a call (50 unless told), says how many remain, and continues after the rows it took", async () => {
+      const since = new Date().toISOString()
+      const ids: string[] = []
+      for (const n of [1, 2, 3]) {
+        ids.push(await recordSettled(inbox(), {
+          provider_id: STRIPE, event_id: `evt_admin_api_batch_${n}_${Date.now()}`, event_type: "charge.refunded", source: "webhook",
+          body_hash: "test", raw_body: "{}",
+        }, { status: "failed", reason: "the PSP answered 500" }))
+      }
+      const first = await admin("POST", "/admin/payment-webhooks/replay", { since, provider: STRIPE, limit: 2 })
+      expect(first.body).toMatchObject({ dry_run: false, count: 2, remaining: 1, next_after: ids[1] })
+      const next = await admin("POST", "/admin/payment-webhooks/replay", { since, provider: STRIPE, limit: 2, after: first.body.next_after })
+      expect(next.body).toMatchObject({ count: 1, remaining: 0, next_after: null })
+      for (const id of ids) {
+        expect((await admin("GET", `/admin/payment-webhooks/${id}`)).body.payment_webhook.status).not.toBe("failed")
+      }
+      const tooMany = await admin("POST", "/admin/payment-webhooks/replay", { since, dry_run: true, limit: 101 })
+      expect(tooMany.status).toBe(400)
+      expect(tooMany.body.message).toContain("limit")
+    })
+
+    it("the order_id filter and the order view both find a delivery that names only the order's PSP payment", async () => {
+      const { order, intentId } = await checkouts.capturedStripeOrder()
+      // A refund as the PSP may send it: no session on it, only the PaymentIntent.
+      const refundId = await recordSettled(inbox(), {
+        provider_id: STRIPE, event_id: `evt_admin_api_by_reference_${Date.now()}`, event_type: "charge.refunded", source: "webhook",
+        body_hash: "test", raw_body: "{}",
+      }, { status: "ignored", reason: "test", facts: { psp_reference: intentId } })
+      const listed = await admin("GET", `/admin/payment-webhooks?order_id=${order.id}`)
+      expect(listed.status).toBe(200)
+      const view = await admin("GET", `/admin/payment-webhooks/orders/${order.id}`)
+      expect(idsOf(listed.body)).toContain(refundId)
+      expect(idsOf(view.body).sort()).toEqual(idsOf(listed.body).sort())
     })
   },
 })

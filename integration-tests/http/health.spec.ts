@@ -1,8 +1,9 @@
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
-import { Client } from "pg"
 import { redrivePaymentWebhooksWorkflow } from "../../src/workflows/redrive-payment-webhooks"
 import type { HealthReport } from "../../src/webhooks/health/report"
 import { createAdminSecret } from "../support/admin-key"
+import { adminRequest, basicAuth } from "../support/admin-request"
+import { withDatabase } from "../support/database"
 import { usePspFakes } from "../support/psp-fakes"
 
 jest.setTimeout(180_000)
@@ -23,24 +24,11 @@ medusaIntegrationTestRunner({
       secret = await createAdminSecret(getContainer())
     })
 
-    async function health(authorized = true): Promise<{ status: number; body: HealthReport }> {
-      const headers: Record<string, string> = authorized ? { authorization: `Basic ${Buffer.from(`${secret}:`).toString("base64")}` } : {}
-      const response = await fetch(`${api.defaults.baseURL}/admin/payment-webhooks/health`, { headers })
-      return { status: response.status, body: (await response.json()) as HealthReport }
-    }
-
-    async function withDatabase<T>(work: (db: Client) => Promise<T>): Promise<T> {
-      const db = new Client({ connectionString: dbConfig.clientUrl })
-      await db.connect()
-      try {
-        return await work(db)
-      } finally {
-        await db.end()
-      }
-    }
+    const health = (): Promise<{ status: number; body: HealthReport }> =>
+      adminRequest(api.defaults.baseURL, basicAuth(secret), "GET", "/admin/payment-webhooks/health")
 
     async function insertRows(rows: SeedRow[]): Promise<void> {
-      await withDatabase(async (db) => {
+      await withDatabase(dbConfig.clientUrl, async (db) => {
         for (const row of rows) {
           await db.query(
             `INSERT INTO payment_webhook_event (id, provider_id, event_id, event_type, status, source, attempts, deliveries, body_hash,
@@ -121,7 +109,7 @@ medusaIntegrationTestRunner({
         { id: "pwhevt_health_old_failed", status: "failed", received: "100 days", processed: "100 days" },
         { id: "pwhevt_health_old_flagged", status: "processed", received: "100 days", processed: "100 days", needsAttention: true },
       ])
-      await withDatabase((db) => db.query(
+      await withDatabase(dbConfig.clientUrl, (db) => db.query(
         `INSERT INTO payment_reconciliation_check (id, provider_id, session_id, checks, last_result, last_checked_at, next_check_at)
          VALUES ('pwhchk_old', 'stripe_stripe', 'payses_old', 9, 'requires_payment_method', now() - interval '4 days', now() - interval '3 days'),
                 ('pwhchk_recent', 'stripe_stripe', 'payses_recent', 1, 'requires_payment_method', now() - interval '1 hour', now() + interval '1 hour')`
@@ -129,7 +117,7 @@ medusaIntegrationTestRunner({
 
       const { result } = await runJob()
       expect(result.redriven).toMatchObject({ pruned: 2, checks_pruned: 1 })
-      const left = await withDatabase(async (db) => ({
+      const left = await withDatabase(dbConfig.clientUrl, async (db) => ({
         events: (await db.query<{ id: string }>("SELECT id FROM payment_webhook_event WHERE id LIKE 'pwhevt_health_%' ORDER BY id")).rows.map((row) => row.id),
         checks: (await db.query<{ id: string }>("SELECT id FROM payment_reconciliation_check ORDER BY id")).rows.map((row) => row.id),
       }))
@@ -138,6 +126,45 @@ medusaIntegrationTestRunner({
         checks: ["pwhchk_recent"],
       })
       expect((await health()).body.job?.summary).toMatchObject({ redriven: { pruned: 2, checks_pruned: 1 } })
+    })
+
+    it("ages the backlog from when a delivery became due: one waiting out its retry backoff is not late", async () => {
+      await runJob()
+      // Received three hours ago, retried since, and waiting out its backoff: nothing is late.
+      await insertRows([{ id: "pwhevt_health_in_backoff", status: "received", received: "3 hours", nextAttempt: "1 hour" }])
+      const waiting = await health()
+      expect(waiting.body).toMatchObject({ status: "ok", problems: [], backlog: { unprocessed: 1, oldest_age_seconds: null, overdue: 0 } })
+
+      // Received three hours ago too, but its backoff ended 20 minutes ago and nobody took it up.
+      await insertRows([{ id: "pwhevt_health_due", status: "received", received: "3 hours", nextAttempt: "-20 minutes" }])
+      const late = await health()
+      expect(late.body).toMatchObject({ status: "degraded", backlog: { unprocessed: 2, overdue: 0 } })
+      expect(late.body.backlog!.oldest_age_seconds).toBeGreaterThanOrEqual(20 * 60)
+      expect(late.body.backlog!.oldest_age_seconds).toBeLessThan(20 * 60 + 120)
+      expect(late.body.problems).toEqual([expect.stringContaining("has been due for")])
+    })
+
+    it("has the database cancel a read that outlasts its timeout, so no health probe keeps a connection waiting", async () => {
+      await runJob()
+      const waitingReads = (db: Parameters<Parameters<typeof withDatabase>[1]>[0]) => db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pg_stat_activity
+         WHERE pid <> pg_backend_pid() AND wait_event_type = 'Lock' AND query ILIKE '%payment_webhook_event%'`
+      ).then((result) => result.rows[0].n)
+      await withDatabase(dbConfig.clientUrl, async (db) => {
+        // Another session holds the inbox table: every read of it waits.
+        await db.query("BEGIN")
+        await db.query("LOCK TABLE payment_webhook_event IN ACCESS EXCLUSIVE MODE")
+        try {
+          const { status, body } = await health()
+          expect(status).toBe(503)
+          expect(body.problems).toEqual([expect.stringMatching(/^The webhook inbox could not be read: .*canceling statement due to statement timeout/)])
+          // The lock is still held, yet no read of the health check is left waiting on it.
+          expect(await waitingReads(db)).toBe(0)
+        } finally {
+          await db.query("ROLLBACK")
+        }
+      })
+      expect((await health()).status).toBe(200)
     })
   },
 })

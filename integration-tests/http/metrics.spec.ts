@@ -8,17 +8,19 @@ import type { Logger } from "@medusajs/framework/types"
 import { instrumentHttpLayer } from "@medusajs/medusa"
 import * as startCommand from "@medusajs/medusa/commands/start"
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
-import { Client } from "pg"
 import { PAYMENT_WEBHOOKS_MODULE } from "../../src/modules/payment-webhooks"
 import type PaymentWebhooksModuleService from "../../src/modules/payment-webhooks/service"
 import { signStripePayload } from "../../src/lib/signatures/stripe"
 import { METER_NAME, MetricNames } from "../../src/webhooks/telemetry/metrics"
+import { watchBacklog } from "../../src/webhooks/alerts/backlog"
+import { processDelivery } from "../../src/webhooks/processor/process-delivery"
 import { redrivePaymentWebhooksWorkflow } from "../../src/workflows/redrive-payment-webhooks"
-import { createAdminSecret } from "../support/admin-key"
+import { Checkouts } from "../support/checkouts"
+import { withDatabase } from "../support/database"
 import { settledRowOfEvent } from "../support/inbox-rows"
 import { usePspFakes } from "../support/psp-fakes"
-import { seedStore, type SeededStore } from "../support/seed"
-import { StoreClient } from "../support/store-client"
+import { seededClient } from "../support/seeded-client"
+import type { StoreClient } from "../support/store-client"
 import { until } from "../support/until"
 
 jest.setTimeout(180_000)
@@ -83,17 +85,17 @@ const STRIPE = "stripe_stripe"
 
 medusaIntegrationTestRunner({
   testSuite: ({ getContainer, api, dbConfig }) => {
-    let seeded: SeededStore
     let client: StoreClient
+    let checkouts: Checkouts
     let front: { url: string; close: () => Promise<void> }
-    let emails = 0
     const alerts: Array<{ name: string; data: Record<string, unknown> }> = []
     const logSpies: jest.SpyInstance[] = []
     let errorSpy: jest.SpyInstance
 
     beforeAll(async () => {
-      seeded = await seedStore(getContainer())
-      client = new StoreClient(api.defaults.baseURL, seeded.publishableKey, await createAdminSecret(getContainer()))
+      const store = await seededClient(getContainer(), api.defaults.baseURL)
+      client = store.client
+      checkouts = new Checkouts({ ...store, stripe, stripeSecret: STRIPE_SECRET, inbox }, "metrics")
       front = await tracedFront(client.baseUrl)
       const eventBus = getContainer().resolve(Modules.EVENT_BUS)
       for (const name of ["payment-webhooks.delivery_failed", "payment-webhooks.backlog_stale", "payment-webhooks.payment_needs_attention"]) {
@@ -120,13 +122,6 @@ medusaIntegrationTestRunner({
     const signaturesSent: string[] = []
     const alertsNamed = (name: string) => alerts.filter((alert) => alert.name === `payment-webhooks.${name}`)
 
-    async function stripeCart() {
-      const email = `metrics-${++emails}-${Date.now()}@example.com`
-      const cart = await client.cartReadyToPay({ ...seeded.markets.usd, variantId: seeded.variantId, email })
-      const { session } = await client.startPayment(cart.id, "pp_stripe_stripe")
-      return { email, session, intentId: String(session.data.id) }
-    }
-
     async function post(url: string, body: string, headers: Record<string, string>) {
       const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body })
       return response.status
@@ -134,7 +129,7 @@ medusaIntegrationTestRunner({
 
     it("counts deliveries by outcome, times answers and processing, counts attempts and lookups, and reports the backlog", async () => {
       // Paid, with its webhook delivered twice through a traced server; a forged Stripe and a forged Yoco delivery.
-      const paid = await stripeCart()
+      const paid = await checkouts.stripeCart()
       stripe.authorize(paid.intentId)
       stripe.succeed(paid.intentId)
       const event = stripe.eventFor(paid.intentId, "payment_intent.succeeded")
@@ -155,9 +150,9 @@ medusaIntegrationTestRunner({
       await client.waitForOrder(paid.email)
 
       // Authorized at Stripe with no webhook at all (found by reconciliation), and a session never paid.
-      const silent = await stripeCart()
+      const silent = await checkouts.stripeCart()
       stripe.authorize(silent.intentId)
-      await stripeCart()
+      await checkouts.stripeCart()
       await redrive({ reconcile: true, reconcileAfterSeconds: 0 })
       await client.waitForOrder(silent.email)
 
@@ -207,7 +202,7 @@ medusaIntegrationTestRunner({
     })
 
     it("alerts once, with one error line naming the ids, when a delivery ends failed", async () => {
-      const { email, session, intentId } = await stripeCart()
+      const { email, session, intentId } = await checkouts.stripeCart()
       stripe.authorize(intentId)
       const wrong = stripe.buildEvent("payment_intent.amount_capturable_updated", { ...stripe.intent(intentId), amount_capturable: 100 })
       expect((await stripe.deliver(`${client.baseUrl}/hooks/payment/${STRIPE}`, wrong, { secret: STRIPE_SECRET })).status).toBe(200)
@@ -233,40 +228,90 @@ medusaIntegrationTestRunner({
       expect(await client.orderByEmail(email)).toBeUndefined()
     })
 
-    it("alerts once when the oldest unprocessed delivery is older than alertBacklogAgeSeconds, and the gauges show it", async () => {
+    it("alerts once when a delivery has been due longer than alertBacklogAgeSeconds, never for one in its retry backoff, and the gauges show it", async () => {
+      const record = async (name: string) => (await inbox().recordDelivery({
+        provider_id: STRIPE, event_id: `evt_stale_${name}_${Date.now()}`, event_type: "payment_intent.succeeded", source: "webhook", body_hash: "stale", raw_body: "{}",
+      })).id
+      const inBackoff = await record("backoff")
       const ids: string[] = []
-      for (const n of [1, 2]) {
-        const { id } = await inbox().recordDelivery({
-          provider_id: STRIPE, event_id: `evt_stale_${n}_${Date.now()}`, event_type: "payment_intent.succeeded", source: "webhook", body_hash: "stale", raw_body: "{}",
-        })
-        ids.push(id)
-      }
-      // Received two and three hours ago, both in a backoff that outlasts the test: the job cannot clear them.
-      const db = new Client({ connectionString: dbConfig.clientUrl })
-      await db.connect()
-      try {
-        await db.query(
-          `UPDATE payment_webhook_event SET received_at = now() - make_interval(hours => CASE WHEN id = $1 THEN 3 ELSE 2 END),
-             next_attempt_at = now() + interval '1 hour' WHERE id = ANY($2)`,
-          [ids[0], ids]
-        )
-        const errorsBefore = errorLines().length
-        await redrive()
-        await redrive()
-        const [stale] = await until(async () => alertsNamed("backlog_stale"), (found) => found.length > 0, "backlog_stale")
-        await new Promise((resolve) => setTimeout(resolve, 1_000))
-        expect(alertsNamed("backlog_stale")).toHaveLength(1)
-        expect(stale.data).toMatchObject({ count: 2, oldest_id: ids[0], oldest_provider_id: STRIPE, threshold_seconds: 900 })
-        expect(Number(stale.data.oldest_age_seconds)).toBeGreaterThanOrEqual(3 * 3600)
-        const newErrors = errorLines().slice(errorsBefore).filter((line) => line.includes("backlog"))
-        expect(newErrors).toHaveLength(1)
-        expect(newErrors[0]).toContain(ids[0])
-        expect(await total(MetricNames.BACKLOG_SIZE)).toBe(2)
-        expect(await total(MetricNames.BACKLOG_OLDEST_AGE)).toBeGreaterThanOrEqual(3 * 3600)
-      } finally {
-        await db.query(`DELETE FROM payment_webhook_event WHERE id = ANY($1)`, [ids])
-        await db.end()
-      }
+      await withDatabase(dbConfig.clientUrl, async (db) => {
+        try {
+          // Received five hours ago and retried since: waiting out a backoff that outlasts the test. Not late.
+          await db.query(`UPDATE payment_webhook_event SET received_at = now() - interval '5 hours', next_attempt_at = now() + interval '1 hour' WHERE id = $1`, [inBackoff])
+          const errorsBefore = errorLines().length
+          await redrive()
+          expect(alertsNamed("backlog_stale")).toHaveLength(0)
+          expect(await total(MetricNames.BACKLOG_SIZE)).toBe(1)
+          expect(await total(MetricNames.BACKLOG_OLDEST_AGE)).toBe(0)
+
+          // Due for three and two hours, nobody's claim on them. The job would take them up at once, so
+          // its look at the backlog runs here on its own, as the job runs it after a pass that could not clear them.
+          ids.push(await record("due_3h"), await record("due_2h"))
+          await db.query(
+            `UPDATE payment_webhook_event SET received_at = now() - make_interval(hours => CASE WHEN id = $1 THEN 3 ELSE 2 END) WHERE id = ANY($2)`,
+            [ids[0], ids]
+          )
+          await watchBacklog(getContainer(), inbox())
+          await watchBacklog(getContainer(), inbox())
+          const [stale] = await until(async () => alertsNamed("backlog_stale"), (found) => found.length > 0, "backlog_stale")
+          await new Promise((resolve) => setTimeout(resolve, 1_000))
+          expect(alertsNamed("backlog_stale")).toHaveLength(1)
+          expect(stale.data).toMatchObject({ count: 3, oldest_id: ids[0], oldest_provider_id: STRIPE, threshold_seconds: 900 })
+          expect(Number(stale.data.oldest_age_seconds)).toBeGreaterThanOrEqual(3 * 3600)
+          expect(Number(stale.data.oldest_age_seconds)).toBeLessThan(5 * 3600)
+          const newErrors = errorLines().slice(errorsBefore).filter((line) => line.includes("backlog"))
+          expect(newErrors).toHaveLength(1)
+          expect(newErrors[0]).toContain(ids[0])
+          expect(await total(MetricNames.BACKLOG_SIZE)).toBe(3)
+          expect(await total(MetricNames.BACKLOG_OLDEST_AGE)).toBeGreaterThanOrEqual(3 * 3600)
+          // The health check reads the same figures.
+          const { body } = await client.adminAnswer("GET", "/admin/payment-webhooks/health")
+          expect(body.backlog).toMatchObject({ unprocessed: 3, oldest_age_seconds: expect.any(Number) })
+          expect(body.backlog.oldest_age_seconds).toBeGreaterThanOrEqual(3 * 3600)
+          expect(body.backlog.oldest_age_seconds).toBeLessThan(5 * 3600)
+        } finally {
+          await db.query(`DELETE FROM payment_webhook_event WHERE id = ANY($1)`, [[inBackoff, ...ids]])
+        }
+      })
+    })
+
+    it("says nothing again when a person replays a failed payment that needs attention and it fails again", async () => {
+      const { session, intentId } = await checkouts.stripeCart()
+      stripe.authorize(intentId)
+      const wrong = stripe.buildEvent("payment_intent.amount_capturable_updated", { ...stripe.intent(intentId), amount_capturable: 100 })
+      expect((await stripe.deliver(`${client.baseUrl}/hooks/payment/${STRIPE}`, wrong, { secret: STRIPE_SECRET })).status).toBe(200)
+      const row = await settledRowOfEvent(inbox(), STRIPE, wrong.id)
+      expect(row).toMatchObject({ status: "failed", needs_attention: true })
+      const ofThis = (name: string) => alertsNamed(name).filter((alert) => alert.data.session_id === session.id)
+      await until(async () => [...ofThis("delivery_failed"), ...ofThis("payment_needs_attention")], (found) => found.length === 2, "both alerts")
+      const linesOfThis = () => errorLines().filter((line) => line.includes(wrong.id) || line.includes(intentId))
+      const linesBefore = linesOfThis().length
+
+      const replayed = await client.adminAnswer("POST", `/admin/payment-webhooks/${row.id}/replay`)
+      expect(replayed.status).toBe(200)
+      expect(replayed.body).toMatchObject({ result: { status: "failed" }, payment_webhook: { status: "failed", needs_attention: true } })
+      await new Promise((resolve) => setTimeout(resolve, 1_000))
+      expect(ofThis("delivery_failed")).toHaveLength(1)
+      expect(ofThis("payment_needs_attention")).toHaveLength(1)
+      expect(linesOfThis()).toHaveLength(linesBefore)
+    })
+
+    it("gives up on a payment whose attempts never finished: flagged for a person, with both alerts naming it", async () => {
+      const { session, intentId } = await checkouts.stripeCart()
+      stripe.authorize(intentId)
+      const event = stripe.eventFor(intentId, "payment_intent.amount_capturable_updated")
+      // Recorded, then claimed `maxAttempts` times by processes that died before they settled it.
+      const { id } = await inbox().recordDelivery({
+        provider_id: STRIPE, event_id: event.id, event_type: event.type, source: "webhook", body_hash: "test", raw_body: stripe.payloadOf(event),
+      })
+      await withDatabase(dbConfig.clientUrl, (db) => db.query("UPDATE payment_webhook_event SET attempts = $2 WHERE id = $1", [id, inbox().inboxOptions.maxAttempts]))
+      expect(await processDelivery(getContainer(), id)).toMatchObject({ status: "failed", reason: expect.stringContaining("gave up") })
+      expect((await inbox().listPaymentWebhookEvents({ id }))[0]).toMatchObject({ status: "failed", needs_attention: true })
+      const [attention] = await until(
+        async () => alertsNamed("payment_needs_attention").filter((alert) => alert.data.event_id === event.id), (found) => found.length > 0, "payment_needs_attention"
+      )
+      expect(attention.data).toMatchObject({ session_id: session.id, psp_reference: intentId, reason: expect.stringContaining("gave up") })
+      await until(async () => alertsNamed("delivery_failed").filter((alert) => alert.data.event_id === event.id), (found) => found.length === 1, "delivery_failed")
     })
   },
 })

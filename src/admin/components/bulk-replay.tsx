@@ -7,7 +7,7 @@ import type { BulkReplayResult } from "../lib/types"
 
 type DryRun = Extract<BulkReplayResult, { dry_run: true }>
 type Done = Extract<BulkReplayResult, { dry_run: false }>
-type Step = { kind: "pick" } | { kind: "confirm"; since: string; count: number; dryRun: DryRun } | { kind: "done"; result: Done }
+type Step = { kind: "pick" } | { kind: "confirm"; since: string; count: number; dryRun: DryRun } | { kind: "done"; since: string; result: Done; total: number }
 
 /** `datetime-local` wants local "YYYY-MM-DDTHH:mm": a day ago, as the default. */
 function aDayAgo(): string {
@@ -23,7 +23,7 @@ function describeResults(result: Done): string {
     parts.push(`not replayable ${result.not_replayable}`)
   }
   if (result.remaining) {
-    parts.push(`${result.remaining} left for another run`)
+    parts.push(`${result.remaining} left for the next batch`)
   }
   return parts.length ? parts.join(", ") : "nothing to do"
 }
@@ -48,10 +48,12 @@ export function BulkReplay({ provider }: { provider?: string }) {
     onError: (error) => toast.error(`Could not count the failed deliveries: ${errorMessage(error)}`),
   })
   const run = useMutation({
-    mutationFn: (sinceIso: string) => paymentWebhooksApi.bulkReplay({ since: sinceIso, status: "failed", provider }),
-    onSuccess: (result) => {
+    mutationFn: ({ since: sinceIso, after }: { since: string; after?: string }) =>
+      paymentWebhooksApi.bulkReplay({ since: sinceIso, status: "failed", provider, after }),
+    onSuccess: (result, { since: sinceIso }) => {
       if (!result.dry_run) {
-        setStep({ kind: "done", result })
+        // One call replays a batch (the API takes at most 100): "Replay the next" runs the following one.
+        setStep((previous) => ({ kind: "done", since: sinceIso, result, total: (previous.kind === "done" ? previous.total : 0) + result.count }))
         toast.success(`Replayed ${result.count} deliveries: ${describeResults(result)}`)
       }
     },
@@ -100,8 +102,9 @@ export function BulkReplay({ provider }: { provider?: string }) {
                 </Text>
               )}
               {step.kind === "done" && (
-                <Text size="small" data-testid="bulk-replay-result">
+                <Text size="small" data-testid="bulk-replay-result" data-remaining={step.result.remaining}>
                   Replayed {step.result.count}: {describeResults(step.result)}.
+                  {step.total > step.result.count ? ` ${step.total} in all so far.` : ""}
                 </Text>
               )}
             </div>
@@ -116,9 +119,15 @@ export function BulkReplay({ provider }: { provider?: string }) {
             </Button>
           )}
           {step.kind === "confirm" && (
-            <Button size="small" disabled={step.count === 0} isLoading={run.isPending} onClick={() => run.mutate(step.since)}
+            <Button size="small" disabled={step.count === 0} isLoading={run.isPending} onClick={() => run.mutate({ since: step.since })}
               data-testid="bulk-replay-confirm">
               Replay {step.count}
+            </Button>
+          )}
+          {step.kind === "done" && !!step.result.remaining && !!step.result.next_after && (
+            <Button size="small" isLoading={run.isPending} onClick={() => run.mutate({ since: step.since, after: step.result.next_after ?? undefined })}
+              data-testid="bulk-replay-continue">
+              Replay the next {Math.min(step.result.remaining, step.result.count)}
             </Button>
           )}
         </Prompt.Footer>

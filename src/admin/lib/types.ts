@@ -68,12 +68,12 @@ export type PaymentWebhookDetail = { payment_webhook: PaymentWebhookRow; timelin
 export type ReplayResult = { payment_webhook: PaymentWebhookRow; result: { status: string; reason?: string } }
 
 /** What a bulk replay is asked to touch. */
-export type BulkReplayRequest = { since: string; status?: PaymentWebhookStatus; provider?: string; dry_run?: boolean; limit?: number }
+export type BulkReplayRequest = { since: string; status?: PaymentWebhookStatus; provider?: string; dry_run?: boolean; limit?: number; after?: string }
 
 /** `POST /admin/payment-webhooks/replay`: a count on a dry run, what happened otherwise. */
 export type BulkReplayResult =
-  | { dry_run: true; count: number; replayable?: number; not_replayable?: number; remaining?: number }
-  | { dry_run: false; count: number; results: Record<string, number>; not_replayable?: number; remaining?: number }
+  | { dry_run: true; count: number; replayable?: number; not_replayable?: number; remaining?: number; next_after?: string | null }
+  | { dry_run: false; count: number; results: Record<string, number>; not_replayable?: number; remaining?: number; next_after?: string | null }
 
 /** Amounts of a payment as one side (Medusa or the PSP) holds them. */
 export type PaymentAmounts = { amount: number | string | null; captured: number | string | null; refunded: number | string | null }

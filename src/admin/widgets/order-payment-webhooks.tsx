@@ -11,12 +11,22 @@ import { errorMessage, formatTime } from "../lib/format"
 /** How many of the order's events the widget lists; the page shows them all. */
 const SHOWN = 6
 
+/** How long the order's view (the PSP's side included) is fresh: a PSP is not asked again within it. */
+const ORDER_VIEW_STALE_MS = 60_000
+
 /**
  * On the order page: the order's payment events with their status, and each payment as the PSP sees
  * it next to Medusa's view, with a link to the "Payment webhooks" page filtered on the order.
  */
 const OrderPaymentWebhooksWidget = ({ data: order }: DetailWidgetProps<AdminOrder>) => {
-  const view = useQuery({ queryKey: paymentWebhookKeys.order(order.id), queryFn: () => paymentWebhooksApi.ofOrder(order.id) })
+  const view = useQuery({
+    queryKey: paymentWebhookKeys.order(order.id),
+    queryFn: () => paymentWebhooksApi.ofOrder(order.id),
+    // Each fetch asks the PSP for every payment of the order: not on every focus of the window, and
+    // not again within a minute (a replay from the page still refreshes it: it invalidates these keys).
+    staleTime: ORDER_VIEW_STALE_MS,
+    refetchOnWindowFocus: false,
+  })
   const events = view.data?.payment_webhooks ?? []
   return (
     <Container className="divide-y p-0" data-testid="order-payment-webhooks-widget">

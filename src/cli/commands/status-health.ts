@@ -40,7 +40,7 @@ function backlogLine(health: Health): string {
   if (!health.backlog) {
     return "unknown"
   }
-  const oldest = health.backlog.oldest_age_seconds === null ? "" : `, the oldest received ${health.backlog.oldest_age_seconds} s ago`
+  const oldest = health.backlog.oldest_age_seconds === null ? "" : `, the oldest due for ${health.backlog.oldest_age_seconds} s`
   const overdue = health.backlog.overdue ? `, ${health.backlog.overdue} overdue` : ""
   return `${health.backlog.unprocessed} unprocessed${oldest}${overdue}`
 }

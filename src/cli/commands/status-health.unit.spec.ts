@@ -56,7 +56,7 @@ describe("status --health", () => {
       expect(result.stdout.split("\n")).toEqual([
         "Payment webhooks: degraded (HTTP 200)",
         "Job:        last ran 2026-11-29T16:00:05Z on worker worker-1 pid 42 (every 60 s)",
-        "Backlog:    3 unprocessed, the oldest received 75 s ago",
+        "Backlog:    3 unprocessed, the oldest due for 75 s",
         "Last 24 h:  2 failed, 0 need attention",
         "Providers:  stripe_stripe (secrets: 2), yoco_yoco (secrets: MISSING)",
         "Modules:    event bus redis, workflow engine redis, cache redis, locking redis; this server: server",

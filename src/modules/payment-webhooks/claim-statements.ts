@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto"
 import type { SqlEntityManager } from "@medusajs/framework/mikro-orm/knex"
 import { appendHistory, historyEntry } from "./history"
 import { storableText } from "./storable-text"
-import type { ClaimedDelivery, DeliveryVerdict, InboxRow } from "./types"
+import type { ClaimedDelivery, DeliveryVerdict, InboxRow, InboxStatus } from "./types"
 
 /**
  * The statements of a delivery's life after its insert: claimed under a token and a lease, settled or
@@ -12,8 +12,16 @@ import type { ClaimedDelivery, DeliveryVerdict, InboxRow } from "./types"
 
 const TABLE = "payment_webhook_event"
 
-/** Columns the processor reads of a claimed row. */
-const ROW_COLUMNS = `id, provider_id, event_id, event_type, session_id, action, status, source, attempts, last_error, received_at, raw_body`
+/**
+ * Columns the processor reads of a claimed row. `needs_attention` and `failed_before` are what the row
+ * was before this attempt (a replay keeps both: it resets the status, not the flag nor the history);
+ * until it settles, only the claim's holder writes the row, so they are still true at the settle, and
+ * the alerts use them to speak only when a row turns failed or needs a person for the first time.
+ * `failed_before` reads the kept history (its last entries): a row retried for days may have let its
+ * first failure slip out, and then alerts once more, which is the safe side.
+ */
+const ROW_COLUMNS = `id, provider_id, event_id, event_type, session_id, action, status, source, attempts, last_error, received_at, raw_body,
+  needs_attention, EXISTS (SELECT 1 FROM jsonb_array_elements(COALESCE(history, '[]'::jsonb)) AS entry WHERE entry->>'kind' = 'failed') AS failed_before`
 
 /** Claims row `id` for `leaseSeconds` under a new token (see the service's `claim`); null when it is not to be had. */
 export async function claimRow(
@@ -111,20 +119,59 @@ export async function giveBackRow(
   return rows.length > 0
 }
 
-/** Moves row `id` back to `received`, due at once, if it can be processed again (see the service's `requeue`). */
-export async function requeueRow(manager: SqlEntityManager, id: string): Promise<"requeued" | "missing" | "no_body"> {
-  const rows = await manager.execute<Array<{ id: string; replayable: boolean }>>(
+/** How a requeue ended (see the service's `requeue`). */
+export type RequeueResult =
+  /** Back in the queue, due at once. */
+  | "requeued"
+  /** No such row (or a retention delete took it). */
+  | "missing"
+  /** Its raw body was dropped by retention: it cannot be processed again. */
+  | "no_body"
+  /** A processor holds it under a live lease: left alone, its attempts and backoff untouched. */
+  | "claimed"
+  /** It no longer has the status it was picked for (another processor or replay settled it meanwhile). */
+  | "changed"
+
+/**
+ * Moves row `id` back to `received`, due at once, if it can be processed again: never while a live
+ * lease holds it (that would reset the attempts and backoff of a row another process is working on),
+ * and, with `expectedStatus`, only if it still has that status. Whether it moved is read from the
+ * UPDATE's own RETURNING: the row found a moment before may have been settled, claimed or deleted since,
+ * and the UPDATE re-checks its conditions on the row as it stands when it takes it.
+ */
+export async function requeueRow(manager: SqlEntityManager, id: string, options: { expectedStatus?: InboxStatus } = {}): Promise<RequeueResult> {
+  const expected = options.expectedStatus ? "AND e.status = ?" : ""
+  const rows = await manager.execute<Array<{ status: InboxStatus; replayable: boolean; held: boolean; requeued: boolean }>>(
     `WITH found AS (
-       SELECT id, (raw_body IS NOT NULL OR source = 'reconciliation') AS replayable FROM ${TABLE} WHERE id = ? AND deleted_at IS NULL
+       SELECT id, status, (raw_body IS NOT NULL OR source = 'reconciliation') AS replayable,
+              (lease_until IS NOT NULL AND lease_until > now()) AS held
+       FROM ${TABLE} WHERE id = ? AND deleted_at IS NULL
      ), requeued AS (
        UPDATE ${TABLE} e SET status = 'received', next_attempt_at = NULL, attempts = 0, updated_at = now(),
          history = ${appendHistory(null, "e.history")}
-       FROM found WHERE e.id = found.id AND found.replayable RETURNING e.id
+       FROM found
+       WHERE e.id = found.id AND found.replayable AND e.deleted_at IS NULL
+         AND (e.lease_until IS NULL OR e.lease_until <= now()) ${expected}
+       RETURNING e.id
      )
-     SELECT id, replayable FROM found`,
-    [id, historyEntry("replay_requested")]
+     SELECT status, replayable, held, EXISTS (SELECT 1 FROM requeued) AS requeued FROM found`,
+    [id, historyEntry("replay_requested"), ...(options.expectedStatus ? [options.expectedStatus] : [])]
   )
-  return !rows.length ? "missing" : rows[0].replayable ? "requeued" : "no_body"
+  const found = rows[0]
+  if (!found) {
+    return "missing"
+  }
+  if (found.requeued) {
+    return "requeued"
+  }
+  if (!found.replayable) {
+    return "no_body"
+  }
+  if (options.expectedStatus && found.status !== options.expectedStatus) {
+    return "changed"
+  }
+  // Found free a moment ago but not taken: claimed, settled or deleted between the two reads; a claim is by far the likeliest.
+  return found.held || !options.expectedStatus ? "claimed" : "changed"
 }
 
 /** JSON PostgreSQL can store: every string in it made storable (a NUL escape is refused by jsonb as well). */

@@ -5,8 +5,7 @@ import { PaymentWebhookEvent } from "./models/payment-webhook-event"
 import { PaymentReconciliationCheck } from "./models/reconciliation-check"
 import { PaymentWebhookLock } from "./models/payment-webhook-lock"
 import { PaymentWebhookJobRun } from "./models/job-run"
-import { readInboxFigures, type InboxFigures } from "./health-figures"
-import { readBacklog, type Backlog } from "./backlog"
+import { readInboxFigures, withStatementTimeout, type InboxFigures } from "./health-figures"
 import { noteJobFinished, noteJobStarted, readJobRun, type JobProcess, type JobRunRow } from "./job-runs"
 import { PRUNE_DEFAULTS, pruneReconciliationChecks, pruneSettledDeliveries, type PruneOptions } from "./retention"
 import { parseInboxOptions, type InboxOptions } from "./options"
@@ -16,7 +15,7 @@ import { noteSessionChecked, sessionsDueForCheck } from "./reconciliation-checks
 import { runExclusively } from "./session-lock"
 import type { ClaimedDelivery, DeliveryRecordInput, DeliveryVerdict, InboxStatus, RecordOutcome } from "./types"
 import { StatementBatcher } from "./statement-batcher"
-import { claimRow, dueRowIds, giveBackRow, renewClaimRow, requeueRow, settleRow } from "./claim-statements"
+import { claimRow, dueRowIds, giveBackRow, renewClaimRow, requeueRow, settleRow, type RequeueResult } from "./claim-statements"
 
 /** What the module resolves from its container. */
 type InboxCradle = { manager: SqlEntityManager; logger: Logger }
@@ -161,10 +160,12 @@ export default class PaymentWebhooksModuleService extends MedusaService({ Paymen
 
   /**
    * Moves an event back to `received`, due at once (an admin's replay). `missing` when there is no
-   * such event; `no_body` when its raw body was dropped by retention, so it cannot be processed again.
+   * such event; `no_body` when its raw body was dropped by retention, so it cannot be processed again;
+   * `claimed` while a processor holds it under a live lease; `changed` when `expectedStatus` is given
+   * and the row no longer has it (see {@link requeueRow}).
    */
-  async requeue(id: string): Promise<"requeued" | "missing" | "no_body"> {
-    return requeueRow(this.manager_, id)
+  async requeue(id: string, options: { expectedStatus?: InboxStatus } = {}): Promise<RequeueResult> {
+    return requeueRow(this.manager_, id, options)
   }
 
   /**
@@ -213,14 +214,23 @@ export default class PaymentWebhooksModuleService extends MedusaService({ Paymen
     return readJobRun(this.manager_, job)
   }
 
-  /** Backlog, failures and deliveries needing a person, for the health check. */
+  /**
+   * Backlog (and its oldest due delivery), failures and deliveries needing a person: the one reading
+   * behind the health check, the backlog's gauges and its alert (see {@link readInboxFigures}).
+   */
   async inboxFigures(overdueAfterSeconds: number): Promise<InboxFigures> {
     return readInboxFigures(this.manager_, overdueAfterSeconds)
   }
 
-  /** The deliveries not processed yet and the oldest of them, for the backlog's gauges and alert. */
-  async backlog(): Promise<Backlog> {
-    return readBacklog(this.manager_)
+  /**
+   * The heartbeat of `job` and the inbox's figures, for the health check: one transaction whose
+   * statements the database cancels after `timeoutMs` each, so a slow read never keeps a connection.
+   */
+  async healthReadings(job: string, overdueAfterSeconds: number, timeoutMs: number): Promise<{ job: JobRunRow | null; figures: InboxFigures }> {
+    return withStatementTimeout(this.manager_, timeoutMs, async (manager) => ({
+      job: await readJobRun(manager, job),
+      figures: await readInboxFigures(manager, overdueAfterSeconds),
+    }))
   }
 
   /**

@@ -32,6 +32,10 @@ export type InboxRow = {
   last_error: string | null
   received_at: Date
   raw_body: string | null
+  /** Flagged for a person before this attempt (a replayed row keeps its flag until it settles again). */
+  needs_attention: boolean
+  /** The row ended `failed` before (its history says so): its failure was reported then. */
+  failed_before: boolean
 }
 
 /** A row held by one processor: only the holder of `token` may settle it. */

@@ -1,5 +1,6 @@
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, MathBN, MedusaError } from "@medusajs/framework/utils"
+import { ORDER_KEY_FIELDS, orderDeliveriesFilter, orderPaymentKeysOf } from "../order-sessions"
 import { resolveInbox } from "./inbox"
 import { pspViewOf, type PspViewResult } from "./psp-view"
 import { PAYMENT_WEBHOOK_FIELDS, toAdminPaymentWebhooks, type AdminPaymentWebhook } from "./rows"
@@ -35,19 +36,13 @@ type OrderRecord = { id: string; payment_collections?: Array<{ payment_sessions?
 const total = (items: Array<{ amount: Amount } | null> | null | undefined) =>
   (items ?? []).reduce((sum, item) => (item ? sum + MathBN.convert(item.amount).toNumber() : sum), 0)
 
-/** The PSP's id of a payment as its provider data holds it (Stripe's intent `pi_…`, Yoco's checkout `ch_…`). */
-function pspReferenceOf(data: Record<string, unknown> | null): string | undefined {
-  const id = data?.checkout_id ?? data?.id
-  return typeof id === "string" && id ? id : undefined
-}
-
 /** The order's payments and deliveries; 404 for an order the store does not have. */
 export async function orderWebhooksView(container: MedusaContainer, orderId: string): Promise<OrderWebhooksView> {
   const query = container.resolve(ContainerRegistrationKeys.QUERY)
   const { data: [order] } = await query.graph({
     entity: "order",
     fields: [
-      "id", "payment_collections.payment_sessions.id",
+      "id", ...ORDER_KEY_FIELDS,
       "payment_collections.payments.id", "payment_collections.payments.amount", "payment_collections.payments.currency_code",
       "payment_collections.payments.provider_id", "payment_collections.payments.payment_session_id", "payment_collections.payments.data",
       "payment_collections.payments.captures.amount", "payment_collections.payments.refunds.amount",
@@ -59,14 +54,10 @@ export async function orderWebhooksView(container: MedusaContainer, orderId: str
   }
   const collections = (order.payment_collections ?? []).filter((collection) => !!collection)
   const payments = collections.flatMap((collection) => (collection.payments ?? []).filter((payment): payment is OrderPayment => !!payment))
-  const sessionIds = collections.flatMap((collection) => (collection.payment_sessions ?? []).flatMap((session) => (session ? [session.id] : [])))
-  const references = payments.flatMap((payment) => pspReferenceOf(payment.data) ?? [])
-  const or = [
-    ...(sessionIds.length ? [{ session_id: sessionIds }] : []),
-    ...(references.length ? [{ psp_reference: references }] : []),
-  ]
-  const events = or.length
-    ? await resolveInbox(container).listPaymentWebhookEvents({ $or: or }, {
+  // The same match as the list's `order_id` filter: the order's sessions, or its payments' PSP ids.
+  const filter = orderDeliveriesFilter(orderPaymentKeysOf(order))
+  const events = filter
+    ? await resolveInbox(container).listPaymentWebhookEvents(filter, {
       select: [...PAYMENT_WEBHOOK_FIELDS], take: ORDER_ROWS, order: { received_at: "DESC", id: "DESC" },
     })
     : []

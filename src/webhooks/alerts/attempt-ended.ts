@@ -10,7 +10,7 @@ import { alertDeliveryFailed } from "./delivery-failed"
 /**
  * What follows every processing attempt that held a claim, whatever its end: the attempt is counted
  * (and timed from the delivery's receipt once its row is settled), and a delivery that ended `failed`
- * raises its alert. Hands the result back unchanged, and never throws: the row is settled already,
+ * for the first time raises its alert. Hands the result back unchanged, and never throws: the row is settled already,
  * and the processor must not take a failure to report for a failure to process.
  */
 export async function attemptEnded(container: MedusaContainer, claim: ClaimedDelivery, result: ProcessResult, payment?: MappedWebhookEvent): Promise<ProcessResult> {
@@ -18,7 +18,8 @@ export async function attemptEnded(container: MedusaContainer, claim: ClaimedDel
     if (result.status !== "skipped") {
       recordAttempt(claim.provider_id, claim.event_type, result.status, new Date(claim.received_at))
     }
-    if (result.status === "failed") {
+    // Only the first time the row ends failed: a replay that fails again (a person is looking at it) stays quiet.
+    if (result.status === "failed" && !claim.failed_before) {
       await alertDeliveryFailed(container, claim, result.reason ?? "no reason recorded", payment)
     }
   } catch (error) {

@@ -15,3 +15,12 @@ export function jobIntervalMs(env: Readonly<Record<string, string | undefined>> 
 
 /** Periods without a finished pass after which the health check answers 503. */
 export const STALE_AFTER_PERIODS = 3
+
+/**
+ * How long past due a delivery may wait before it counts as overdue: `redriveAfterSeconds` (the
+ * subscriber's head start) and then a few of the job's periods. The health check and the backlog's
+ * alert both use it, so they call the same rows late.
+ */
+export function overdueAfterSeconds(redriveAfterSeconds: number, intervalMs = jobIntervalMs()): number {
+  return redriveAfterSeconds + (STALE_AFTER_PERIODS * intervalMs) / 1000
+}

@@ -25,7 +25,7 @@ export type HealthFacts = {
   providers: ProviderHealth[] | { error: string }
   modules: ModuleBackends
   inboxEnabled: boolean
-  /** The inbox's `alertBacklogAgeSeconds`: an unprocessed delivery older than this is a problem. */
+  /** The inbox's `alertBacklogAgeSeconds`: a delivery due for longer than this, and not processed, is a problem. */
   backlogAlertSeconds: number
 }
 
@@ -69,7 +69,7 @@ function inboxProblems(facts: HealthFacts): { failing: string[]; degraded: strin
   const figures = facts.inbox.figures
   const degraded: string[] = []
   if (figures.oldest_age_seconds !== null && figures.oldest_age_seconds > facts.backlogAlertSeconds) {
-    degraded.push(`The oldest unprocessed delivery was received ${figures.oldest_age_seconds} s ago (alertBacklogAgeSeconds: ${facts.backlogAlertSeconds})`)
+    degraded.push(`A delivery has been due for ${figures.oldest_age_seconds} s and is not processed yet (alertBacklogAgeSeconds: ${facts.backlogAlertSeconds})`)
   }
   if (figures.overdue > 0) {
     degraded.push(`${figures.overdue} deliveries are due but the job has not taken them up`)

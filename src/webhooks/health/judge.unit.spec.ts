@@ -3,7 +3,7 @@ import { judgeHealth, type HealthFacts } from "./judge"
 import { jobIntervalMs } from "./job-schedule"
 import { moduleBackends } from "./module-backends"
 
-const figures = { unprocessed: 0, oldest_age_seconds: null, overdue: 0, failures_24h: 0, needs_attention_24h: 0 }
+const figures = { unprocessed: 0, oldest_age_seconds: null, oldest_id: null, oldest_provider_id: null, overdue: 0, failures_24h: 0, needs_attention_24h: 0 }
 const job = (overrides: Partial<JobRunRow> = {}): JobRunRow => ({
   id: "payment-webhooks-redrive", started_at: new Date(), finished_at: new Date(), process_kind: "shared", host: "h", pid: 1,
   interval_ms: 60_000, duration_ms: 12, summary: {}, last_error: null, finished_age_seconds: 10, started_age_seconds: 10, ...overrides,
@@ -43,13 +43,13 @@ describe("judgeHealth", () => {
   it("is degraded, with one line each, for failures, overdue or old deliveries, a failed pass and a provider without secret", () => {
     const verdict = judgeHealth(facts({
       job: job({ last_error: "database went away" }),
-      inbox: { figures: { unprocessed: 3, oldest_age_seconds: 1000, overdue: 2, failures_24h: 4, needs_attention_24h: 1 } },
+      inbox: { figures: { ...figures, unprocessed: 3, oldest_age_seconds: 1000, overdue: 2, failures_24h: 4, needs_attention_24h: 1 } },
       providers: [{ key: "yoco_yoco", webhook_path: "/hooks/payment/yoco_yoco", webhook_secret_configured: false, webhook_secrets: 0 }],
     }))
     expect(verdict.status).toBe("degraded")
     expect(verdict.problems).toEqual([
       expect.stringContaining("failed: database went away"),
-      expect.stringContaining("received 1000 s ago"),
+      expect.stringContaining("due for 1000 s"),
       "2 deliveries are due but the job has not taken them up",
       expect.stringContaining("4 deliveries failed in the last 24 h"),
       expect.stringContaining("1 payments need a person's attention"),

@@ -6,12 +6,17 @@ import type { InboxFigures } from "../../modules/payment-webhooks/health-figures
 import type { JobRunRow } from "../../modules/payment-webhooks/job-runs"
 import type PaymentWebhooksModuleService from "../../modules/payment-webhooks/service"
 import { judgeHealth, type HealthStatus, type ProviderHealth } from "./judge"
-import { jobIntervalMs, REDRIVE_JOB_NAME, STALE_AFTER_PERIODS } from "./job-schedule"
+import { jobIntervalMs, overdueAfterSeconds, REDRIVE_JOB_NAME } from "./job-schedule"
 import { moduleBackends, type ModuleBackends } from "./module-backends"
 import { providerHealth } from "./providers"
 
-/** How long the health check waits for the database before calling the inbox unreachable. */
-const READ_TIMEOUT_MS = 3000
+/** How long each of the health check's statements may run before the database cancels it (the inbox is then reported unreachable). */
+const STATEMENT_TIMEOUT_MS = 3000
+/**
+ * How long the health check waits in all, a connection from the pool included. Past it the answer goes
+ * out without the figures; a read still waiting for a connection runs later under its statement timeout.
+ */
+const READ_TIMEOUT_MS = 5000
 
 /** The answer of `GET /admin/payment-webhooks/health`. */
 export type HealthReport = {
@@ -44,21 +49,34 @@ function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> 
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer))
 }
 
+/**
+ * The database's own reason for a failed read. The driver's message is the SQL, then " - ", then the
+ * reason: the reason is what follows the last " - " of the whole message (the SQL has some of its own).
+ */
+function databaseReason(error: unknown): string {
+  if (typeof error === "object" && error !== null && "code" in error && error.code === "57014") {
+    return `a read ran past ${STATEMENT_TIMEOUT_MS} ms and the database cancelled it (canceling statement due to statement timeout)`
+  }
+  const message = error instanceof Error ? error.message : errorMessage(error)
+  return errorMessage(message.split(" - ").pop() || "unknown error", 200)
+}
+
 const iso = (value: Date | string | null): string | null => (value === null ? null : new Date(value).toISOString())
 
-/** Reads the heartbeat and the inbox's figures; an error (or a timeout) means the inbox is unreachable. */
+/**
+ * Reads the heartbeat and the inbox's figures; an error (or a timeout) means the inbox is unreachable.
+ * The database cancels a statement that runs past {@link STATEMENT_TIMEOUT_MS}: a locked or overloaded
+ * table must not keep one of the pool's connections for every health probe that asked.
+ */
 async function readInbox(inbox: PaymentWebhooksModuleService): Promise<{ job: JobRunRow | null; figures: InboxFigures } | { error: string }> {
-  // A delivery may wait `redriveAfterSeconds` and then a few of the job's periods before it is overdue.
-  const overdueAfterSeconds = inbox.inboxOptions.redriveAfterSeconds + (STALE_AFTER_PERIODS * jobIntervalMs()) / 1000
   try {
-    const [job, figures] = await withTimeout(
-      Promise.all([inbox.lastJobRun(REDRIVE_JOB_NAME), inbox.inboxFigures(overdueAfterSeconds)]),
+    return await withTimeout(
+      inbox.healthReadings(REDRIVE_JOB_NAME, overdueAfterSeconds(inbox.inboxOptions.redriveAfterSeconds), STATEMENT_TIMEOUT_MS),
       READ_TIMEOUT_MS,
       "reading the inbox"
     )
-    return { job, figures }
   } catch (error) {
-    return { error: errorMessage(error).split(" - ").pop() ?? "unknown error" }
+    return { error: databaseReason(error) }
   }
 }
 

@@ -12,7 +12,8 @@ import { readPaymentContext } from "../effects/payment-context"
 import { emitPluginEvent, PaymentWebhookEvents } from "../effects/plugin-events"
 import { carryOutPayment } from "./carry-out-payment"
 import { judge } from "./guard"
-import { reportNeedsAttention, wasDeleted } from "./needs-attention"
+import { giveUp } from "./give-up"
+import { deletedSessionPayment, reportNeedsAttention } from "./needs-attention"
 import { interpretClaim } from "./interpret"
 import { planFor } from "./plan"
 import { inTurn } from "./turns"
@@ -61,7 +62,7 @@ export async function processDelivery(container: MedusaContainer, id: string, op
     if (claim.attempts > inbox.inboxOptions.maxAttempts) {
       // Claimed this often without ever settling: each attempt died with its process or outlived its lease.
       const reason = `gave up after ${claim.attempts - 1} attempts that never finished (the process stopped, or ran past its lease)`
-      return attemptEnded(container, claim, await settle(inbox, logger, claim, { status: "failed", reason }))
+      return giveUp(container, logger, claim, reason, (verdict) => settle(inbox, logger, claim, verdict))
     }
     const taken: { payment?: MappedWebhookEvent; facts?: DeliveryFacts } = {}
     try {
@@ -123,12 +124,12 @@ async function processClaim(
     }
     const context = await readPaymentContext(container, plan.session_id)
     if (!context) {
-      if (plan.kind === "payment" && (await wasDeleted(container, plan.session_id))) {
-        const reason = `payment session ${plan.session_id} was deleted (its cart changed) after the customer paid: refund the payment or place the order by hand`
-        await reportNeedsAttention(container, logger, claim, mapped, reason)
-        return settle(inbox, logger, claim, { status: "failed", reason, facts, needs_attention: true })
+      const gone = plan.kind === "payment" ? await deletedSessionPayment(container, source, plan.session_id, mapped) : undefined
+      if (gone?.needs_attention) {
+        await reportNeedsAttention(container, logger, claim, mapped, gone.reason)
+        return settle(inbox, logger, claim, { status: "failed", reason: gone.reason, facts, needs_attention: true })
       }
-      return settle(inbox, logger, claim, { status: "ignored", reason: `payment session ${plan.session_id} does not exist in this store`, facts })
+      return settle(inbox, logger, claim, { status: "ignored", reason: gone?.reason ?? `payment session ${plan.session_id} does not exist in this store`, facts })
     }
     const verdict = judge(plan, claim.provider_id, context)
     if (!verdict.ok) {

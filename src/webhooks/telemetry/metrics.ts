@@ -18,7 +18,7 @@ export const MetricNames = {
   FAILURES: "payment_webhooks.failures",
   /** Gauge: deliveries still `received` (not yet settled), as the job last saw them. */
   BACKLOG_SIZE: "payment_webhooks.backlog.size",
-  /** Gauge (s): age of the oldest delivery still `received`, as the job last saw it; 0 when none. */
+  /** Gauge (s): how long the longest-waiting due delivery has been due (backoff not counted, nobody's claim on it), as the job last saw it; 0 when none. */
   BACKLOG_OLDEST_AGE: "payment_webhooks.backlog.oldest_age",
   /** Counter: sessions looked up at their PSP by reconciliation, by `outcome` unpaid | paid | already_recorded | error. */
   RECONCILIATION_LOOKUPS: "payment_webhooks.reconciliation.lookups",
@@ -84,7 +84,7 @@ function instruments(): Instruments {
   // that does not run the job (a server in a split deployment) reports no backlog rather than a stale 0.
   meter.createObservableGauge(MetricNames.BACKLOG_SIZE, { description: "Payment webhook deliveries not yet settled", unit: "{delivery}" })
     .addCallback((result) => void (backlog && result.observe(backlog.count)))
-  meter.createObservableGauge(MetricNames.BACKLOG_OLDEST_AGE, { description: "Age of the oldest payment webhook delivery not yet settled", unit: "s" })
+  meter.createObservableGauge(MetricNames.BACKLOG_OLDEST_AGE, { description: "How long the longest-waiting due payment webhook delivery has been due", unit: "s" })
     .addCallback((result) => void (backlog && result.observe(backlog.oldestAgeSeconds)))
   current = { provider, instruments: made }
   return made

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from "node:http"
 import * as startCommand from "@medusajs/medusa/commands/start"
-import { hasSignatureHeader, withoutSignatureHeaders } from "./signature-headers"
+import { hasSignatureHeader, withoutSignatureHeaders, withoutSignatureRawHeaders } from "./signature-headers"
 
 /** Medusa's hook around each HTTP request, set by its `instrumentHttpLayer()` (`registerOtel({ instrument: { http: true } })`). */
 type RequestTracer = (handler: () => Promise<unknown>, req: IncomingMessage, ...rest: unknown[]) => Promise<unknown>
@@ -31,7 +31,10 @@ export function keepSignaturesOutOfTraces(): void {
   Reflect.set(startCommand, "traceRequestHandler", tracer)
 }
 
-/** The request as the span sees it: the same request, its headers without the signatures. */
+/** The request as the span sees it: the same request, its headers (parsed and raw) without the signatures. */
 function redactedView(req: IncomingMessage): IncomingMessage {
-  return Object.create(req, { headers: { value: withoutSignatureHeaders(req.headers), enumerable: true } })
+  return Object.create(req, {
+    headers: { value: withoutSignatureHeaders(req.headers), enumerable: true },
+    rawHeaders: { value: withoutSignatureRawHeaders(req.rawHeaders ?? []), enumerable: true },
+  })
 }

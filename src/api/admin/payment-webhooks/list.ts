@@ -1,20 +1,15 @@
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { providerFilter, resolveInbox } from "../../../webhooks/admin/inbox"
 import { PAYMENT_WEBHOOK_FIELDS, toAdminPaymentWebhooks, type AdminPaymentWebhook } from "../../../webhooks/admin/rows"
-import { sessionIdsOfOrder } from "../../../webhooks/order-sessions"
+import { orderDeliveriesFilter, orderPaymentKeys } from "../../../webhooks/order-sessions"
 import type { ListPaymentWebhooksQuery } from "./query"
 
 export { PAYMENT_WEBHOOK_FIELDS, resolveInbox, toAdminPaymentWebhooks, type AdminPaymentWebhook }
 
-/** The `q` search: exact match on the row id, session, PSP event id, PSP payment id, or an order's sessions. */
+/** The `q` search: exact match on the row id, session, PSP event id, PSP payment id, or an order's deliveries (as `order_id` finds them). */
 async function searchFilter(container: MedusaContainer, q: string): Promise<Record<string, unknown>> {
-  const orderSessions = await sessionIdsOfOrder(container, q)
-  return {
-    $or: [
-      { id: q }, { session_id: q }, { event_id: q }, { psp_reference: q },
-      ...(orderSessions.length ? [{ session_id: orderSessions }] : []),
-    ],
-  }
+  const order = orderDeliveriesFilter(await orderPaymentKeys(container, q))
+  return { $or: [{ id: q }, { session_id: q }, { event_id: q }, { psp_reference: q }, ...(order ? order.$or : [])] }
 }
 
 /** One page of recorded deliveries, newest first, and how many match in all. */
@@ -41,17 +36,22 @@ export async function listPaymentWebhooks(
       ...(query.received_to ? { $lt: query.received_to } : {}),
     }
   }
-  if (query.order_id) {
-    const sessions = await sessionIdsOfOrder(container, query.order_id)
-    const wanted = query.session_id ? sessions.filter((id) => id === query.session_id) : sessions
-    if (!wanted.length) {
-      return { payment_webhooks: [], count: 0 }
-    }
-    filters.session_id = wanted
-  } else if (query.session_id) {
+  if (query.session_id) {
     filters.session_id = query.session_id
   }
-  const where = query.q ? { $and: [filters, await searchFilter(container, query.q)] } : filters
+  const and: Array<Record<string, unknown>> = [filters]
+  if (query.order_id) {
+    // The order widget's own match (its sessions, or its payments' PSP ids): the two always agree.
+    const order = orderDeliveriesFilter(await orderPaymentKeys(container, query.order_id))
+    if (!order) {
+      return { payment_webhooks: [], count: 0 }
+    }
+    and.push(order)
+  }
+  if (query.q) {
+    and.push(await searchFilter(container, query.q))
+  }
+  const where = and.length > 1 ? { $and: and } : filters
   const [events, count] = await resolveInbox(container).listAndCountPaymentWebhookEvents(where, {
     select: [...PAYMENT_WEBHOOK_FIELDS],
     take: query.limit,

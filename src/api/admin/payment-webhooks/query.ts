@@ -14,7 +14,7 @@ export const listPaymentWebhooksQuerySchema = z.strictObject({
   /** `webhook` deliveries, or events found by `reconciliation` with the PSP. */
   source: z.enum(["webhook", "reconciliation"]).optional(),
   session_id: z.string().min(1).optional(),
-  /** The order's payment sessions (order → payment collections → payment sessions). */
+  /** The order's deliveries: those of its payment sessions, or of its payments' PSP ids (as the order widget shows them). */
   order_id: z.string().min(1).optional(),
   /** Exact match on the row id, session id, order id (through its sessions), PSP event id or PSP payment id (`pi_…`, `ch_…`). */
   q: z.string().trim().min(1).max(200).optional(),

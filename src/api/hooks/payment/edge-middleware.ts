@@ -42,7 +42,7 @@ export async function paymentWebhookEdge(req: MedusaRequest, res: MedusaResponse
     { providerKey: req.params.provider, rawBody: req.rawBody, parsedBody: req.body, headers: req.headers }
   )
   // Verified or refused, the signature is spent: nothing after the edge (a logger, an error report) gets to see it.
-  dropSignatureHeaders(req.headers)
+  dropSignatureHeaders(req)
   res.status(answer.status).json(answer.body)
   if (answer.recordedId) {
     // After the answer: the row is committed, and should this announcement be lost the job takes the row up.

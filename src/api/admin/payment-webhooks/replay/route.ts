@@ -11,8 +11,13 @@ export const bulkReplayBodySchema = z.strictObject({
   provider: z.string().regex(/^[a-z0-9_-]+$/i, { message: "must be a provider identifier or key" }).optional(),
   /** Only count the rows a replay would touch. */
   dry_run: z.boolean().default(false),
-  /** Rows one call takes (oldest first); `remaining` says how many more match. */
-  limit: z.number().int().min(1).max(500).default(100),
+  /**
+   * Rows one call takes (oldest first), at most 100: they are processed inside this one request.
+   * `remaining` says how many more match; call again to take them.
+   */
+  limit: z.number().int().min(1).max(100).default(50),
+  /** The previous call's `next_after`: continue after the rows it took (those that failed again are not taken twice). */
+  after: z.string().min(1).max(100).optional(),
 })
 
 /**

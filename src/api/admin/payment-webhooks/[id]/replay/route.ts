@@ -1,14 +1,20 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
 import { MedusaError } from "@medusajs/framework/utils"
+import { z } from "zod"
 import { processDelivery } from "../../../../../webhooks/processor/process-delivery"
 import { PAYMENT_WEBHOOK_FIELDS, resolveInbox, toAdminPaymentWebhooks } from "../../list"
+import { parseInput } from "../../query"
 
 /**
  * `POST /admin/payment-webhooks/:id/replay`: puts one recorded delivery back in the queue and runs
  * it at once through the processor, which checks what the store holds before acting (a replay never
- * pays or places an order twice). Answers the delivery as it stands after.
+ * pays or places an order twice). A `processed` delivery may be replayed on purpose. Takes no query
+ * and no body (unknown ones are refused); `409` while a processor holds the delivery under its lease.
+ * Answers the delivery as it stands after.
  */
 export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<void> {
+  parseInput(z.strictObject({}), req.query)
+  parseInput(z.strictObject({}), req.body, "body")
   const inbox = resolveInbox(req.scope)
   const id = req.params.id
   const notFound = () => new MedusaError(MedusaError.Types.NOT_FOUND, `Payment webhook ${id} was not found`)
@@ -18,6 +24,14 @@ export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<voi
   }
   if (requeued === "no_body") {
     throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `Payment webhook ${id} cannot be replayed: its raw body is no longer kept (rawBodyRetentionDays)`)
+  }
+  if (requeued !== "requeued") {
+    // Medusa's error handler gives every conflict one generic message: this one says what to do.
+    res.status(409).json({
+      type: "conflict",
+      message: `Payment webhook ${id} is being processed right now (a processor holds its lease): it was left as it is; replay it once that attempt has ended`,
+    })
+    return
   }
   const result = await processDelivery(req.scope, id, { evenIfBackingOff: true })
   const [after] = await inbox.listPaymentWebhookEvents({ id }, { select: [...PAYMENT_WEBHOOK_FIELDS], take: 1 })
