@@ -92,6 +92,14 @@ describe("the built package, installed in a store", () => {
     expect(result.signature).toMatch(/^t=\d+,v1=[0-9a-f]{64}$/)
   })
 
+  it("builds the admin page and the order widget into the bundle a store's admin loads", () => {
+    // What `medusa-payment-webhooks/admin` resolves to: the store's admin build takes its routes and widgets from here.
+    const bundle = readFileSync(join(BUILT, "admin", "index.mjs"), "utf8")
+    expect(bundle).toContain('"/payment-webhooks"')
+    expect(bundle).toContain("order.details.side")
+    expect(bundle).toContain("Payment webhooks")
+  })
+
   it("runs the bin from node_modules/.bin: --help exits 0, an unknown command exits 2", async () => {
     expect(readFileSync(bin, "utf8").split("\n")[0]).toBe("#!/usr/bin/env node")
     const help = await run(bin, ["--help"], store)
