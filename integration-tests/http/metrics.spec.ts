@@ -98,7 +98,7 @@ medusaIntegrationTestRunner({
       checkouts = new Checkouts({ ...store, stripe, stripeSecret: STRIPE_SECRET, inbox }, "metrics")
       front = await tracedFront(client.baseUrl)
       const eventBus = getContainer().resolve(Modules.EVENT_BUS)
-      for (const name of ["payment-webhooks.delivery_failed", "payment-webhooks.backlog_stale", "payment-webhooks.payment_needs_attention"]) {
+      for (const name of ["payment-webhooks.delivery_failed", "payment-webhooks.backlog_stale", "payment-webhooks.payment_needs_attention", "payment-webhooks.amount_mismatch"]) {
         eventBus.subscribe(name, async (event) => void alerts.push({ name, data: event.data as Record<string, unknown> }))
       }
       const logger = getContainer().resolve<Logger>(ContainerRegistrationKeys.LOGGER)
@@ -283,7 +283,7 @@ medusaIntegrationTestRunner({
       const row = await settledRowOfEvent(inbox(), STRIPE, wrong.id)
       expect(row).toMatchObject({ status: "failed", needs_attention: true })
       const ofThis = (name: string) => alertsNamed(name).filter((alert) => alert.data.session_id === session.id)
-      await until(async () => [...ofThis("delivery_failed"), ...ofThis("payment_needs_attention")], (found) => found.length === 2, "both alerts")
+      await until(async () => [...ofThis("delivery_failed"), ...ofThis("payment_needs_attention"), ...ofThis("amount_mismatch")], (found) => found.length === 3, "the alerts")
       const linesOfThis = () => errorLines().filter((line) => line.includes(wrong.id) || line.includes(intentId))
       const linesBefore = linesOfThis().length
 
@@ -293,6 +293,7 @@ medusaIntegrationTestRunner({
       await new Promise((resolve) => setTimeout(resolve, 1_000))
       expect(ofThis("delivery_failed")).toHaveLength(1)
       expect(ofThis("payment_needs_attention")).toHaveLength(1)
+      expect(ofThis("amount_mismatch")).toHaveLength(1)
       expect(linesOfThis()).toHaveLength(linesBefore)
     })
 

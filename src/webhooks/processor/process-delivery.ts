@@ -133,7 +133,8 @@ async function processClaim(
     }
     const verdict = judge(plan, claim.provider_id, context)
     if (!verdict.ok) {
-      if (verdict.status === "failed") {
+      // A replay of a row already flagged says nothing again: the person was told the first time.
+      if (verdict.status === "failed" && !claim.needs_attention) {
         await emitPluginEvent(container, PaymentWebhookEvents.AMOUNT_MISMATCH, {
           provider_id: claim.provider_id, event_id: claim.event_id, session_id: plan.session_id, reason: verdict.reason,
         }).catch(() => undefined)
