@@ -40,31 +40,22 @@ export function WebhookFilters({ values, onChange }: Props) {
           data-testid="payment-webhooks-search"
         />
       </div>
-      <div className="w-[160px]">
-        <Select size="small" value={values.provider || ALL} onValueChange={(value) => onChange({ provider: value === ALL ? "" : value })}>
-          <Select.Trigger data-testid="payment-webhooks-provider-filter">
-            <Select.Value placeholder="Provider" />
-          </Select.Trigger>
-          <Select.Content>
-            <Select.Item value={ALL}>All providers</Select.Item>
-            <Select.Item value="stripe">Stripe</Select.Item>
-            <Select.Item value="yoco">Yoco</Select.Item>
-          </Select.Content>
-        </Select>
-      </div>
-      <div className="w-[160px]">
-        <Select size="small" value={values.status || ALL} onValueChange={(value) => onChange({ status: value === ALL ? "" : value })}>
-          <Select.Trigger data-testid="payment-webhooks-status-filter">
-            <Select.Value placeholder="Status" />
-          </Select.Trigger>
-          <Select.Content>
-            <Select.Item value={ALL}>All statuses</Select.Item>
-            {PAYMENT_WEBHOOK_STATUSES.map((status) => (
-              <Select.Item key={status} value={status}>{status}</Select.Item>
-            ))}
-          </Select.Content>
-        </Select>
-      </div>
+      <FilterSelect
+        value={values.provider}
+        onChange={(provider) => onChange({ provider })}
+        options={[{ value: "stripe", label: "Stripe" }, { value: "yoco", label: "Yoco" }]}
+        anyLabel="All providers"
+        placeholder="Provider"
+        testId="payment-webhooks-provider-filter"
+      />
+      <FilterSelect
+        value={values.status}
+        onChange={(status) => onChange({ status })}
+        options={PAYMENT_WEBHOOK_STATUSES.map((status) => ({ value: status, label: status }))}
+        anyLabel="All statuses"
+        placeholder="Status"
+        testId="payment-webhooks-status-filter"
+      />
       <div className="w-[170px]">
         <Input
           type="date"
@@ -85,6 +76,34 @@ export function WebhookFilters({ values, onChange }: Props) {
           Clear filters
         </Button>
       )}
+    </div>
+  )
+}
+
+type FilterSelectProps = {
+  value: string
+  onChange: (value: string) => void
+  options: Array<{ value: string; label: string }>
+  anyLabel: string
+  placeholder: string
+  testId: string
+}
+
+/** One select of the filter bar; its first item, `anyLabel`, clears the filter (an empty value). */
+function FilterSelect({ value, onChange, options, anyLabel, placeholder, testId }: FilterSelectProps) {
+  return (
+    <div className="w-[160px]">
+      <Select size="small" value={value || ALL} onValueChange={(picked) => onChange(picked === ALL ? "" : picked)}>
+        <Select.Trigger data-testid={testId}>
+          <Select.Value placeholder={placeholder} />
+        </Select.Trigger>
+        <Select.Content>
+          <Select.Item value={ALL}>{anyLabel}</Select.Item>
+          {options.map((option) => (
+            <Select.Item key={option.value} value={option.value}>{option.label}</Select.Item>
+          ))}
+        </Select.Content>
+      </Select>
     </div>
   )
 }
