@@ -1,3 +1,9 @@
+/** The phases of `npm run bench`, in the order a full run takes them. */
+export const PHASES = ["verify", "stages", "ack", "delivery", "inbox", "topology"] as const
+
+/** One phase. */
+export type PhaseName = (typeof PHASES)[number]
+
 /** Settings of `npm run bench`, from `--name=value` arguments or `BENCH_*` variables. */
 export type BenchConfig = {
   /** Webhooks per ack run (`--n`, BENCH_N; default 5000). */
@@ -20,13 +26,28 @@ export type BenchConfig = {
    */
   cpuProfile: boolean
   /**
-   * Run only the ack runs (`--ack-only`, BENCH_ACK_ONLY=1), for quick turns on the hot path: each
-   * run's line is printed, but no table and no results.json, which always hold every phase.
+   * Run one phase (`--only <phase>` or `--only=<phase>`, BENCH_ONLY; `--ack-only` is `--only ack`), for
+   * quick turns: its section of results.json (with the machine it ran on) is replaced, the others kept.
    */
-  ackOnly: boolean
+  only: PhaseName | null
+  /** Inbox sizes the growth phase measures at besides empty (`--inbox-rows=100000,1000000`, BENCH_INBOX_ROWS). */
+  inboxRows: number[]
+  /** Requests per route at each inbox size (`--inbox-n`, BENCH_INBOX_N; default 3000); also the acks of each topology. */
+  inboxN: number
+  /**
+   * The processor's `concurrency` for the delivery phase's extra run of the plugin (information: what
+   * moves orders/s), `--delivery-concurrency` (BENCH_DELIVERY_CONCURRENCY; default 16; 0 skips it).
+   */
+  deliveryConcurrency: number
+  /** Carts of each topology's burst (`--topology-carts`, BENCH_TOPOLOGY_CARTS; default 100). */
+  topologyCarts: number
 }
 
 function option(name: string, argv: readonly string[]): string | undefined {
+  const spaced = argv.indexOf(`--${name}`)
+  if (spaced >= 0 && argv[spaced + 1] !== undefined && !argv[spaced + 1].startsWith("--")) {
+    return argv[spaced + 1]
+  }
   const flag = argv.find((arg) => arg === `--${name}` || arg.startsWith(`--${name}=`))
   if (flag) {
     return flag.includes("=") ? flag.slice(flag.indexOf("=") + 1) : "1"
@@ -45,6 +66,17 @@ function positiveInt(value: string | undefined, fallback: number, name: string):
   return parsed
 }
 
+function onlyPhase(value: string | undefined): PhaseName | null {
+  if (value === undefined || value === "") {
+    return null
+  }
+  const phase = PHASES.find((name) => name === value)
+  if (!phase) {
+    throw new Error(`--only must be one of ${PHASES.join(", ")} (got ${value})`)
+  }
+  return phase
+}
+
 /** Reads the settings. */
 export function readConfig(argv: readonly string[] = process.argv.slice(2)): BenchConfig {
   const concurrency = (option("concurrency", argv) ?? "32,128").split(",").map((value) => positiveInt(value.trim(), 32, "concurrency"))
@@ -57,6 +89,10 @@ export function readConfig(argv: readonly string[] = process.argv.slice(2)): Ben
     skipBuild: option("skip-build", argv) === "1",
     stages: !argv.includes("--no-stages") && option("stages", argv) !== "0",
     cpuProfile: option("cpu-profile", argv) === "1",
-    ackOnly: option("ack-only", argv) === "1",
+    only: onlyPhase(option("ack-only", argv) === "1" ? "ack" : option("only", argv)),
+    inboxRows: (option("inbox-rows", argv) ?? "100000,1000000").split(",").map((value) => positiveInt(value.trim(), 100_000, "inbox-rows")),
+    inboxN: positiveInt(option("inbox-n", argv), 3000, "inbox-n"),
+    deliveryConcurrency: option("delivery-concurrency", argv) === "0" ? 0 : positiveInt(option("delivery-concurrency", argv), 16, "delivery-concurrency"),
+    topologyCarts: positiveInt(option("topology-carts", argv), 100, "topology-carts"),
   }
 }

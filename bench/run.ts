@@ -1,28 +1,31 @@
 /**
  * `npm run bench`: builds the plugin, installs it in a throwaway store next to Medusa's own Stripe
- * provider, and measures on the real PostgreSQL, in one run: the webhook ack path (this plugin vs
- * the built-in route vs this plugin with its entry off), verification cost, the hot path's steps,
- * and webhooks turned into orders. Prints a table and writes bench/results.json.
+ * provider, and measures on the real PostgreSQL, in one run, each against a baseline of the same
+ * run: verification cost, the hot path's steps, the acknowledgement (this plugin's route vs
+ * Medusa's), delivery to order (the same burst to both providers), the cost as the inbox grows,
+ * and the production topology (two servers and a worker on Redis vs one process).
+ * `--only <phase>` runs one phase and replaces its section of bench/results.json.
+ * Writes bench/results.json and bench/results.md, puts the latter between the README's bench markers, and prints it.
  */
 import { spawnSync } from "node:child_process"
-import { existsSync, mkdirSync } from "node:fs"
-import { join } from "node:path"
 import { StoreProcess } from "../integration-tests/support/store-process"
 import { FakeStripe } from "../src/testing/stripe"
-import { readConfig } from "./config"
+import { PHASES, readConfig, type PhaseName } from "./config"
 import { killChildren } from "./lib/child"
-import { ACK_TARGETS, measureAck, measureAckInterleaved, type AckMeasurement } from "./phases/ack"
-import { runOrdersPhase, type OrdersResult } from "./phases/orders"
+import { runAckPhase } from "./phases/ack-phase"
+import { STARTS, type StoreContext } from "./phases/context"
+import { runDeliveryPhase } from "./phases/delivery"
+import { runInboxPhase } from "./phases/inbox"
 import { runStagesPhase } from "./phases/stages"
+import { runTopologyPhase } from "./phases/topology"
 import { runVerifyPhase } from "./phases/verify"
-import type { StageTiming } from "./profile/stage-timer"
-import { renderProfile, summarizeProfile } from "./profile/summarize"
-import { currentLoad, describeMachine } from "./report/machine"
-import { ackRatios, checkTargets, writeResults, type BenchResults } from "./report/results"
-import { writeMarkdown } from "./report/markdown"
-import { renderReport } from "./report/table"
+import { currentLoad, describeMachine, type Machine } from "./report/machine"
+import { mergeResults, readResults, writeResults, type BenchResults, type PhaseResults } from "./report/results"
+import { renderMarkdown, writeMarkdown } from "./report/markdown"
+import { updateReadmeBlock } from "./report/readme"
 import { createAckPool } from "./store/ack-pool"
-import { checkPluginLoaded } from "./store/checks"
+import { stopAllMembers } from "./store/cluster"
+import { checkPluginLoaded, type LoadCheck } from "./store/checks"
 import { REPO_ROOT, SEED_SCRIPT, writeStoreProject } from "./store/project"
 
 // Made up for this run; never printed.
@@ -33,21 +36,78 @@ function step(message: string): void {
   console.log(`[${((Date.now() - started) / 1000).toFixed(1).padStart(6)}s] ${message}`)
 }
 
-/** Env of each kind of store start. */
-const STARTS = {
-  checks: { PAYMENT_WEBHOOKS_JOB_INTERVAL_MS: "1000" },
-  // The ack runs measure the acknowledgement: the work both routes leave for later is held off, the
-  // subscriber runs Medusa's route queues (held events) as well as the plugin's re-drive job.
-  ack: { BENCH_HOLD_DELAYED_EVENTS: "1", PAYMENT_WEBHOOKS_JOB_INTERVAL_MS: String(24 * 3600_000) },
-  ackInboxOff: { BENCH_HOLD_DELAYED_EVENTS: "1", PAYMENT_WEBHOOKS_JOB_INTERVAL_MS: String(24 * 3600_000), BENCH_INBOX_ENABLED: "false" },
-  orders: {},
-} satisfies Record<string, NodeJS.ProcessEnv>
+/** Runs one phase and files its figures with the machine, the time and the settings they came from. */
+async function record<P extends PhaseName>(
+  sections: BenchResults["sections"],
+  failures: Record<string, string>,
+  machine: Machine,
+  phase: P,
+  settings: Record<string, unknown>,
+  run: () => Promise<PhaseResults[P]>
+): Promise<void> {
+  const phaseStarted = Date.now()
+  const loadStart = currentLoad()
+  step(`Phase ${phase}`)
+  try {
+    const result = await run()
+    const section = {
+      machine: { ...machine, loadAverage: { start: loadStart, end: currentLoad() } },
+      startedAt: new Date(phaseStarted).toISOString(),
+      seconds: Math.round((Date.now() - phaseStarted) / 1000),
+      settings,
+      result,
+    }
+    Object.assign(sections, { [phase]: section })
+    step(`Phase ${phase} done in ${section.seconds} s`)
+  } catch (error) {
+    failures[phase] = error instanceof Error ? error.message.slice(0, 2000) : String(error)
+    console.error(`Phase ${phase} failed: ${failures[phase]}`)
+  }
+}
 
-async function main(): Promise<void> {
+async function main(): Promise<boolean> {
   const config = readConfig()
+  const selected = new Set<PhaseName>(config.only ? [config.only] : PHASES.filter((phase) => phase !== "stages" || config.stages))
   await StoreProcess.assertDatabaseReachable()
   const machine = await describeMachine()
-  step(`${machine.cpu}, ${machine.cores} cores, load average ${machine.loadAverage.start}; N=${config.n}, concurrency ${config.concurrency.join("/")}, M=${config.carts}`)
+  step(`${machine.cpu}, ${machine.cores} cores, load average ${machine.loadAverage.start}; phases ${[...selected].join(", ")}`)
+  const sections: BenchResults["sections"] = {}
+  const failures: Record<string, string> = {}
+  let loadChecks: LoadCheck[] | null = null
+
+  if (selected.has("verify")) {
+    await record(sections, failures, machine, "verify", {}, async () => runVerifyPhase())
+  }
+  if ([...selected].some((phase) => phase !== "verify")) {
+    loadChecks = await withStore(config, async (ctx) => {
+      const checks = await prepareStore(ctx)
+      const phases: Array<[PhaseName, Record<string, unknown>, () => Promise<PhaseResults[PhaseName]>]> = [
+        ["stages", {}, () => runStagesPhase(ctx.store, { sessionId: ctx.pool.sessionIds[0], template: ctx.pool.templates[0], secret: ctx.secret })],
+        ["ack", { n: config.n, concurrency: config.concurrency, rounds: config.cpuProfile ? 1 : config.rounds, poolSessions: config.pool, cpuProfiled: config.cpuProfile }, () => runAckPhase(ctx)],
+        ["delivery", { carts: config.carts, eventBus: "Medusa's in-memory (local) event bus", extraRunConcurrency: config.deliveryConcurrency }, () => runDeliveryPhase(ctx)],
+        ["inbox", { rows: [0, ...config.inboxRows], requestsPerRoute: config.inboxN }, () => runInboxPhase(ctx)],
+        ["topology", { carts: config.topologyCarts, n: config.inboxN }, () => runTopologyPhase(ctx)],
+      ]
+      for (const [phase, settings, run] of phases) {
+        if (selected.has(phase)) {
+          await record(sections, failures, machine, phase, settings, run)
+        }
+      }
+      return checks
+    })
+  }
+
+  const fullRun = config.only ? null : { startedAt: new Date(started).toISOString(), seconds: Math.round((Date.now() - started) / 1000), machine }
+  const results = mergeResults(readResults(), { sections, loadChecks, fullRun, failures })
+  const file = writeResults(results)
+  const markdown = writeMarkdown(results)
+  const readme = updateReadmeBlock(renderMarkdown(results)) ? ", and the README's block" : " (the README has no bench markers: its block is unchanged)"
+  console.log(`\n${renderMarkdown(results)}\nWritten to ${file.slice(REPO_ROOT.length + 1)} and ${markdown.slice(REPO_ROOT.length + 1)}${readme}`)
+  return Object.keys(failures).length === 0
+}
+
+/** Builds the package (unless --skip-build), writes the store project, creates the store, and runs `work` with it. */
+async function withStore<T>(config: ReturnType<typeof readConfig>, work: (ctx: StoreContext) => Promise<T>): Promise<T> {
   if (!config.skipBuild) {
     step("npm run build")
     const build = spawnSync("npm", ["run", "build"], { cwd: REPO_ROOT, encoding: "utf8" })
@@ -57,12 +117,6 @@ async function main(): Promise<void> {
   }
   const cwd = writeStoreProject()
   step("Store project written to bench/.store (the built package installed, no src/)")
-
-  if (!config.ackOnly) {
-    step("Verification micro-benchmark")
-  }
-  const verification = config.ackOnly ? [] : runVerifyPhase()
-
   const fake = new FakeStripe()
   await fake.start()
   const store = await StoreProcess.create(
@@ -74,6 +128,7 @@ async function main(): Promise<void> {
   const cleanup = () =>
     (cleaned ??= (async () => {
       killChildren()
+      await stopAllMembers()
       await store.destroy().catch((error: unknown) => console.error(`Could not drop ${store.databaseName}: ${String(error)}`))
       await fake.stop()
     })())
@@ -81,105 +136,13 @@ async function main(): Promise<void> {
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.once(signal, () => void cleanup().finally(() => process.exit(signal === "SIGINT" ? 130 : 143)))
   }
-  const ack: AckMeasurement[] = []
-  let stages: StageTiming[] | null = null
-  let orders: OrdersResult | null = null
   try {
     step(`Database ${store.databaseName}: migrating (the plugin's migration included), seeding`)
     await store.migrate()
     const seeded = await store.seed()
     await store.start(90_000, STARTS.checks)
     const pool = await createAckPool(store.url, seeded, fake, config.pool)
-    const loadChecks = await checkPluginLoaded(store, pool.templates[0], WEBHOOK_SECRET)
-    for (const check of loadChecks) {
-      step(`${check.ok ? "ok  " : "FAIL"} ${check.name} — ${check.detail}`)
-    }
-    if (loadChecks.some((check) => !check.ok)) {
-      throw new Error("The store does not run the plugin from the built package")
-    }
-    await store.stop("SIGKILL")
-
-    if (config.stages && !config.ackOnly) {
-      step("Hot-path stages in the store's container")
-      stages = await runStagesPhase(store, { sessionId: pool.sessionIds[0], template: pool.templates[0], secret: WEBHOOK_SECRET })
-    }
-
-    const profileDir = join(__dirname, ".profiles")
-    if (config.cpuProfile) {
-      mkdirSync(profileDir, { recursive: true })
-    }
-    const settings = { n: config.n, secret: WEBHOOK_SECRET, templates: pool.templates, runId: "ack", cpuProfile: config.cpuProfile }
-    const report = (run: AckMeasurement) =>
-      step(`ack ${ACK_TARGETS[run.target].label} @${run.concurrency}: ${run.throughput.toFixed(0)} req/s, p99 ${run.latency.p99.toFixed(1)} ms, ` +
-        `CPU/request store ${run.cpuMsPerRequest.store} ms + PostgreSQL ${run.cpuMsPerRequest.postgres} ms, ` +
-        `non-2xx/errors ${run.non2xx + run.errors + run.timeouts}${run.recorded ? `, recorded ${JSON.stringify(run.recorded)}` : ""}`)
-    for (const concurrency of config.concurrency) {
-      if (config.cpuProfile) {
-        // One store start per target, so that each profile holds one route's work.
-        for (const [target, env] of [["plugin", STARTS.ack], ["medusa", STARTS.ack], ["plugin_inbox_off", STARTS.ackInboxOff]] as const) {
-          const profileFile = join(profileDir, `${target}-c${concurrency}.cpuprofile`)
-          await store.stop("SIGKILL")
-          await store.start(90_000, { ...env, NODE_OPTIONS: `--require ${join(__dirname, "profile", "cpu-hook.js")}`, BENCH_CPU_PROFILE_FILE: profileFile })
-          const run = await measureAck(store, target, concurrency, settings)
-          ack.push(run)
-          if (existsSync(profileFile)) {
-            console.log(renderProfile(`CPU profile of the store, ${target} @${concurrency}`, summarizeProfile(profileFile), run.warmupRequests + run.requests))
-          }
-          report(run)
-        }
-        continue
-      }
-      await store.stop("SIGKILL")
-      await store.start(90_000, STARTS.ack)
-      for (const run of await measureAckInterleaved(store, ["plugin", "medusa"], concurrency, { ...settings, rounds: config.rounds })) {
-        ack.push(run)
-        report(run)
-      }
-      await store.stop("SIGKILL")
-      await store.start(90_000, STARTS.ackInboxOff)
-      // Warmed up and sliced as the interleaved runs are, so that the two stores compare like for like.
-      for (const run of await measureAckInterleaved(store, ["plugin_inbox_off"], concurrency, { ...settings, rounds: config.rounds })) {
-        ack.push(run)
-        report(run)
-      }
-    }
-
-    await store.stop("SIGKILL")
-    if (config.ackOnly) {
-      return
-    }
-    await store.start(90_000, STARTS.orders)
-    step(`Webhooks to orders: ${config.carts} carts`)
-    orders = await runOrdersPhase(store, seeded, fake, {
-      carts: config.carts,
-      secret: WEBHOOK_SECRET,
-      cartConcurrency: 8,
-      burstConcurrency: 32,
-      duplicateRate: 0.2,
-      outOfOrderRate: 0.05,
-      timeoutMs: 180_000,
-      settleMs: 6000,
-    })
-    step(`Orders: ${orders.orders}/${orders.carts} in ${orders.allOrdersSeconds ?? "–"} s, lost ${orders.lost}, double-captured ${orders.doubleCaptured}`)
-    machine.loadAverage.end = currentLoad()
-    const partial = {
-      startedAt: new Date(started).toISOString(),
-      machine,
-      settings: {
-        n: config.n, concurrency: config.concurrency, carts: config.carts, eventBus: "Medusa's in-memory (local) event bus",
-        ackPoolSessions: config.pool, ackRounds: config.cpuProfile ? 1 : config.rounds, cpuProfiled: config.cpuProfile,
-      },
-      loadChecks,
-      verification,
-      stages,
-      ack,
-      ackRatios: ackRatios(ack, config.concurrency),
-      orders,
-    }
-    const results: BenchResults = { ...partial, targets: checkTargets(partial), totalSeconds: Math.round((Date.now() - started) / 1000) }
-    const file = writeResults(results)
-    const markdown = writeMarkdown(results)
-    console.log(`\n${renderReport(results)}\n\nWritten to ${file.slice(REPO_ROOT.length + 1)} and ${markdown.slice(REPO_ROOT.length + 1)} (the README's block)`)
+    return await work({ config, store, fake, seeded, pool, secret: WEBHOOK_SECRET, step })
   } catch (error) {
     console.error(store.log.split("\n").slice(-40).join("\n"))
     throw error
@@ -188,8 +151,21 @@ async function main(): Promise<void> {
   }
 }
 
+/** Proves the store runs the plugin from the built package; leaves it stopped. */
+async function prepareStore(ctx: StoreContext): Promise<LoadCheck[]> {
+  const checks = await checkPluginLoaded(ctx.store, ctx.pool.templates[0], ctx.secret)
+  for (const check of checks) {
+    step(`${check.ok ? "ok  " : "FAIL"} ${check.name} — ${check.detail}`)
+  }
+  if (checks.some((check) => !check.ok)) {
+    throw new Error("The store does not run the plugin from the built package")
+  }
+  await ctx.store.stop("SIGKILL")
+  return checks
+}
+
 main().then(
-  () => process.exit(0),
+  (ok) => process.exit(ok ? 0 : 1),
   (error: unknown) => {
     console.error(`bench failed: ${error instanceof Error ? error.message : String(error)}`)
     process.exit(1)

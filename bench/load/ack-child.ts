@@ -22,6 +22,8 @@ export type AckJob = {
   idPrefix: string
   secret: string
   timeoutSeconds: number
+  /** Each delivery names a payment session `<sessionPrefix><i>` of its own (one the store does not have). */
+  sessionPrefix?: string
 }
 
 /** What one run measured. */
@@ -44,7 +46,7 @@ export type AckRunResult = {
 async function runAck(job: AckJob): Promise<AckRunResult> {
   // Every connection builds one request ahead of what it sends: sign a few more than it will send.
   const total = job.warmup + job.amount
-  const deliveries = signedDeliveries(job.templates, job.idPrefix, total + 2 * job.connections, job.secret)
+  const deliveries = signedDeliveries(job.templates, job.idPrefix, total + 2 * job.connections, job.secret, job.sessionPrefix)
   let next = 0
   let answered = 0
   let measuredFrom = 0

@@ -8,7 +8,14 @@ import { summarize, type LatencySummary } from "../lib/stats"
 import { signDelivery } from "./stripe-bodies"
 
 /** What the orchestrator asks for. */
-export type BurstJob = { url: string; secret: string; payloads: string[]; concurrency: number; timeoutMs: number }
+export type BurstJob = {
+  /** Where to send; with several, payload i goes to urls[i % length] (a load balancer's round robin). */
+  urls: string[]
+  secret: string
+  payloads: string[]
+  concurrency: number
+  timeoutMs: number
+}
 
 /** What the burst got back. */
 export type BurstResult = {
@@ -19,6 +26,8 @@ export type BurstResult = {
   errors: number
   durationMs: number
   latency: LatencySummary
+  /** When each payload was sent (epoch ms, the clock PostgreSQL's `now()` shares on this machine), by index. */
+  sentAt: number[]
 }
 
 async function runBurst(job: BurstJob): Promise<BurstResult> {
@@ -27,15 +36,17 @@ async function runBurst(job: BurstJob): Promise<BurstResult> {
   let duplicates = 0
   let errors = 0
   let next = 0
+  const sentAt: number[] = new Array(job.payloads.length).fill(0)
   const started = performance.now()
   const worker = async () => {
     for (let index = next++; index < job.payloads.length; index = next++) {
       const { body, headers } = signDelivery(job.payloads[index], job.secret)
-      const sentAt = performance.now()
+      sentAt[index] = Date.now()
+      const sentTick = performance.now()
       try {
-        const response = await fetch(job.url, { method: "POST", body, headers, signal: AbortSignal.timeout(job.timeoutMs) })
+        const response = await fetch(job.urls[index % job.urls.length], { method: "POST", body, headers, signal: AbortSignal.timeout(job.timeoutMs) })
         const text = await response.text()
-        latencies.push(performance.now() - sentAt)
+        latencies.push(performance.now() - sentTick)
         statusCounts[response.status] = (statusCounts[response.status] ?? 0) + 1
         if (text.includes('"duplicate":true')) {
           duplicates++
@@ -46,7 +57,7 @@ async function runBurst(job: BurstJob): Promise<BurstResult> {
     }
   }
   await Promise.all(Array.from({ length: Math.max(1, job.concurrency) }, worker))
-  return { sent: job.payloads.length, statusCounts, duplicates, errors, durationMs: performance.now() - started, latency: summarize(latencies) }
+  return { sent: job.payloads.length, statusCounts, duplicates, errors, durationMs: performance.now() - started, latency: summarize(latencies), sentAt }
 }
 
 serveOneJob(runBurst)

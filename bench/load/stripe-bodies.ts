@@ -19,15 +19,24 @@ export function signDelivery(body: string, secret: string): SignedDelivery {
   return { body, headers: { ...STRIPE_HEADERS, "stripe-signature": signStripePayload({ payload: body, secret }) } }
 }
 
+/** `template` naming another payment session in its PaymentIntent's metadata. */
+function forSession(template: EventTemplate, sessionId: string): EventTemplate {
+  const intent = template.data.object
+  const metadata = typeof intent.metadata === "object" && intent.metadata !== null ? intent.metadata : {}
+  return { ...template, data: { ...template.data, object: { ...intent, metadata: { ...metadata, session_id: sessionId } } } }
+}
+
 /**
  * `count` distinct, signed deliveries: event ids `<prefix>_<i>`, bodies taken round-robin from
- * `templates` (one per payment session of the pool).
+ * `templates` (one per payment session of the pool); with `sessionPrefix`, each names a session
+ * `<sessionPrefix><i>` of its own instead (one the store does not have).
  */
-export function signedDeliveries(templates: readonly EventTemplate[], prefix: string, count: number, secret: string): SignedDelivery[] {
+export function signedDeliveries(templates: readonly EventTemplate[], prefix: string, count: number, secret: string, sessionPrefix?: string): SignedDelivery[] {
   if (!templates.length) {
     throw new Error("signedDeliveries needs at least one event template")
   }
-  return Array.from({ length: count }, (_, index) =>
-    signDelivery(eventBody(templates[index % templates.length], `${prefix}_${index}`), secret)
-  )
+  return Array.from({ length: count }, (_, index) => {
+    const template = templates[index % templates.length]
+    return signDelivery(eventBody(sessionPrefix ? forSession(template, `${sessionPrefix}${index}`) : template, `${prefix}_${index}`), secret)
+  })
 }

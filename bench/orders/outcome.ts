@@ -1,16 +1,8 @@
 import type { Client } from "pg"
 import type { FakeStripe } from "../../src/testing/stripe"
 
-/** One cart paid through the plugin's provider. */
+/** One cart with a payment session of either provider, paid at the fake PSP. */
 export type PaidCart = { cartId: string; sessionId: string; intentId: string }
-
-/** How many of `carts` are orders now. */
-export async function ordersPlaced(db: Client, carts: readonly PaidCart[]): Promise<number> {
-  const { rows } = await db.query<{ count: string }>("SELECT count(DISTINCT cart_id) AS count FROM order_cart WHERE cart_id = ANY($1) AND deleted_at IS NULL", [
-    carts.map((cart) => cart.cartId),
-  ])
-  return Number(rows[0]?.count ?? 0)
-}
 
 /** Double captures, counted both at the PSP (captures per intent) and in Medusa (payments per session, captures per payment). */
 export type CaptureAudit = { atPsp: number; medusaPaymentsPerSession: number; medusaCapturesPerPayment: number; capturedAtPsp: number; medusaCaptures: number }

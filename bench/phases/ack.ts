@@ -7,7 +7,7 @@ import { RssSampler, type RssPeak } from "../lib/rss"
 import { CpuMeter } from "../lib/cpu"
 import { currentLoad } from "../report/machine"
 import { round, summarize } from "../lib/stats"
-import { inboxRowsByStatus, settleBenchRows, withDb } from "../store/db"
+import { cpuScope, inboxRowsByStatus, settleBenchRows, withDb } from "../store/db"
 
 const ACK_CHILD = join(__dirname, "..", "load", "ack-child.ts")
 
@@ -48,7 +48,7 @@ export type AckSettings = {
 }
 
 /** One slice of load: `amount` deliveries to one target, after `warmup` that are not measured. */
-async function runSlice(store: StoreProcess, target: AckTargetKey, concurrency: number, settings: AckSettings, slice: { prefix: string; amount: number; warmup: number }) {
+export async function runSlice(store: StoreProcess, target: AckTargetKey, concurrency: number, settings: AckSettings, slice: { prefix: string; amount: number; warmup: number }) {
   const pid = store.pid
   if (!pid) {
     throw new Error("The store is not running")
@@ -64,12 +64,12 @@ async function runSlice(store: StoreProcess, target: AckTargetKey, concurrency: 
     timeoutSeconds: 30,
   }
   const sampler = new RssSampler(pid).start()
-  const meter = new CpuMeter(pid).start()
+  const meter = await new CpuMeter(cpuScope(store)).start()
   if (settings.cpuProfile) {
     process.kill(pid, "SIGUSR2")
   }
   const run = await runChild<AckJob, AckRunResult>(ACK_CHILD, job, 150_000)
-  const cpu = meter.stop()
+  const cpu = await meter.stop()
   const rss = sampler.stop()
   if (settings.cpuProfile) {
     process.kill(pid, "SIGUSR2")
@@ -80,7 +80,7 @@ async function runSlice(store: StoreProcess, target: AckTargetKey, concurrency: 
 }
 
 /** One slice's figures. */
-type Slice = Awaited<ReturnType<typeof runSlice>>
+export type Slice = Awaited<ReturnType<typeof runSlice>>
 
 /** Inbox rows the target's deliveries left, by status; then set aside so the re-drive job leaves them alone. */
 async function recordedRows(store: StoreProcess, target: AckTargetKey, prefix: string): Promise<Record<string, number> | null> {

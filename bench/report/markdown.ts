@@ -1,49 +1,25 @@
 import { writeFileSync } from "node:fs"
 import { join } from "node:path"
-import { round } from "../lib/stats"
-import type { BenchResults } from "./results"
+import { VERIFY_ROUNDS } from "../phases/verify"
+import type { BenchResults, Section } from "./results"
+import type { VerifyCase } from "../phases/verify"
+import type { StageTiming } from "../profile/stage-timer"
+import { ackSection } from "./sections/ack"
+import { cell, machineText, measuredOn } from "./sections/common"
+import { deliverySection } from "./sections/delivery"
+import { inboxSection } from "./sections/inbox"
+import { topologySection } from "./sections/topology"
+import { costModelSection } from "./sections/cost-model"
 
-const cell = (value: number | null | undefined, digits = 0) => (value === null || value === undefined || Number.isNaN(value) ? "–" : String(round(value, digits)))
-
-const ROUTE_LABELS = {
-  plugin: "this plugin (`stripe_mpw`): verify + record",
-  medusa: "`@medusajs/payment-stripe` (`stripe_stripe`): queue only",
-  plugin_inbox_off: "this plugin's provider, plugin entry off (Medusa's route)",
-} as const
-
-function ackSection(results: BenchResults): string[] {
-  const { settings } = results
+function verifySection(section: Section<VerifyCase[]>): string[] {
   const lines = [
-    `**Ack path** (${settings.n.toLocaleString("en")} signed \`payment_intent.succeeded\` deliveries per route from autocannon in a separate process, same store; ` +
-      `the plugin's and Medusa's runs interleaved in ${settings.ackRounds} rounds after a shared warm-up, the run with the plugin entry off on its own start, warmed up and sliced alike):`,
-    "",
-    "| route | concurrency | req/s | p50 ms | p95 ms | p99 ms | max ms | non-2xx | CPU ms/request (store + PostgreSQL) | peak RSS MiB |",
-    "|---|---|---|---|---|---|---|---|---|---|",
-  ]
-  for (const run of results.ack) {
-    lines.push(
-      `| ${ROUTE_LABELS[run.target]} | ${run.concurrency} | ${cell(run.throughput)} | ${cell(run.latency.p50)} | ${cell(run.latency.p95)} | ${cell(run.latency.p99)} | ` +
-        `${cell(run.latency.max)} | ${run.non2xx + run.errors + run.timeouts} | ${cell(run.cpuMsPerRequest.store, 2)} + ${cell(run.cpuMsPerRequest.postgres, 2)} | ${cell(run.rss.processMiB)} |`
-    )
-  }
-  lines.push("")
-  for (const ratios of results.ackRatios) {
-    lines.push(
-      `- concurrency ${ratios.concurrency}: plugin ÷ Medusa throughput **${ratios.throughput}×** (target ≥ 0.9), p99 **${ratios.p99}×** (target ≤ 1.5); ` +
-        `plugin entry on ÷ off throughput ${ratios.inboxOnVsOffThroughput}×`
-    )
-  }
-  return lines
-}
-
-function verifySection(results: BenchResults): string[] {
-  const lines = [
-    "**Verification** (µs per event, median of rounds, in-process; the plugin's adapter over the Stripe SDK and `standardwebhooks`, information only):",
+    `**Verification** (µs per event, median of ${VERIFY_ROUNDS} rounds, in-process; the plugin's adapter over the Stripe SDK and \`standardwebhooks\`; information only, no target):`,
+    measuredOn(section),
     "",
     "| scheme | body | bare HMAC (floor) | plugin | library direct |",
     "|---|---|---|---|---|",
   ]
-  for (const verifyCase of results.verification) {
+  for (const verifyCase of section.result) {
     const floor = verifyCase.rows.find((row) => row.role === "floor")
     const plugin = verifyCase.rows.find((row) => row.role === "plugin")
     const library = verifyCase.rows.find((row) => row.role === "library")
@@ -55,39 +31,49 @@ function verifySection(results: BenchResults): string[] {
   return lines
 }
 
-/** Answers outside 2xx, from a status histogram. */
-function nonSuccess(statusCounts: Record<string, number>): number {
-  return Object.entries(statusCounts).reduce((sum, [code, count]) => (code.startsWith("2") ? sum : sum + count), 0)
-}
-
-function ordersSection(results: BenchResults): string[] {
-  const orders = results.orders
-  if (!orders) {
-    return ["**Webhooks to orders**: not run."]
-  }
-  return [
-    `**Webhooks to orders**: ${orders.carts} carts paid at the fake Stripe, ${orders.deliveries} deliveries in one burst (${orders.duplicatesSent} duplicates, ` +
-      `${orders.outOfOrder} out of order): the first order after ${cell(orders.firstOrderSeconds, 2)} s, every cart an order after ${cell(orders.allOrdersSeconds, 2)} s ` +
-      `(${cell(orders.ordersPerSecond, 1)} orders/s; the processor's 2 s delay included, 4 at a time), **lost ${orders.lost}, double-captured ${orders.doubleCaptured}**, burst non-2xx ${nonSuccess(orders.burst.statusCounts) + orders.burst.errors}, ` +
-      `peak RSS ${cell(orders.rss.processMiB)} MiB.`,
+function stagesSection(section: Section<StageTiming[]>): string[] {
+  const lines = [
+    "**The edge's steps** (in the store's container by `medusa exec`, its server stopped; indented rows are the alternatives the edge was compared with; information only):",
+    measuredOn(section),
+    "",
+    "| step | µs per call alone | calls/s with 32 in flight |",
+    "|---|---|---|",
   ]
+  for (const stage of section.result) {
+    lines.push(`| ${stage.name.startsWith(" ") ? `↳ ${stage.name.trim()}` : stage.name} | ${cell(stage.usPerCallAlone, 1)} | ${cell(stage.callsPerSecondAt32)} |`)
+  }
+  return lines
 }
 
-/** The README's benchmark block: the machine, then the ack, verification and orders tables of this run. */
+function targetsSection(results: BenchResults): string[] {
+  const lines = ["**Targets** (each a ratio against a baseline measured in the same run):", "", "| target | measured | wanted | met | why not (measured) |", "|---|---|---|---|---|"]
+  for (const target of results.targets) {
+    lines.push(`| ${target.name} | ${cell(target.value, 3)} | ${target.target} | ${target.pass ? "yes" : "**no**"} | ${target.reason ?? ""} |`)
+  }
+  return lines
+}
+
+/** The README's benchmark block: where it ran, the targets, then each phase's figures with the machine they came from. */
 export function renderMarkdown(results: BenchResults): string {
-  const { machine } = results
-  const started = results.startedAt.replace("T", " ").slice(0, 16)
-  return [
-    `Run on ${machine.cores} cores (${machine.cpu}), ${machine.memoryGiB} GiB, ${machine.kernel}, Node ${machine.node}, ${machine.postgres}; ` +
-      `${started} UTC, ${results.totalSeconds} s in all. Ratios are against the baseline measured in the same run.`,
-    "",
-    ...ackSection(results),
-    "",
-    ...verifySection(results),
-    "",
-    ...ordersSection(results),
-    "",
-  ].join("\n")
+  const { sections } = results
+  const header = results.fullRun
+    ? `Last full run: ${results.fullRun.startedAt.replace("T", " ").slice(0, 16)} UTC on ${machineText(results.fullRun.machine)}, ${results.fullRun.seconds} s in all. ` +
+      "Each section says when and where its figures were measured (a phase re-run alone with `--only` replaces its own)."
+    : "Each section says when and where its figures were measured."
+  const blocks: string[][] = [[header], targetsSection(results)]
+  if (sections.ack) blocks.push(ackSection(sections.ack))
+  if (sections.delivery) blocks.push(deliverySection(sections.delivery))
+  if (sections.inbox) blocks.push(inboxSection(sections.inbox))
+  if (sections.topology) blocks.push(topologySection(sections.topology))
+  const costModel = costModelSection(sections)
+  if (costModel.length) blocks.push(costModel)
+  if (sections.stages) blocks.push(stagesSection(sections.stages))
+  if (sections.verify) blocks.push(verifySection(sections.verify))
+  const failed = Object.entries(results.failures)
+  if (failed.length) {
+    blocks.push(failed.map(([phase, reason]) => `- Phase \`${phase}\` failed in the latest run: ${reason.split("\n")[0].slice(0, 300)}`))
+  }
+  return `${blocks.map((block) => block.join("\n")).join("\n\n")}\n`
 }
 
 /** Writes bench/results.md, the block the README shows. */

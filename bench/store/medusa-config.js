@@ -9,14 +9,45 @@
  * `BENCH_HOLD_DELAYED_EVENTS=1` swaps in the local event bus that holds delayed events past the run
  * (./event-bus-hold.js): the ack runs measure the acknowledgement, not the subscriber runs it queues.
  * Without it the store runs Medusa's default in-memory event bus.
+ * `BENCH_REDIS_URL` (a Redis database of the benchmark's own) gives it the production modules: Redis event
+ * bus, workflow engine, cache and locking (`BENCH_LOCKING_REDIS_URL`, another database), and
+ * `MEDUSA_WORKER_MODE` (server | worker | shared) picks the process kind, as the plugin's README recipe.
  */
 const { defineConfig, loadEnv } = require("@medusajs/framework/utils")
 
 loadEnv(process.env.NODE_ENV || "development", process.cwd())
+// Medusa's Stripe provider talks to the loopback fake too (it has no option for the API host).
+require("./stripe-api-host.js")
+
+/** Medusa's Redis-backed modules, when BENCH_REDIS_URL is set. */
+function redisModules() {
+  const redisUrl = process.env.BENCH_REDIS_URL
+  if (!redisUrl) {
+    return []
+  }
+  return [
+    { resolve: "@medusajs/medusa/event-bus-redis", options: { redisUrl } },
+    { resolve: "@medusajs/medusa/workflow-engine-redis", options: { redis: { redisUrl } } },
+    { resolve: "@medusajs/medusa/cache-redis", options: { redisUrl } },
+    {
+      resolve: "@medusajs/medusa/locking",
+      options: {
+        providers: [{
+          resolve: "@medusajs/medusa/locking-redis",
+          id: "locking-redis",
+          is_default: true,
+          options: { redisUrl: process.env.BENCH_LOCKING_REDIS_URL || redisUrl },
+        }],
+      },
+    },
+  ]
+}
 
 module.exports = defineConfig({
   projectConfig: {
     databaseUrl: process.env.DATABASE_URL,
+    redisUrl: process.env.BENCH_REDIS_URL || undefined,
+    workerMode: process.env.MEDUSA_WORKER_MODE || "shared",
     http: {
       storeCors: "http://localhost:8000",
       adminCors: "http://localhost:9000",
@@ -29,10 +60,15 @@ module.exports = defineConfig({
   plugins: [
     {
       resolve: "medusa-payment-webhooks",
-      options: { enabled: process.env.BENCH_INBOX_ENABLED !== "false" },
+      options: {
+        enabled: process.env.BENCH_INBOX_ENABLED !== "false",
+        // Only the delivery phase's extra run sets it: how far the processor's `concurrency` moves orders/s.
+        ...(process.env.BENCH_PROCESSOR_CONCURRENCY ? { concurrency: Number(process.env.BENCH_PROCESSOR_CONCURRENCY) } : {}),
+      },
     },
   ],
   modules: [
+    ...redisModules(),
     ...(process.env.BENCH_HOLD_DELAYED_EVENTS === "1" ? [{ key: "event_bus", resolve: require("node:path").join(__dirname, "event-bus-hold.js") }] : []),
     {
       resolve: "@medusajs/medusa/payment",

@@ -39,7 +39,7 @@ export function writeStoreProject(): string {
   copyFileSync(join(REPO_ROOT, "package.json"), join(installed, "package.json"))
   cpSync(join(REPO_ROOT, ".medusa", "server"), join(installed, ".medusa", "server"), { recursive: true })
   assertBuilt(installed)
-  for (const file of ["medusa-config.js", "event-bus-hold.js"]) {
+  for (const file of ["medusa-config.js", "event-bus-hold.js", "stripe-api-host.js"]) {
     copyFileSync(join(__dirname, file), join(STORE_DIR, file))
   }
   const { version } = JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8")) as { version: string }
