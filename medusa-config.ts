@@ -20,6 +20,8 @@ function inboxOptions() {
       : {}),
     // The browser test and the demo make a delivery fail for good at once, to replay it from the admin.
     ...(process.env.PAYMENT_WEBHOOKS_MAX_ATTEMPTS ? { maxAttempts: Number(process.env.PAYMENT_WEBHOOKS_MAX_ATTEMPTS) } : {}),
+    // The money-races test makes work outlast a short lease, to show the claim and the lock are renewed.
+    ...(process.env.PAYMENT_WEBHOOKS_LEASE_SECONDS ? { leaseSeconds: Number(process.env.PAYMENT_WEBHOOKS_LEASE_SECONDS) } : {}),
   }
 }
 

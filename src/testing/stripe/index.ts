@@ -7,6 +7,7 @@ import { buildEvent, type BuildEventOptions, type FakeStripeEvent } from "./even
 import type { FakeDispute } from "./objects"
 import {
   authorizeIntent,
+  cancelIntent,
   captureIntent,
   failIntent,
   markProcessing,
@@ -14,7 +15,7 @@ import {
   resolvePaymentMethod,
   type PaymentFailure,
 } from "./payment-intents"
-import { closeDispute, createRefund, disputesOf, openDispute, refundsOfIntent } from "./refunds"
+import { closeDispute, createRefund, disputesOf, openDispute, refundsOfIntent, settleRefund } from "./refunds"
 import { FakeStripeServer, type InjectedDelay, type InjectedFailure, type RecordedRequest } from "./server"
 import { NO_REQUEST } from "./request"
 import { StripeState } from "./state"
@@ -161,9 +162,35 @@ export class FakeStripe {
     return this.intent(intentId)
   }
 
-  /** A refund made in the dashboard, not through the API by the plugin (default: all that is left). */
-  refundFromDashboard(intentId: string, amount?: number): Stripe.Refund {
-    return structuredClone(createRefund(this.state, { paymentIntent: intentId }, { amount }, NO_REQUEST))
+  /**
+   * A refund made in the dashboard, not through the API by the plugin (default: all that is left);
+   * `status: "pending"` leaves its outcome to {@link settleRefund}.
+   */
+  refundFromDashboard(intentId: string, amount?: number, options: { status?: "succeeded" | "pending" } = {}): Stripe.Refund {
+    return structuredClone(createRefund(this.state, { paymentIntent: intentId }, { amount, status: options.status }, NO_REQUEST))
+  }
+
+  /** A refund's later outcome: a pending one succeeds, or any refund fails and its money returns to the balance. */
+  settleRefund(refundId: string, outcome: "succeeded" | "failed"): Stripe.Refund {
+    return structuredClone(settleRefund(this.state, refundId, outcome))
+  }
+
+  /** A snapshot of a Refund (throws for an unknown id). */
+  refund(refundId: string): Stripe.Refund {
+    const refund = this.state.refunds.get(refundId)
+    if (!refund) {
+      throw new Error(`FakeStripe: no refund ${refundId}`)
+    }
+    return structuredClone(refund)
+  }
+
+  /**
+   * Stripe cancels an authorization nobody captured (after 7 days for cards): the intent is `canceled`
+   * with `cancellation_reason: "automatic"` and the hold on the card is released.
+   */
+  expireAuthorization(intentId: string): Stripe.PaymentIntent {
+    cancelIntent(this.state, this.state.intent(intentId), "automatic", NO_REQUEST)
+    return this.intent(intentId)
   }
 
   /** The cardholder disputes the captured charge (`needs_response`; evidence due in 7 days). */

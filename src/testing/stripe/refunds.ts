@@ -49,7 +49,7 @@ export function refundableCharge(state: StripeState, target: RefundTarget): Stri
 export function createRefund(
   state: StripeState,
   target: RefundTarget,
-  details: { amount?: number; reason?: Stripe.Refund.Reason; metadata?: Stripe.Metadata },
+  details: { amount?: number; reason?: Stripe.Refund.Reason; metadata?: Stripe.Metadata; status?: "succeeded" | "pending" },
   request: RequestRef
 ): Stripe.Refund {
   const charge = refundableCharge(state, target)
@@ -74,11 +74,40 @@ export function createRefund(
     reason: details.reason ?? null,
     metadata: details.metadata ?? {},
   })
+  if (details.status === "pending") {
+    // Some refunds (bank transfers, a card network's delay) wait before they succeed or fail.
+    refund.status = "pending"
+  }
   state.refunds.set(refund.id, refund)
   const previous = { amount_refunded: charge.amount_refunded, refunded: charge.refunded }
   patch(charge, { amount_refunded: charge.amount_refunded + amount, refunded: charge.amount_refunded + amount === charge.amount })
   state.emit("charge.refunded", charge, request, previous)
   state.emit("refund.created", refund, request)
+  return refund
+}
+
+/**
+ * A refund's outcome arrives later (`refund.updated`): a pending one succeeds, or any refund fails
+ * (a closed card account), in which case Stripe gives the money back to the balance and the charge's
+ * `amount_refunded` drops by the refund's amount.
+ */
+export function settleRefund(state: StripeState, refundId: string, outcome: "succeeded" | "failed", failureReason = "expired_or_canceled_card"): Stripe.Refund {
+  const refund = state.refunds.get(refundId)
+  if (!refund) {
+    throw new Error(`FakeStripe: no refund ${refundId}`)
+  }
+  if (refund.status === "failed" || refund.status === "canceled") {
+    throw new Error(`FakeStripe: refund ${refundId} is already ${refund.status}`)
+  }
+  const previous = { status: refund.status }
+  if (outcome === "failed") {
+    const charge = state.charge(String(idOf(refund.charge)))
+    patch(charge, { amount_refunded: charge.amount_refunded - refund.amount, refunded: false })
+    patch(refund, { status: "failed", failure_reason: failureReason })
+  } else {
+    patch(refund, { status: "succeeded" })
+  }
+  state.emit("refund.updated", refund, { id: null, idempotency_key: null }, previous)
   return refund
 }
 

@@ -159,6 +159,10 @@ export class FakeStripeServer {
       this.run(method, path, form, { id: requestId, idempotency_key: idempotencyKey }, stripeVersion)
     }
     if (failure) {
+      if (failure.afterRunning && delay?.afterRunning) {
+        // Stripe did the thing, took its time, and then the caller heard it fail (a timeout on our side).
+        await new Promise((resolve) => setTimeout(resolve, delay.ms))
+      }
       const answer = errorAnswer(
         new StripeApiError(failure.status, { type: "api_error", message: "An unknown error occurred (injected by FakeStripe)." }, false)
       )

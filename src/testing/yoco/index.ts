@@ -1,6 +1,6 @@
 /** Loopback fake of Yoco's Checkout API and webhook deliveries, for unit and integration tests. */
 export { FakeYoco } from "./server"
-export type { FakeYocoOptions, FakeDeliveryTarget, FakeDeliveryResult } from "./server"
+export type { FakeYocoOptions, FakeDeliveryTarget, FakeDeliveryResult, FakeDelayOptions } from "./server"
 export { buildEvent, deliverOnce, deliverWithRetries, messageIdOf } from "./delivery"
 export type { FakeYocoEvent, FakeEventType, FakeEventOverrides, DeliverOptions, DeliveryAttempt, DeliveryReport } from "./delivery"
 export { MIN_AMOUNT, newWebhookSecret } from "./state"

@@ -36,7 +36,10 @@ export type FakeDeliveryTarget = {
 /** What a test control did: the event and one report per endpoint. */
 export type FakeDeliveryResult = { event: FakeYocoEvent; deliveries: DeliveryReport[] }
 
-type Fault = { status?: number; delayMs?: number }
+type Fault = { status?: number; delayMs?: number; afterRunning?: boolean; path?: RegExp }
+
+/** Where a delay applies: only requests whose path matches, and after Yoco did the work (the caller has not heard yet). */
+export type FakeDelayOptions = { path?: RegExp; afterRunning?: boolean }
 
 /**
  * A loopback fake of Yoco's Checkout API (`/api/checkouts`, refunds, `/api/webhooks`) on a real
@@ -97,9 +100,18 @@ export class FakeYoco {
     for (let i = 0; i < count; i++) this.faults.push({ status })
   }
 
-  /** The next `count` requests are answered only after `ms` milliseconds (to trigger timeouts). */
-  delayNext(count: number, ms: number): void {
-    for (let i = 0; i < count; i++) this.faults.push({ delayMs: ms })
+  /**
+   * The next `count` requests (matching `path`, when given) are answered only after `ms` milliseconds:
+   * before they run (to trigger timeouts), or with `afterRunning` once Yoco did the work (a slow answer).
+   */
+  delayNext(count: number, ms: number, options: FakeDelayOptions = {}): void {
+    for (let i = 0; i < count; i++) this.faults.push({ delayMs: ms, ...options })
+  }
+
+  /** The first fault waiting for a request to `path`, taken off the queue. */
+  private takeFault(path: string): Fault | undefined {
+    const index = this.faults.findIndex((fault) => !fault.path || fault.path.test(path))
+    return index < 0 ? undefined : this.faults.splice(index, 1)[0]
   }
 
   /** A stored checkout (with its refunds), whatever its mode. */
@@ -188,11 +200,20 @@ export class FakeYoco {
   }
 
   private async answer(req: IncomingMessage, method: string, path: string, body: unknown, idempotencyKey: string | undefined) {
-    const fault = this.faults.shift()
+    const fault = this.takeFault(path)
+    if (fault?.afterRunning) {
+      const ran = this.run(req, method, path, body, idempotencyKey)
+      await new Promise((resolve) => setTimeout(resolve, fault.delayMs))
+      return ran
+    }
     if (fault?.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs))
     if (fault?.status) {
       return { answer: { status: fault.status, body: { message: "Injected failure" } }, replayed: false, injected: true }
     }
+    return this.run(req, method, path, body, idempotencyKey)
+  }
+
+  private run(req: IncomingMessage, method: string, path: string, body: unknown, idempotencyKey: string | undefined) {
     const auth = req.headers.authorization ?? ""
     const key = auth.startsWith("Bearer ") ? auth.slice(7) : ""
     if (!this.secretKeys.has(key)) {
