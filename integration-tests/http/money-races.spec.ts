@@ -53,7 +53,7 @@ medusaIntegrationTestRunner({
 
     const hook = (key: string) => `${client.baseUrl}/hooks/payment/${key}`
     const stripeClient = () => new Stripe("sk_test_integration", { ...stripe.clientConfig(), maxNetworkRetries: 0 })
-    const eventsNamed = (name: string, sessionId: string) => emitted.filter((event) => event.name === name && event.data.session_id === sessionId)
+    const eventsNamed = (name: string, sessionId: string) => emitted.filter((event) => event.name === name && event.data.session_id === sessionId).map((event) => event.data)
     const stripeCalls = (path: RegExp) => stripe.requests.filter((request) => request.method === "POST" && path.test(request.path) && request.status === 200)
 
     /** Runs the processor over due rows (as the job does) until the event's row has settled; retries come due after a second. */
@@ -129,6 +129,24 @@ medusaIntegrationTestRunner({
         expect(yoco.requests.filter((request) => request.method === "POST" && /\/refund$/.test(request.path))).toHaveLength(1)
         // Neither side's copy of the payment's data overwrote the other's: Yoco's answer, then its webhook, are both on it.
         expect((await paymentData(paymentId)).refunds).toEqual([expect.objectContaining({ amount: 1000, status: "succeeded" })])
+      })
+
+      it("1. (Stripe) an admin refund whose webhook arrives before Stripe's answer is booked once, and Stripe refunds once", async () => {
+        const { email, intentId, paymentId } = await capturedStripeOrder()
+        // Stripe makes the refund at once but answers the store only 6 s later; its webhook comes meanwhile.
+        stripe.delayNext({ method: "POST", path: "/v1/refunds", ms: 6_000, afterRunning: true })
+        const refunding = client.admin("POST", `/admin/payments/${paymentId}/refund`, { amount: 10 })
+        await until(async () => stripe.refundsOf(intentId).length, (count) => count === 1, "the refund made at Stripe")
+        const event = stripe.eventFor(intentId, "charge.refunded")
+        expect((await stripe.deliver(hook("stripe_auto"), event, { secret: STRIPE_SECRET })).status).toBe(200)
+        await refunding
+        expect(await settled("stripe_auto", event.id)).toMatchObject({ status: "processed" })
+
+        const order = await client.orderByEmail(email)
+        expect(refundedOf(order)).toBe(10)
+        expect(paymentOf(order)?.refunds).toHaveLength(1)
+        expect(stripe.requests.filter((request) => request.method === "POST" && request.path === "/v1/refunds")).toHaveLength(1)
+        expect(stripe.refundsOf(intentId).map((refund) => refund.amount)).toEqual([1000])
       })
 
       it("2. (Stripe) a tagged refund whose Medusa call fails after Stripe made it is booked from its webhook once Medusa dropped its own row", async () => {

@@ -1,109 +1,82 @@
 /**
- * Refunds made at the PSP outside Medusa (a dashboard, another tool) are recorded through Medusa's
- * own refund workflow, so the order's totals and transactions stay right. That workflow calls the
- * provider's `refundPayment`; the plugin first parks the refund here in the payment's data, and
- * the provider, finding it, records it instead of asking the PSP to refund a second time.
+ * How this package books refunds on a Medusa payment. A refund made through Medusa is tagged at the
+ * PSP with Medusa's refund id where the PSP keeps metadata, and recorded in the payment's data with
+ * both ids once the provider's call returns. A refund made at the PSP outside Medusa (a dashboard) is
+ * recorded through Medusa's own refund workflow with a note naming it and a mark only this store can
+ * make: the provider, reading the note on the Refund row Medusa committed, records it without asking
+ * the PSP to refund again.
  */
 
 /** Metadata key under which a provider tags, at the PSP, a refund Medusa asked for: Medusa's refund id. */
 export const MEDUSA_REFUND_ID = "medusa_refund_id"
 
-/** Key of the refunds waiting for Medusa's refund workflow. */
-const PENDING = "external_refunds_pending"
-/** Key of the refunds recorded that way. */
-const RECORDED = "external_refunds"
+/** Key, in the payment's data, of the refunds made at the PSP and recorded through Medusa (the same for every provider). */
+const EXTERNAL = "external_refunds"
 
-/** One refund made at the PSP, amount in minor units. */
-export type ExternalRefund = { id: string; amount: number }
+/** A refund as a payment's data records it, amount in minor units. */
+export type RecordedRefund = {
+  /** The PSP's refund id. */
+  psp_refund_id: string
+  amount: number
+  status?: string
+  /** Medusa's refund id, once the provider's call for it returned. */
+  medusa_refund_id?: string
+  /** Made at the PSP outside Medusa, then recorded. */
+  external: boolean
+}
 
-function listAt(data: Record<string, unknown> | undefined, key: string): ExternalRefund[] {
-  const value = data?.[key]
-  if (!Array.isArray(value)) {
-    return []
-  }
-  return value.filter(
-    (entry): entry is ExternalRefund =>
-      typeof entry === "object" && entry !== null && typeof entry.id === "string" && typeof entry.amount === "number"
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null
+}
+
+/** The refunds recorded as made at the PSP outside Medusa. */
+export function externalRefundsOf(data: Record<string, unknown> | undefined): RecordedRefund[] {
+  const value = data?.[EXTERNAL]
+  return (Array.isArray(value) ? value : []).flatMap((entry: unknown) =>
+    isRecord(entry) && typeof entry.id === "string" && typeof entry.amount === "number"
+      ? [{
+          psp_refund_id: entry.id,
+          amount: entry.amount,
+          external: true,
+          ...(typeof entry.status === "string" ? { status: entry.status } : {}),
+          ...(typeof entry[MEDUSA_REFUND_ID] === "string" ? { medusa_refund_id: entry[MEDUSA_REFUND_ID] } : {}),
+        }]
+      : []
   )
 }
 
-/** Payment data with `refund` parked for the provider to pick up (replacing a stale park of the same refund). */
-export function parkExternalRefund(data: Record<string, unknown>, refund: ExternalRefund): Record<string, unknown> {
-  return { ...data, [PENDING]: [...listAt(data, PENDING).filter((entry) => entry.id !== refund.id), refund] }
+/** Payment data with an external refund recorded (once: a retried recording finds it there). */
+export function withExternalRefund(data: Record<string, unknown>, refund: { id: string; amount: number; medusa_refund_id: string }): Record<string, unknown> {
+  const value = data[EXTERNAL]
+  const entries = Array.isArray(value) ? value.filter((entry: unknown) => !(isRecord(entry) && entry.id === refund.id)) : []
+  return { ...data, [EXTERNAL]: [...entries, { id: refund.id, amount: refund.amount, status: "succeeded", [MEDUSA_REFUND_ID]: refund.medusa_refund_id }] }
+}
+
+/** Payment data with the external refund `refundId`'s status set; undefined when it is not recorded there. */
+export function withExternalRefundStatus(data: Record<string, unknown>, refundId: string, status: string): Record<string, unknown> | undefined {
+  const value = data[EXTERNAL]
+  if (!Array.isArray(value) || !value.some((entry: unknown) => isRecord(entry) && entry.id === refundId)) {
+    return undefined
+  }
+  return { ...data, [EXTERNAL]: value.map((entry: unknown) => (isRecord(entry) && entry.id === refundId ? { ...entry, status } : entry)) }
+}
+
+/** The start of every note on a refund recorded from the PSP: what a person reads on the order. */
+const NOTE_PREFIX = "Refunded at the payment provider"
+
+/** The note on the Medusa refund that records the PSP's refund `pspRefundId`, with this store's `mark` for it. */
+export function externalRefundNote(pspRefundId: string, mark: string): string {
+  return `${NOTE_PREFIX} (${pspRefundId}, mark ${mark})`
 }
 
 /**
- * Payment data without `refundId`'s park, when it is still parked (its recording failed before the
- * provider took it; a park left behind would swallow a later refund of the same amount). Undefined
- * when the provider already took it: the refund was booked, and the data must stay as it is.
+ * The PSP refund id and mark a note names, when it is one of {@link externalRefundNote}'s. Notes
+ * written before marks existed (`… (re_123)`) name the refund without a mark.
  */
-export function unparkExternalRefund(data: Record<string, unknown>, refundId: string): Record<string, unknown> | undefined {
-  const pending = listAt(data, PENDING)
-  if (!pending.some((entry) => entry.id === refundId)) {
+export function readExternalRefundNote(note: string | null | undefined): { psp_refund_id: string; mark?: string } | undefined {
+  const match = note ? /^Refunded at the payment provider \(([^\s,()]+)(?:, mark ([0-9a-f]+))?\)$/.exec(note) : null
+  if (!match) {
     return undefined
   }
-  return { ...data, [PENDING]: pending.filter((entry) => entry.id !== refundId) }
-}
-
-/**
- * If a parked refund of exactly `minorAmount` is waiting, moves it to the recorded list and
- * returns the new data: the provider must then not call the PSP.
- */
-export function takeParkedRefund(
-  data: Record<string, unknown> | undefined,
-  minorAmount: number
-): Record<string, unknown> | undefined {
-  const pending = listAt(data, PENDING)
-  const index = pending.findIndex((refund) => refund.amount === minorAmount)
-  if (index < 0) {
-    return undefined
-  }
-  const [taken] = pending.splice(index, 1)
-  return { ...data, [PENDING]: pending, [RECORDED]: [...listAt(data, RECORDED), taken] }
-}
-
-/**
- * Ids of every refund Medusa has recorded for this payment: made by Medusa, or recorded from the
- * PSP. A parked one is not: its recording may have failed half-way and must be tried again.
- */
-export function knownRefundIds(data: Record<string, unknown> | undefined): Set<string> {
-  const ids = new Set<string>(listAt(data, RECORDED).map((refund) => refund.id))
-  const own = data?.refunds
-  if (Array.isArray(own)) {
-    for (const refund of own) {
-      if (typeof refund === "object" && refund !== null) {
-        // Stripe's provider stores `id`, Yoco's `refund_id`.
-        const id = "id" in refund ? refund.id : "refund_id" in refund ? refund.refund_id : undefined
-        if (typeof id === "string") {
-          ids.add(id)
-        }
-      }
-    }
-  }
-  return ids
-}
-
-/** The payment's own refund entries (made through Medusa) with `refundId`'s status set to `status`. */
-export function withOwnRefundStatus(
-  data: Record<string, unknown>,
-  refundId: string,
-  status: string
-): Record<string, unknown> | undefined {
-  const own = data.refunds
-  if (!Array.isArray(own)) {
-    return undefined
-  }
-  let found = false
-  const refunds = own.map((refund) => {
-    if (typeof refund !== "object" || refund === null) {
-      return refund
-    }
-    const id = "id" in refund ? refund.id : "refund_id" in refund ? refund.refund_id : undefined
-    if (id !== refundId) {
-      return refund
-    }
-    found = true
-    return { ...refund, status }
-  })
-  return found ? { ...data, refunds } : undefined
+  return { psp_refund_id: match[1], ...(match[2] ? { mark: match[2] } : {}) }
 }

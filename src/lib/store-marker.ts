@@ -9,6 +9,9 @@ const LABEL = "medusa-payment-webhooks:store-marker:v1"
 /** Hex characters kept: 64 bits cannot be guessed, and stay short in a dashboard's metadata view. */
 const LENGTH = 16
 
+/** What every marker looks like: {@link LENGTH} lower-case hex characters. */
+const MARKER_SHAPE = new RegExp(`^[0-9a-f]{${LENGTH}}$`)
+
 // Hand-written on purpose: this is not a PSP's signature scheme (those go through the `stripe` SDK and
 // `standardwebhooks`), but a tag of this store's own, which neither library offers; it is one HMAC call.
 function markerWith(secret: string, sessionId: string): string {
@@ -31,7 +34,9 @@ export function storeMarker(secrets: readonly string[], sessionId: string): stri
  * (a PSP object created before markers, or by someone else) is false.
  */
 export function isStoreMarker(marker: unknown, secrets: readonly string[], sessionId: string | undefined): boolean {
-  if (typeof marker !== "string" || marker.length !== LENGTH || !sessionId) {
+  // The shape first: the constant-time compare throws on inputs of different byte lengths, and a
+  // 16-character string of non-ASCII characters is longer than 16 bytes.
+  if (typeof marker !== "string" || !MARKER_SHAPE.test(marker) || !sessionId) {
     return false
   }
   const given = Buffer.from(marker)

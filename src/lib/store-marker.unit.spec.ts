@@ -23,6 +23,8 @@ describe("store marker", () => {
     ["no marker (created before markers, or by another integration)", undefined, "payses_1"],
     ["a marker of the wrong length", "abc", "payses_1"],
     ["a non-string marker", 42, "payses_1"],
+    ["a marker of 16 non-ASCII characters (more than 16 bytes)", "é".repeat(16), "payses_1"],
+    ["a marker of upper-case hex", storeMarker(["whsec_current"], "payses_1").toUpperCase(), "payses_1"],
     ["no session id", storeMarker(["whsec_current"], "payses_1"), undefined],
   ])("rejects %s", (_, marker, sessionId) => {
     expect(isStoreMarker(marker, secrets, sessionId)).toBe(false)

@@ -1,7 +1,13 @@
 import type { PaymentActions, WebhookActionData } from "@medusajs/framework/types"
 
-/** A refund as the PSP knows it, in the currency's major unit; `medusa_refund_id` when Medusa asked for it. */
-export type PspRefund = { id: string; amount: number; status: string; medusa_refund_id?: string }
+import type { RecordedRefund } from "./external-refunds"
+
+/**
+ * A refund as the PSP knows it, in the currency's major unit: `status` is `succeeded`, `pending` (or
+ * another waiting state), or `failed` / `canceled` (with `failure_reason`); `medusa_refund_id` when
+ * Medusa asked for it and the PSP keeps it.
+ */
+export type PspRefund = { id: string; amount: number; status: string; medusa_refund_id?: string; failure_reason?: string | null }
 
 /** A dispute (chargeback) as the PSP knows it, amounts in the major unit. */
 export type PspDispute = {
@@ -20,9 +26,8 @@ export type PspDispute = {
 export type WebhookEffect =
   | { kind: "payment_failed"; reason: string | null }
   | { kind: "payment_canceled"; reason: string | null }
-  /** Refunds that exist at the PSP for the payment (made anywhere: Medusa or a dashboard). */
+  /** Refunds that exist at the PSP for the payment (made anywhere: Medusa or a dashboard), in whatever state. */
   | { kind: "refunds"; refunds: PspRefund[] }
-  | { kind: "refund_failed"; refund_id: string; reason: string | null }
   | { kind: "dispute"; phase: "opened" | "closed"; dispute: PspDispute }
 
 /**
@@ -89,4 +94,16 @@ export interface WebhookSource {
   readSessionTruth(sessionData: Record<string, unknown>): Promise<PaymentSessionTruth>
   /** Reads the payment at the PSP for the admin (the session's or payment's provider data in); throws when the PSP cannot say. */
   readPaymentView(sessionData: Record<string, unknown>): Promise<PspPaymentView>
+  /** The PSP object a session pays through (Stripe's PaymentIntent, Yoco's checkout), as the session's data names it. */
+  sessionPspReference(sessionData: Record<string, unknown>): string | undefined
+  /** The refunds a payment's data records as booked, whichever way they were made. */
+  bookedRefunds(paymentData: Record<string, unknown>): RecordedRefund[]
+  /** The payment's data with the recorded refund `pspRefundId`'s status set; undefined when it is not recorded there. */
+  withRefundStatus(paymentData: Record<string, unknown>, pspRefundId: string, status: string): Record<string, unknown> | undefined
+  /** The note that records the PSP's refund on a Medusa refund, marked as this store's (see `external-refunds.ts`). */
+  externalRefundNote(paymentId: string, pspRefundId: string): string
+  /** The PSP refund a marked note records on payment `paymentId`; undefined for any other note. */
+  externalRefundOfNote(note: string | null | undefined, paymentId: string): string | undefined
+  /** Whether refunds made at the PSP can be recorded through Medusa without refunding twice. */
+  canRecordExternalRefunds(): boolean
 }

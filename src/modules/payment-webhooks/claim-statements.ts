@@ -21,7 +21,8 @@ const TABLE = "payment_webhook_event"
  * first failure slip out, and then alerts once more, which is the safe side.
  */
 const ROW_COLUMNS = `id, provider_id, event_id, event_type, session_id, action, status, source, attempts, last_error, received_at, raw_body,
-  needs_attention, EXISTS (SELECT 1 FROM jsonb_array_elements(COALESCE(history, '[]'::jsonb)) AS entry WHERE entry->>'kind' = 'failed') AS failed_before`
+  needs_attention, EXISTS (SELECT 1 FROM jsonb_array_elements(COALESCE(history, '[]'::jsonb)) AS entry WHERE entry->>'kind' = 'failed') AS failed_before,
+  EXISTS (SELECT 1 FROM jsonb_array_elements(COALESCE(history, '[]'::jsonb)) AS entry WHERE entry->>'kind' = 'processed') AS processed_before`
 
 /** Claims row `id` for `leaseSeconds` under a new token (see the service's `claim`); null when it is not to be had. */
 export async function claimRow(

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto"
 import type { SqlEntityManager } from "@medusajs/framework/mikro-orm/knex"
+import { keepRenewing } from "../../lib/keep-renewing"
 
 /** How long a lock holds, and how long to wait for one. */
 export type LockTiming = { leaseSeconds: number; waitSeconds: number }
@@ -34,9 +35,21 @@ export async function runExclusively<T>(manager: SqlEntityManager, key: string, 
     await new Promise((resolve) => setTimeout(resolve, pause))
     pause = Math.min(pause * 2, 500)
   }
+  // Held as long as the work runs, however long that is: a second processor never takes the lock from a live one.
+  const renewing = keepRenewing(() => renewLock(manager, key, holder, timing.leaseSeconds), (timing.leaseSeconds * 1000) / 3)
   try {
     return await work()
   } finally {
+    renewing.stop()
     await manager.execute(`DELETE FROM payment_webhook_lock WHERE id = ? AND holder = ?`, [key, holder])
   }
+}
+
+/** Extends the lock by `leaseSeconds` while `holder` still has it; false once it does not. */
+async function renewLock(manager: SqlEntityManager, key: string, holder: string, leaseSeconds: number): Promise<boolean> {
+  const rows = await manager.execute<Array<{ id: string }>>(
+    `UPDATE payment_webhook_lock SET expires_at = now() + make_interval(secs => ?), updated_at = now() WHERE id = ? AND holder = ? RETURNING id`,
+    [leaseSeconds, key, holder]
+  )
+  return rows.length > 0
 }

@@ -36,6 +36,8 @@ export type InboxRow = {
   needs_attention: boolean
   /** The row ended `failed` before (its history says so): its failure was reported then. */
   failed_before: boolean
+  /** The row was `processed` before (a replay): what its effect told the store was told then. */
+  processed_before: boolean
 }
 
 /** A row held by one processor: only the holder of `token` may settle it. */

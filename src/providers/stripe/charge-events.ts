@@ -45,6 +45,7 @@ function toPspRefund(refund: Stripe.Refund): PspRefund {
     amount: fromMinorUnits(refund.amount, refund.currency),
     status: refund.status ?? "pending",
     ...(medusaRefundId ? { medusa_refund_id: medusaRefundId } : {}),
+    ...(refund.status === "failed" || refund.status === "canceled" ? { failure_reason: refund.failure_reason ?? refund.status } : {}),
   }
 }
 
@@ -81,9 +82,6 @@ export function mapChargeEvent(event: ChargeEvent, context: ChargeEventContext):
   if (event.type === "refund.created" || event.type === "refund.updated") {
     const refund = event.data.object
     const data = { session_id: sessionId, amount: fromMinorUnits(refund.amount, refund.currency) }
-    if (refund.status === "failed" || refund.status === "canceled") {
-      return { ...base, currency_code: refund.currency, data, effect: { kind: "refund_failed", refund_id: refund.id, reason: refund.failure_reason ?? refund.status } }
-    }
     return { ...base, currency_code: refund.currency, data, effect: { kind: "refunds", refunds: [toPspRefund(refund)] } }
   }
   // Only the dispute events are left.

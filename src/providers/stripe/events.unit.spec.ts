@@ -62,7 +62,7 @@ describe("Stripe event mapping", () => {
   it("maps a failed refund and a dispute", () => {
     const failed = { object: "refund", id: "re_2", amount: 500, currency: "usd", status: "failed", failure_reason: "expired_or_canceled_card" }
     expect(mapStripeEvent(event("refund.updated", failed), { sessionId: "payses_1" }).effect).toEqual({
-      kind: "refund_failed", refund_id: "re_2", reason: "expired_or_canceled_card",
+      kind: "refunds", refunds: [{ id: "re_2", amount: 5, status: "failed", failure_reason: "expired_or_canceled_card" }],
     })
     const dispute = { object: "dispute", id: "dp_1", amount: 2500, currency: "usd", reason: "fraudulent", status: "needs_response", evidence_details: { due_by: 1_800_000_000 } }
     expect(mapStripeEvent(event("charge.dispute.created", dispute), { sessionId: "payses_1" }).effect).toEqual({

@@ -1,20 +1,20 @@
 import type Stripe from "stripe"
-import { AbstractPaymentProvider, MedusaError } from "@medusajs/framework/utils"
+import { MedusaError } from "@medusajs/framework/utils"
 import type {
   AuthorizePaymentInput, AuthorizePaymentOutput, CancelPaymentInput, CancelPaymentOutput,
   CapturePaymentInput, CapturePaymentOutput, CreateAccountHolderInput, CreateAccountHolderOutput,
   DeleteAccountHolderInput, DeleteAccountHolderOutput, DeletePaymentInput, DeletePaymentOutput,
   DeletePaymentMethodInput, DeletePaymentMethodOutput, GetPaymentStatusInput, GetPaymentStatusOutput,
-  InitiatePaymentInput, InitiatePaymentOutput, ListPaymentMethodsInput, ListPaymentMethodsOutput, Logger,
+  InitiatePaymentInput, InitiatePaymentOutput, ListPaymentMethodsInput, ListPaymentMethodsOutput,
   ProviderWebhookPayload, RefundPaymentInput, RefundPaymentOutput, RetrievePaymentInput, RetrievePaymentOutput,
   SavePaymentMethodInput, SavePaymentMethodOutput, UpdateAccountHolderInput, UpdateAccountHolderOutput,
   UpdatePaymentInput, UpdatePaymentOutput,
 } from "@medusajs/framework/types"
-import { MEDUSA_REFUND_ID, takeParkedRefund } from "../../lib/external-refunds"
-import { toMinorUnits } from "../../lib/money"
-import { secretList } from "../../lib/options"
-import { STORE_MARKER_KEY, storeMarker } from "../../lib/store-marker"
-import type { MappedWebhookEvent, PaymentSessionTruth, PspPaymentView, StoredDelivery, VerifiedDelivery, WebhookSource } from "../../lib/webhook-result"
+import { externalRefundsOf, MEDUSA_REFUND_ID, withExternalRefund, withExternalRefundStatus, type RecordedRefund } from "../../lib/external-refunds"
+import { formatAmount, fromMinorUnits, toMinorUnits } from "../../lib/money"
+import { STORE_MARKER_KEY } from "../../lib/store-marker"
+import type { MappedWebhookEvent, PaymentSessionTruth, PspPaymentView, StoredDelivery, VerifiedDelivery } from "../../lib/webhook-result"
+import { WebhookPaymentProvider, type WebhookProviderCradle } from "../base/webhook-provider"
 import { readStripePaymentView } from "./payment-view"
 import { createStripeClient, snapshotIntent } from "./client"
 import * as accountHolders from "./account-holders"
@@ -24,11 +24,28 @@ import { parseStripeOptions, type StripeOptions } from "./options"
 import { sessionStatusOf } from "./status"
 import { interpretStripeDelivery, readStripeSessionTruth, verifyStripeDelivery } from "./webhook-source"
 
-/** What the provider resolves from Medusa's container. */
-type StripeProviderCradle = { logger: Logger }
+/** A refund this provider asked Stripe for, kept on the payment so its webhook is recognised later (amount in minor units). */
+type StripeRefundEntry = { id: string; amount: number; status: string | null; medusa_refund_id?: string }
 
-/** A refund this provider asked Stripe for, kept on the payment so its webhook is recognised later. */
-type RecordedRefund = { id: string; amount: number; status: string | null }
+/** The refunds this provider made, as the payment's data records them. */
+function ownRefundsOf(data: Record<string, unknown> | undefined): StripeRefundEntry[] {
+  const value = data?.refunds
+  return (Array.isArray(value) ? value : []).flatMap((entry: unknown) =>
+    typeof entry === "object" && entry !== null && "id" in entry && typeof entry.id === "string" && "amount" in entry && typeof entry.amount === "number"
+      ? [{
+          id: entry.id,
+          amount: entry.amount,
+          status: "status" in entry && typeof entry.status === "string" ? entry.status : null,
+          ...("medusa_refund_id" in entry && typeof entry.medusa_refund_id === "string" ? { medusa_refund_id: entry.medusa_refund_id } : {}),
+        }]
+      : []
+  )
+}
+
+/** An amount in minor units as a person reads it: `10.00 USD`. */
+function formatMinor(minor: number, currency: string): string {
+  return formatAmount(fromMinorUnits(minor, currency), currency)
+}
 
 /** The provider data with the intent's current state, keeping what the store recorded beside it (refunds). */
 function withIntent(data: Record<string, unknown> | undefined, intent: Stripe.PaymentIntent): Record<string, unknown> {
@@ -47,25 +64,19 @@ function intentIdOf(data: Record<string, unknown> | undefined, operation: string
  * Stripe payment provider on PaymentIntents. This class reads as Medusa's contract; amounts,
  * statuses, event mapping and signatures live in pure functions beside it.
  */
-export class StripeProviderService extends AbstractPaymentProvider<StripeOptions> implements WebhookSource {
+export class StripeProviderService extends WebhookPaymentProvider<StripeOptions> {
   static override identifier = "stripe"
-  /** Marks this package's providers: the webhook edge takes their deliveries, and must know how to verify them. */
-  static readonly webhookInbox = true
 
-  protected readonly options_: StripeOptions
   protected readonly stripe_: Stripe
-  protected readonly logger_: Logger
 
   /** Fails the store's boot with the name of a missing or invalid option. */
   static override validateOptions(options: Record<string, unknown>): void {
     parseStripeOptions(options)
   }
 
-  constructor(cradle: StripeProviderCradle, options: Record<string, unknown>) {
+  constructor(cradle: WebhookProviderCradle, options: Record<string, unknown>) {
     const parsed = parseStripeOptions(options)
     super(cradle, parsed)
-    this.options_ = parsed
-    this.logger_ = cradle.logger
     this.stripe_ = createStripeClient(parsed)
   }
 
@@ -79,7 +90,7 @@ export class StripeProviderService extends AbstractPaymentProvider<StripeOptions
       capture_method: this.options_.capture ? "automatic" : "manual",
       description: this.options_.paymentDescription,
       // The marker lets a paid event for a session this store has since deleted be told from another store's.
-      metadata: { ...extraMetadata, ...(sessionId ? { session_id: sessionId, [STORE_MARKER_KEY]: storeMarker(secretList(this.options_.webhookSecret), sessionId) } : {}) },
+      metadata: { ...extraMetadata, ...(sessionId ? { session_id: sessionId, [STORE_MARKER_KEY]: this.storeMarkerFor(sessionId) } : {}) },
       customer: accountHolderId(context),
       ...(this.options_.automaticPaymentMethods ? { automatic_payment_methods: { enabled: true } } : {}),
       ...(typeof data?.payment_method === "string" ? { payment_method: data.payment_method } : {}),
@@ -126,55 +137,99 @@ export class StripeProviderService extends AbstractPaymentProvider<StripeOptions
     return { status: sessionStatusOf(intent), data: withIntent(data, intent) }
   }
 
-  /** Captures once: an intent that already succeeded (auto-capture, dashboard, a retry) is returned as it is. */
+  /**
+   * Captures exactly what Medusa books: the Capture row Medusa committed before this call (its id is
+   * the call's idempotency key) gives the amount, since Medusa passes none. Stripe captures a
+   * PaymentIntent once and releases the rest, so an intent that already succeeded (automatic capture,
+   * the dashboard, an earlier capture) is captured no further: the call succeeds only while Medusa's
+   * captures add up to no more than Stripe received, and is refused otherwise, naming what Stripe took.
+   */
   async capturePayment({ data, context }: CapturePaymentInput): Promise<CapturePaymentOutput> {
     const id = intentIdOf(data, "capturePayment")
+    const capture = await this.records_.capture(context?.idempotency_key)
     const current = await this.retrieveIntent(id, "capturePayment")
     if (current.status === "succeeded") {
-      return { data: withIntent(data, current) }
+      return { data: withIntent(data, await this.checkCapturedAtStripe(current, capture)) }
+    }
+    if (current.status !== "requires_capture") {
+      throw new MedusaError(
+        MedusaError.Types.NOT_ALLOWED,
+        `Stripe capturePayment refused: PaymentIntent ${id} is ${current.status}, so nothing can be captured` +
+          (current.status === "canceled" ? " (its authorization was canceled or expired)" : "")
+      )
+    }
+    const amountToCapture = capture ? toMinorUnits(capture.amount, current.currency) : current.amount_capturable
+    if (amountToCapture > current.amount_capturable) {
+      throw new MedusaError(
+        MedusaError.Types.NOT_ALLOWED,
+        `Stripe capturePayment refused: ${formatMinor(amountToCapture, current.currency)} is more than the ${formatMinor(current.amount_capturable, current.currency)} PaymentIntent ${id} holds`
+      )
     }
     try {
-      const intent = await this.stripe_.paymentIntents.capture(id, {}, { idempotencyKey: context?.idempotency_key })
+      const intent = await this.stripe_.paymentIntents.capture(id, { amount_to_capture: amountToCapture }, { idempotencyKey: context?.idempotency_key })
       return { data: withIntent(data, intent) }
     } catch (error) {
-      // Another process captured it between our read and our call: that is success, not a failure.
+      // Another process captured it between our read and our call: success, if it took what Medusa books.
       const intent = intentOfError(error)
       if (stripeCodeOf(error) === STRIPE_UNEXPECTED_STATE && intent?.status === "succeeded") {
-        return { data: withIntent(data, intent) }
+        return { data: withIntent(data, await this.checkCapturedAtStripe(intent, capture)) }
       }
       throw stripeFailure("capturePayment", error)
     }
   }
 
-  /** Refunds all or part of the payment, and remembers the refund id so its webhook is not counted twice. */
+  /** Refuses a capture Medusa would book beyond what Stripe received on an intent that is captured already. */
+  private async checkCapturedAtStripe(intent: Stripe.PaymentIntent, capture: { payment_id: string } | undefined): Promise<Stripe.PaymentIntent> {
+    if (!capture) {
+      return intent
+    }
+    const booked = (await this.records_.captures(capture.payment_id)).reduce((total, row) => total + toMinorUnits(row.amount, intent.currency), 0)
+    if (booked > intent.amount_received) {
+      throw new MedusaError(
+        MedusaError.Types.NOT_ALLOWED,
+        `Stripe capturePayment refused: Stripe captured ${formatMinor(intent.amount_received, intent.currency)} of PaymentIntent ${intent.id} ` +
+          `and released the rest (a PaymentIntent is captured once), so Medusa cannot book ${formatMinor(booked, intent.currency)} captured`
+      )
+    }
+    return intent
+  }
+
+  /**
+   * Refunds all or part of the payment, tagged at Stripe with Medusa's refund id (its idempotency key),
+   * so the refund's webhook, even one that arrives before this call returns, is never taken for one
+   * made in the dashboard. A refund Medusa is only recording (made in the dashboard; its note says so,
+   * with this store's mark) is not sent to Stripe again. The data returned is built on the payment's
+   * data as committed now, not on the copy Medusa read when the call began.
+   */
   async refundPayment({ amount, data, context }: RefundPaymentInput): Promise<RefundPaymentOutput> {
     const id = intentIdOf(data, "refundPayment")
     const currency = typeof data?.currency === "string" ? data.currency : undefined
     if (!currency) {
       throw new MedusaError(MedusaError.Types.INVALID_DATA, "Stripe refundPayment failed: the payment has no currency")
     }
-    const previous = Array.isArray(data?.refunds) ? (data.refunds as RecordedRefund[]) : []
-    const parked = takeParkedRefund(data, toMinorUnits(amount, currency))
-    if (parked) {
-      // Already refunded at Stripe (dashboard): Medusa is only recording it.
-      return { data: parked }
+    const minor = toMinorUnits(amount, currency)
+    const medusaRefund = await this.records_.refund(context?.idempotency_key)
+    const recorded = medusaRefund ? this.externalRefundOfNote(medusaRefund.note, medusaRefund.payment_id) : undefined
+    if (medusaRefund && recorded) {
+      const fresh = (await this.records_.paymentData(medusaRefund.payment_id)) ?? data ?? {}
+      return { data: withExternalRefund(fresh, { id: recorded, amount: minor, medusa_refund_id: medusaRefund.id }) }
     }
+    let entry: StripeRefundEntry | undefined
     try {
-      // Medusa's refund id (its idempotency key) tags the refund at Stripe: its webhook, even one that
-      // arrives before this call returns, is then never taken for a refund made in the dashboard.
-      const metadata = context?.idempotency_key ? { [MEDUSA_REFUND_ID]: context.idempotency_key } : undefined
+      const key = context?.idempotency_key
       const refund = await this.stripe_.refunds.create(
-        { payment_intent: id, amount: toMinorUnits(amount, currency), ...(metadata ? { metadata } : {}) },
-        { idempotencyKey: context?.idempotency_key }
+        { payment_intent: id, amount: minor, ...(key ? { metadata: { [MEDUSA_REFUND_ID]: key } } : {}) },
+        { idempotencyKey: key }
       )
-      const recorded: RecordedRefund = { id: refund.id, amount: refund.amount, status: refund.status }
-      return { data: { ...data, refunds: [...previous, recorded] } }
+      entry = { id: refund.id, amount: refund.amount, status: refund.status, ...(key ? { medusa_refund_id: key } : {}) }
     } catch (error) {
-      if (stripeCodeOf(error) === STRIPE_ALREADY_REFUNDED) {
-        return { data }
+      if (stripeCodeOf(error) !== STRIPE_ALREADY_REFUNDED) {
+        throw stripeFailure("refundPayment", error)
       }
-      throw stripeFailure("refundPayment", error)
     }
+    const fresh = (medusaRefund ? await this.records_.paymentData(medusaRefund.payment_id) : undefined) ?? data ?? {}
+    const refunds = ownRefundsOf(fresh).filter((existing) => existing.id !== entry?.id)
+    return { data: { ...fresh, refunds: entry ? [...refunds, entry] : refunds } }
   }
 
   /**
@@ -243,6 +298,32 @@ export class StripeProviderService extends AbstractPaymentProvider<StripeOptions
   /** Detaches a saved payment method from its customer. */
   async deletePaymentMethod(input: DeletePaymentMethodInput): Promise<DeletePaymentMethodOutput> {
     return accountHolders.deletePaymentMethod(this.stripe_, input)
+  }
+
+  /** The session's PaymentIntent: its data's `id`. */
+  sessionPspReference(sessionData: Record<string, unknown>): string | undefined {
+    return typeof sessionData.id === "string" && sessionData.id.startsWith("pi_") ? sessionData.id : undefined
+  }
+
+  /** The refunds the payment's data records: made through Medusa (`refunds`), or at Stripe and recorded. */
+  bookedRefunds(paymentData: Record<string, unknown>): RecordedRefund[] {
+    const own = ownRefundsOf(paymentData).map((entry): RecordedRefund => ({
+      psp_refund_id: entry.id,
+      amount: entry.amount,
+      external: false,
+      ...(entry.status ? { status: entry.status } : {}),
+      ...(entry.medusa_refund_id ? { medusa_refund_id: entry.medusa_refund_id } : {}),
+    }))
+    return [...own, ...externalRefundsOf(paymentData)]
+  }
+
+  /** The payment's data with the recorded refund's status set (the webhook's news of it). */
+  withRefundStatus(paymentData: Record<string, unknown>, pspRefundId: string, status: string): Record<string, unknown> | undefined {
+    const own = ownRefundsOf(paymentData)
+    if (own.some((entry) => entry.id === pspRefundId)) {
+      return { ...paymentData, refunds: own.map((entry) => (entry.id === pspRefundId ? { ...entry, status } : entry)) }
+    }
+    return withExternalRefundStatus(paymentData, pspRefundId, status)
   }
 
   /** Verifies `Stripe-Signature` on the raw body (every configured secret) and names the event: what the edge records. */

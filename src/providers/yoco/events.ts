@@ -124,10 +124,10 @@ function mapRefundEvent(event: YocoEvent, context: YocoEventContext): YocoWebhoo
   }
   const amount = fromMinorUnits(payload.amount, payload.currency ?? checkout.currency)
   const data = { session_id: sessionId, amount }
-  if (event.type === "refund.failed") {
-    return { action: PaymentActions.NOT_SUPPORTED, data, effect: { kind: "refund_failed", refund_id: refundId, reason: text(payload.status) ?? null } }
-  }
-  return { action: PaymentActions.NOT_SUPPORTED, data, effect: { kind: "refunds", refunds: [{ id: refundId, amount, status: "succeeded" }] } }
+  const refund = event.type === "refund.failed"
+    ? { id: refundId, amount, status: "failed", failure_reason: text(payload.status) ?? null }
+    : { id: refundId, amount, status: "succeeded" }
+  return { action: PaymentActions.NOT_SUPPORTED, psp_reference: checkoutId, data, effect: { kind: "refunds", refunds: [refund] } }
 }
 
 function mapPaymentSucceeded(event: YocoEvent, context: YocoEventContext): YocoWebhookMapping {

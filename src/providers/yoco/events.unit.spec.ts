@@ -113,6 +113,7 @@ describe("refund events", () => {
     const result = mapYocoEvent(event("refund.succeeded", { id: "rf_1", type: "refund", amount: 500 }), context)
     expect(result).toEqual({
       action: "not_supported",
+      psp_reference: checkout.id,
       data: { session_id: "payses_1", amount: 5 },
       effect: { kind: "refunds", refunds: [{ id: "rf_1", amount: 5, status: "succeeded" }] },
     })
@@ -120,7 +121,7 @@ describe("refund events", () => {
 
   it("refund.failed → the refund to mark failed", () => {
     const result = mapYocoEvent(event("refund.failed", { id: "rf_2", type: "refund", amount: 500, status: "failed" }), context)
-    expect(result.effect).toEqual({ kind: "refund_failed", refund_id: "rf_2", reason: "failed" })
+    expect(result.effect).toEqual({ kind: "refunds", refunds: [{ id: "rf_2", amount: 5, status: "failed", failure_reason: "failed" }] })
     expect(result.data?.session_id).toBe("payses_1")
   })
 })

@@ -12,7 +12,6 @@ import type {
   GetPaymentStatusOutput,
   InitiatePaymentInput,
   InitiatePaymentOutput,
-  Logger,
   ProviderWebhookPayload,
   RefundPaymentInput,
   RefundPaymentOutput,
@@ -21,12 +20,12 @@ import type {
   UpdatePaymentInput,
   UpdatePaymentOutput,
 } from "@medusajs/framework/types"
-import { AbstractPaymentProvider, MedusaError, PaymentSessionStatus } from "@medusajs/framework/utils"
+import { MedusaError, PaymentSessionStatus } from "@medusajs/framework/utils"
 import { fromMinorUnits, toMinorUnits } from "../../lib/money"
-import { takeParkedRefund } from "../../lib/external-refunds"
-import { secretList } from "../../lib/options"
-import { STORE_MARKER_KEY, storeMarker } from "../../lib/store-marker"
-import type { MappedWebhookEvent, PaymentSessionTruth, PspPaymentView, StoredDelivery, VerifiedDelivery, WebhookSource } from "../../lib/webhook-result"
+import { externalRefundsOf, withExternalRefund, withExternalRefundStatus, type RecordedRefund } from "../../lib/external-refunds"
+import { STORE_MARKER_KEY } from "../../lib/store-marker"
+import type { MappedWebhookEvent, PaymentSessionTruth, PspPaymentView, StoredDelivery, VerifiedDelivery } from "../../lib/webhook-result"
+import { WebhookPaymentProvider, type WebhookProviderCradle } from "../base/webhook-provider"
 import { readYocoPaymentView } from "./payment-view"
 import { isYocoApiError, YocoClient } from "./client"
 import { parseYocoOptions, redirectUrlFor, YocoOptions } from "./options"
@@ -41,21 +40,14 @@ import type { YocoCheckout } from "./types"
  */
 export const YOCO_MIN_AMOUNT_CENTS = 200
 
-/** What the provider resolves from Medusa's container. */
-export type YocoCradle = { logger: Logger }
-
 /**
  * Yoco payments through the Checkout API: a session is a hosted checkout the customer is redirected
  * to; Yoco captures at once, so a paid checkout is `captured`. Payments complete through verified
  * `payment.succeeded` webhooks; refunds stay `pending` until Yoco confirms them.
  */
-export class YocoProviderService extends AbstractPaymentProvider<YocoOptions> implements WebhookSource {
+export class YocoProviderService extends WebhookPaymentProvider<YocoOptions> {
   static override identifier = "yoco"
-  /** Marks this package's providers: the webhook edge takes their deliveries, and must know how to verify them. */
-  static readonly webhookInbox = true
 
-  protected readonly logger_: Logger
-  protected readonly options_: YocoOptions
   protected readonly client_: YocoClient
 
   /** Fails at boot with a MedusaError naming the bad option. */
@@ -63,11 +55,9 @@ export class YocoProviderService extends AbstractPaymentProvider<YocoOptions> im
     parseYocoOptions(options)
   }
 
-  constructor(cradle: YocoCradle, options: Record<string, unknown>) {
+  constructor(cradle: WebhookProviderCradle, options: Record<string, unknown>) {
     const parsed = parseYocoOptions(options)
     super(cradle, parsed)
-    this.logger_ = cradle.logger
-    this.options_ = parsed
     this.client_ = new YocoClient({ secretKey: parsed.secretKey, baseUrl: parsed.apiBaseUrl })
   }
 
@@ -123,7 +113,12 @@ export class YocoProviderService extends AbstractPaymentProvider<YocoOptions> im
     return { data: input.data ?? {} }
   }
 
-  /** Requests a full or partial refund; it is recorded as pending until `refund.succeeded` arrives. */
+  /**
+   * Requests a full or partial refund; it is recorded as pending, with Medusa's refund id, until
+   * `refund.succeeded` arrives. A refund Medusa is only recording (made in Yoco's dashboard; its note
+   * says so, with this store's mark) is not sent to Yoco again. The data returned is built on the
+   * payment's data as committed now, not on the copy Medusa read when the call began.
+   */
   async refundPayment(input: RefundPaymentInput): Promise<RefundPaymentOutput> {
     const data = readSessionData("refundPayment", input.data)
     const checkoutId = requireCheckoutId("refundPayment", data)
@@ -131,18 +126,19 @@ export class YocoProviderService extends AbstractPaymentProvider<YocoOptions> im
     if (amount <= 0) {
       throw new MedusaError(MedusaError.Types.INVALID_DATA, "Yoco refundPayment: the refund amount must be positive")
     }
-    const parked = takeParkedRefund(input.data, amount)
-    if (parked) {
-      // Already refunded at Yoco (its dashboard): Medusa is only recording it.
-      return { data: parked }
+    const key = input.context?.idempotency_key
+    const medusaRefund = await this.records_.refund(key)
+    const recorded = medusaRefund ? this.externalRefundOfNote(medusaRefund.note, medusaRefund.payment_id) : undefined
+    if (medusaRefund && recorded) {
+      const fresh = (await this.records_.paymentData(medusaRefund.payment_id)) ?? input.data ?? {}
+      return { data: withExternalRefund(fresh, { id: recorded, amount, medusa_refund_id: medusaRefund.id }) }
     }
     const metadata = data.session_id ? { session_id: data.session_id } : undefined
     // Medusa's key here is the refund id: a retried refund replays Yoco's first answer.
-    const refund = await this.call("refundPayment", () =>
-      this.client_.refundCheckout(checkoutId, { amount, metadata }, { idempotencyKey: input.context?.idempotency_key })
-    )
-    const refunds = withRefund(data, { refund_id: refund.refundId, status: "pending", amount })
-    return { data: { ...data, refunds } }
+    const refund = await this.call("refundPayment", () => this.client_.refundCheckout(checkoutId, { amount, metadata }, { idempotencyKey: key }))
+    const fresh = readSessionData("refundPayment", (medusaRefund ? await this.records_.paymentData(medusaRefund.payment_id) : undefined) ?? input.data)
+    const refunds = withRefund(fresh, { refund_id: refund.refundId, status: "pending", amount, ...(key ? { medusa_refund_id: key } : {}) })
+    return { data: { ...fresh, refunds } }
   }
 
   /**
@@ -191,6 +187,33 @@ export class YocoProviderService extends AbstractPaymentProvider<YocoOptions> im
     const data = readSessionData("retrievePayment", input.data)
     const checkout = await this.call("retrievePayment", () => this.client_.getCheckout(requireCheckoutId("retrievePayment", data)))
     return { data: { ...data, checkout_status: checkout.status, payment_id: checkout.paymentId ?? undefined } }
+  }
+
+  /** The session's checkout: its data's `checkout_id`. */
+  sessionPspReference(sessionData: Record<string, unknown>): string | undefined {
+    return typeof sessionData.checkout_id === "string" ? sessionData.checkout_id : undefined
+  }
+
+  /** The refunds the payment's data records: requested through Medusa (`refunds`), or made at Yoco and recorded. */
+  bookedRefunds(paymentData: Record<string, unknown>): RecordedRefund[] {
+    const own = (readSessionData("reading refunds", paymentData).refunds ?? []).map((entry): RecordedRefund => ({
+      psp_refund_id: entry.refund_id,
+      amount: entry.amount,
+      status: entry.status,
+      external: false,
+      ...(typeof entry.medusa_refund_id === "string" ? { medusa_refund_id: entry.medusa_refund_id } : {}),
+    }))
+    return [...own, ...externalRefundsOf(paymentData)]
+  }
+
+  /** The payment's data with the recorded refund's status set (`succeeded` or `failed`, from Yoco's webhook). */
+  withRefundStatus(paymentData: Record<string, unknown>, pspRefundId: string, status: string): Record<string, unknown> | undefined {
+    const refunds = readSessionData("recording a refund's status", paymentData).refunds ?? []
+    if (refunds.some((entry) => entry.refund_id === pspRefundId)) {
+      const next = status === "succeeded" || status === "failed" ? status : "pending"
+      return { ...paymentData, refunds: refunds.map((entry) => (entry.refund_id === pspRefundId ? { ...entry, status: next } : entry)) }
+    }
+    return withExternalRefundStatus(paymentData, pspRefundId, status)
   }
 
   /** Verifies the Standard Webhooks signature (every configured secret, Yoco's window) and names the event: what the edge records. */
@@ -244,7 +267,7 @@ export class YocoProviderService extends AbstractPaymentProvider<YocoOptions> im
           cancelUrl: redirectUrlFor(cancelUrl, sessionId),
           failureUrl: redirectUrlFor(failureUrl, sessionId),
           // The marker lets a payment on this page after Medusa deleted the session be told from another store's.
-          metadata: { session_id: sessionId, [STORE_MARKER_KEY]: storeMarker(secretList(this.options_.webhookSecret), sessionId) },
+          metadata: { session_id: sessionId, [STORE_MARKER_KEY]: this.storeMarkerFor(sessionId) },
         },
         { idempotencyKey }
       )

@@ -140,7 +140,7 @@ describe("YocoProviderService payments", () => {
     await fake.pay(id, { deliverTo: [] })
     const first = await provider.refundPayment({ amount: 40, data, context: { idempotency_key: "ref_1" } })
     const replayed = await provider.refundPayment({ amount: 40, data: first.data, context: { idempotency_key: "ref_1" } })
-    expect(replayed.data?.refunds).toEqual([{ refund_id: expect.stringMatching(/^rf_/), status: "pending", amount: 4000 }])
+    expect(replayed.data?.refunds).toEqual([{ refund_id: expect.stringMatching(/^rf_/), status: "pending", amount: 4000, medusa_refund_id: "ref_1" }])
     const second = await provider.refundPayment({ amount: 60, data: replayed.data, context: { idempotency_key: "ref_2" } })
     expect(second.data?.refunds).toHaveLength(2)
     expect(fake.checkout(id).refunds.map((refund) => refund.amount)).toEqual([4000, 6000])

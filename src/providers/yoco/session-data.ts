@@ -9,6 +9,8 @@ export const yocoRefundRecordSchema = z.looseObject({
   status: z.enum(["pending", "succeeded", "failed"]),
   /** Cents. */
   amount: z.number().int(),
+  /** Medusa's refund id, once the call that asked Yoco for this refund returned. */
+  medusa_refund_id: z.string().optional(),
 })
 
 /** One recorded refund request. */

@@ -17,6 +17,12 @@ function isClosedDispute(recorded: unknown, disputeId: string): boolean {
     "status" in recorded && typeof recorded.status === "string" && CLOSED_STATUSES.has(recorded.status)
 }
 
+/** True when the order records this very dispute in this very status. */
+function isSameDispute(recorded: unknown, dispute: { id: string; status: string }): boolean {
+  return typeof recorded === "object" && recorded !== null && "id" in recorded && recorded.id === dispute.id &&
+    "status" in recorded && recorded.status === dispute.status
+}
+
 /**
  * A chargeback opened or closed at the PSP: the order's metadata carries the dispute (id, status,
  * reason, amount, evidence due date) for the admin to see, and stores are told.
@@ -29,9 +35,14 @@ export async function applyDispute(container: MedusaContainer, context: PaymentC
   const query = container.resolve(ContainerRegistrationKeys.QUERY)
   const { data: [order] } = await query.graph({ entity: "order", fields: ["id", "metadata"], filters: { id: context.orderId } })
   const metadata: Record<string, unknown> = { ...(order?.metadata ?? {}) }
-  if (effect.phase === "opened" && isClosedDispute(metadata[DISPUTE_METADATA_KEY], effect.dispute.id)) {
+  const recorded = metadata[DISPUTE_METADATA_KEY]
+  if (effect.phase === "opened" && isClosedDispute(recorded, effect.dispute.id)) {
     // Stripe does not order its deliveries: a `created` arriving after the `closed` changes nothing.
     return { status: "ignored", reason: `dispute ${effect.dispute.id} is already closed on order ${context.orderId}` }
+  }
+  if (isSameDispute(recorded, effect.dispute)) {
+    // A replay or a second delivery: the order says so already, and the store was told.
+    return { status: "processed", reason: `dispute ${effect.dispute.id} is already recorded on order ${context.orderId} as ${effect.dispute.status}`, did: { flagged_order: context.orderId, dispute_id: effect.dispute.id } }
   }
   metadata[DISPUTE_METADATA_KEY] = { ...effect.dispute, updated_at: new Date().toISOString() }
   await container.resolve<IOrderModuleService>(Modules.ORDER).updateOrders(context.orderId, { metadata })

@@ -9,14 +9,21 @@ export type PaymentContext = {
     provider_id: string
     currency_code: string
     data: Record<string, unknown>
+    /** What was authorized, in the major unit. */
+    amount: number
     refunded: number
     captured: number
-    /** Medusa's own refund ids on the payment. */
-    refund_ids: string[]
+    /** Set once Medusa canceled the payment (the order was canceled). */
+    canceled_at: Date | null
+    /** Medusa's Refund rows on the payment. */
+    refunds: MedusaRefund[]
   }
   cartId?: string
   orderId?: string
 }
+
+/** A Refund row Medusa holds for a payment: created before the provider is called, deleted if that call throws. */
+export type MedusaRefund = { id: string; amount: number; note: string | null; created_at: Date }
 
 function sum(rows: Array<{ amount?: unknown } | null> | null | undefined): number {
   return (rows ?? []).reduce((total, row) => total + Number(row?.amount ?? 0), 0)
@@ -29,7 +36,8 @@ export async function readPaymentContext(container: MedusaContainer, sessionId: 
     entity: "payment_session",
     fields: [
       "id", "status", "amount", "currency_code", "provider_id", "data", "payment_collection_id",
-      "payment.id", "payment.provider_id", "payment.currency_code", "payment.data", "payment.refunds.id", "payment.refunds.amount", "payment.captures.amount",
+      "payment.id", "payment.provider_id", "payment.currency_code", "payment.data", "payment.amount", "payment.canceled_at",
+      "payment.refunds.id", "payment.refunds.amount", "payment.refunds.note", "payment.refunds.created_at", "payment.captures.amount",
     ],
     filters: { id: sessionId },
   })
@@ -62,9 +70,13 @@ export async function readPaymentContext(container: MedusaContainer, sessionId: 
           provider_id: payment.provider_id,
           currency_code: payment.currency_code,
           data: payment.data ?? {},
+          amount: Number(payment.amount),
           refunded: sum(payment.refunds),
-          refund_ids: (payment.refunds ?? []).flatMap((refund: { id?: string } | null) => (refund?.id ? [refund.id] : [])),
           captured: sum(payment.captures),
+          canceled_at: payment.canceled_at ? new Date(payment.canceled_at) : null,
+          refunds: (payment.refunds ?? []).flatMap((refund: { id?: string; amount?: unknown; note?: string | null; created_at?: string | Date } | null) =>
+            refund?.id ? [{ id: refund.id, amount: Number(refund.amount), note: refund.note ?? null, created_at: new Date(refund.created_at ?? 0) }] : []
+          ),
         }
       : undefined,
     cartId: cartLink?.cart_id ?? undefined,

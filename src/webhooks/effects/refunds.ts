@@ -1,15 +1,15 @@
 import type { IPaymentModuleService, MedusaContainer, UpdatePaymentDTO } from "@medusajs/framework/types"
-import { Modules } from "@medusajs/framework/utils"
+import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import { refundPaymentWorkflow } from "@medusajs/medusa/core-flows"
-import { knownRefundIds, parkExternalRefund, unparkExternalRefund, withOwnRefundStatus } from "../../lib/external-refunds"
-import { toMinorUnits } from "../../lib/money"
-import type { PspRefund, WebhookEffect } from "../../lib/webhook-result"
+import { errorMessage } from "../../lib/errors"
+import { formatAmount } from "../../lib/money"
+import type { PspRefund, WebhookEffect, WebhookSource } from "../../lib/webhook-result"
 import type { EffectOutcome } from "./outcome"
 import { readPaymentContext, type PaymentContext } from "./payment-context"
 import { emitPluginEvent, PaymentWebhookEvents } from "./plugin-events"
+import { judgeRefund, readRefundLedger, type RefundVerdict } from "./refund-ledger"
 
-/** Refund statuses that mean the money is (or is on its way) back with the customer. */
-const MONEY_BACK = new Set(["succeeded", "pending"])
+type Payment = NonNullable<PaymentContext["payment"]>
 
 /** Replaces a payment's provider data (the typed DTO leaves `data` out; the module accepts it). */
 async function savePaymentData(container: MedusaContainer, paymentId: string, data: Record<string, unknown>): Promise<void> {
@@ -17,31 +17,19 @@ async function savePaymentData(container: MedusaContainer, paymentId: string, da
   await container.resolve<IPaymentModuleService>(Modules.PAYMENT).updatePayment(update)
 }
 
-/** Records one refund made at the PSP through Medusa's refund workflow, without refunding again. */
-async function recordExternalRefund(container: MedusaContainer, context: PaymentContext, refund: PspRefund): Promise<void> {
-  const payment = context.payment!
-  const fresh = await readPaymentContext(container, context.session.id)
-  const data = fresh?.payment?.data ?? payment.data
-  const minor = toMinorUnits(refund.amount, payment.currency_code)
-  const parked = parkExternalRefund(data, { id: refund.id, amount: minor })
-  await savePaymentData(container, payment.id, parked)
-  try {
-    await refundPaymentWorkflow(container).run({
-      input: { payment_id: payment.id, amount: refund.amount, note: `Refunded at the payment provider (${refund.id})` },
-    })
-  } catch (error) {
-    // A park left behind would make a later refund of the same amount from the admin skip the PSP.
-    // Read again: the workflow may have failed after the provider took the park (the refund is booked).
-    const now = (await readPaymentContext(container, context.session.id))?.payment?.data
-    const unparked = now ? unparkExternalRefund(now, refund.id) : undefined
-    if (unparked) {
-      await savePaymentData(container, payment.id, unparked)
-    }
-    throw error
-  }
+/**
+ * Records one refund made at the PSP through Medusa's refund workflow, so the order's totals and
+ * transactions follow. Its note names the PSP refund with this store's mark: the provider, reading the
+ * note on the Refund row Medusa hands it, records it without refunding again.
+ */
+async function recordExternalRefund(container: MedusaContainer, source: WebhookSource, context: PaymentContext, payment: Payment, refund: PspRefund): Promise<void> {
+  await refundPaymentWorkflow(container).run({
+    input: { payment_id: payment.id, amount: refund.amount, note: source.externalRefundNote(payment.id, refund.id) },
+  })
   await emitPluginEvent(container, PaymentWebhookEvents.REFUND_RECORDED, {
     payment_id: payment.id,
     order_id: context.orderId ?? null,
+    session_id: context.session.id,
     refund_id: refund.id,
     amount: refund.amount,
     currency_code: payment.currency_code,
@@ -49,61 +37,98 @@ async function recordExternalRefund(container: MedusaContainer, context: Payment
 }
 
 /**
- * Brings the PSP's refunds onto the Medusa payment: each one Medusa does not know yet (by the PSP's
- * refund id) is recorded once, so the order shows what the PSP refunded; a refund Medusa made
- * itself (known by its id, or tagged at the PSP with Medusa's refund id) is only marked settled.
- * Duplicate deliveries find nothing new.
+ * The payment's data with each booked refund's status as the PSP reports it, read afresh right before
+ * it is written; undefined when nothing changes. Only called while no Medusa refund of the payment is
+ * in flight: its call's answer, written later, would otherwise carry a copy from before this write.
+ */
+async function withStatuses(container: MedusaContainer, source: WebhookSource, context: PaymentContext, refunds: PspRefund[]): Promise<Record<string, unknown> | undefined> {
+  const fresh = (await readPaymentContext(container, context.session.id))?.payment?.data ?? context.payment?.data ?? {}
+  const recorded = new Map(source.bookedRefunds(fresh).map((entry) => [entry.psp_refund_id, entry.status]))
+  let data: Record<string, unknown> | undefined
+  for (const refund of refunds) {
+    if (recorded.has(refund.id) && recorded.get(refund.id) !== refund.status) {
+      data = source.withRefundStatus(data ?? fresh, refund.id, refund.status) ?? data
+    }
+  }
+  return data
+}
+
+/** What the PSP shows refunded now, for the person told of a refund that failed; undefined when it cannot say. */
+async function pspRefunded(source: WebhookSource, context: PaymentContext): Promise<number | undefined> {
+  try {
+    return (await source.readPaymentView(context.payment?.data ?? context.session.data)).refunded
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Brings the PSP's refunds onto the Medusa payment, each judged against what Medusa has booked (see
+ * {@link judgeRefund}): a refund Medusa has is only noted with its status; one made at the PSP that
+ * succeeded is recorded once; a pending one waits for the PSP to say it succeeded; while a Medusa
+ * refund of the payment is still in flight nothing is decided, and the delivery is tried again. A
+ * refund that fails after Medusa booked it cannot be un-booked: the delivery is flagged for a person,
+ * with the amounts. Duplicate and replayed deliveries find nothing new and say nothing again.
  */
 export async function applyRefunds(
   container: MedusaContainer,
+  source: WebhookSource,
   context: PaymentContext,
   effect: Extract<WebhookEffect, { kind: "refunds" }>
 ): Promise<EffectOutcome> {
-  if (!context.payment) {
-    return { status: "retry", reason: `session ${context.session.id} has no payment yet to record a refund on` }
-  }
-  const known = knownRefundIds(context.payment.data)
-  let data = context.payment.data
-  for (const refund of effect.refunds) {
-    const marked = known.has(refund.id) ? withOwnRefundStatus(data, refund.id, refund.status) : undefined
-    if (marked) {
-      data = marked
-      await savePaymentData(container, context.payment.id, data)
-    }
-  }
-  // A refund Medusa asked for is on its books already, even when this event beat the provider's
-  // answer, unless Medusa dropped it (the provider call failed on our side after Stripe refunded).
-  const medusaRefunds = new Set(context.payment.refund_ids)
-  const ownBooked = (refund: PspRefund) => !!refund.medusa_refund_id && medusaRefunds.has(refund.medusa_refund_id)
-  const fresh = effect.refunds.filter((refund) => !known.has(refund.id) && !ownBooked(refund) && MONEY_BACK.has(refund.status))
-  for (const refund of fresh) {
-    await recordExternalRefund(container, context, refund)
-  }
-  return fresh.length
-    ? { status: "processed", did: { refunds_recorded: fresh.map((refund) => refund.id) } }
-    : { status: "processed", did: { refunds_recorded: [] }, reason: "every refund was already recorded" }
-}
-
-/** A refund that failed at the PSP: its entry on the payment is marked failed and stores are told. */
-export async function applyRefundFailed(
-  container: MedusaContainer,
-  context: PaymentContext,
-  effect: Extract<WebhookEffect, { kind: "refund_failed" }>
-): Promise<EffectOutcome> {
   const payment = context.payment
   if (!payment) {
-    return { status: "ignored", reason: `no payment for session ${context.session.id} in this store` }
+    return { status: "retry", reason: `session ${context.session.id} has no payment yet to record a refund on` }
   }
-  const marked = withOwnRefundStatus(payment.data, effect.refund_id, "failed")
-  if (!marked) {
-    return { status: "ignored", reason: `refund ${effect.refund_id} was not made through this store` }
-  }
-  await savePaymentData(container, payment.id, marked)
-  await emitPluginEvent(container, PaymentWebhookEvents.REFUND_FAILED, {
-    payment_id: payment.id,
-    order_id: context.orderId ?? null,
-    refund_id: effect.refund_id,
-    reason: effect.reason,
+  const ledger = readRefundLedger({
+    recorded: source.bookedRefunds(payment.data),
+    medusaRefunds: payment.refunds,
+    externalOfNote: (note) => source.externalRefundOfNote(note, payment.id),
+    now: new Date(),
   })
-  return { status: "processed", did: { refund_marked_failed: effect.refund_id } }
+  const verdicts = effect.refunds.map((refund): [PspRefund, RefundVerdict] => [refund, judgeRefund(refund, ledger)])
+  if (verdicts.some(([, verdict]) => verdict === "wait")) {
+    return { status: "retry", reason: `Medusa refund ${[...ledger.inFlight].join(", ")} of payment ${payment.id} is still in flight: its provider call has not returned` }
+  }
+  const previously = new Map(source.bookedRefunds(payment.data).map((entry) => [entry.psp_refund_id, entry.status]))
+  const newlyFailed = verdicts.filter(([refund, verdict]) => verdict === "failed_booked" && previously.get(refund.id) !== refund.status).map(([refund]) => refund)
+  const statuses = await withStatuses(container, source, context, verdicts.filter(([, verdict]) => verdict === "booked" || verdict === "failed_booked").map(([refund]) => refund))
+  if (statuses) {
+    await savePaymentData(container, payment.id, statuses)
+  }
+  const toRecord = verdicts.filter(([, verdict]) => verdict === "record").map(([refund]) => refund)
+  if (toRecord.length && !source.canRecordExternalRefunds()) {
+    return { status: "retry", reason: "this provider cannot read the refunds Medusa hands it, so recording a PSP refund could refund it twice" }
+  }
+  for (const refund of toRecord) {
+    await recordExternalRefund(container, source, context, payment, refund)
+  }
+  const did = {
+    refunds_recorded: toRecord.map((refund) => refund.id),
+    ...(verdicts.some(([, verdict]) => verdict === "pending") ? { refunds_pending: verdicts.filter(([, v]) => v === "pending").map(([refund]) => refund.id) } : {}),
+    ...(newlyFailed.length ? { refunds_failed_after_booking: newlyFailed.map((refund) => refund.id) } : {}),
+  }
+  if (!newlyFailed.length) {
+    const waiting = did.refunds_pending ? `refund ${did.refunds_pending.join(", ")} is not final at the PSP: it is booked once the PSP says it succeeded` : undefined
+    const nothing = verdicts.every(([, verdict]) => verdict === "booked" || verdict === "failed_unbooked") ? "every refund was already booked, or failed before it was" : undefined
+    return { status: "processed", did, ...(waiting || nothing ? { reason: waiting ?? nothing } : {}) }
+  }
+  for (const refund of newlyFailed) {
+    await emitPluginEvent(container, PaymentWebhookEvents.REFUND_FAILED, {
+      payment_id: payment.id, order_id: context.orderId ?? null, session_id: context.session.id, refund_id: refund.id, reason: refund.failure_reason ?? refund.status,
+    }).catch((error: unknown) => container.resolve(ContainerRegistrationKeys.LOGGER).warn(`Could not emit refund_failed for ${refund.id}: ${errorMessage(error)}`))
+  }
+  const failedAmount = newlyFailed.reduce((total, refund) => total + refund.amount, 0)
+  const currency = payment.currency_code
+  return {
+    status: "processed",
+    did,
+    attention: {
+      reason: `refund ${newlyFailed.map((refund) => refund.id).join(", ")} of ${formatAmount(failedAmount, currency)} failed at the PSP after Medusa booked it ` +
+        `(${newlyFailed.map((refund) => refund.failure_reason ?? refund.status).join(", ")}): Medusa still shows ${formatAmount(payment.refunded, currency)} refunded ` +
+        "and cannot un-book it; refund the customer another way, or record what the PSP holds",
+      amount: failedAmount,
+      details: { refund_ids: newlyFailed.map((refund) => refund.id), medusa_refunded: payment.refunded, psp_refunded: (await pspRefunded(source, context)) ?? null },
+    },
+  }
 }

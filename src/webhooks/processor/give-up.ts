@@ -4,7 +4,7 @@ import type { ClaimedDelivery, DeliveryVerdict } from "../../modules/payment-web
 import { attemptEnded } from "../alerts/attempt-ended"
 import { webhookSources } from "../edge/webhook-sources"
 import { interpretClaim } from "./interpret"
-import { reportNeedsAttention } from "./needs-attention"
+import { attentionOf, reportNeedsAttention } from "./needs-attention"
 import { planFor } from "./plan"
 import type { ProcessResult } from "./process-delivery"
 
@@ -48,7 +48,7 @@ export async function giveUp(
   }
   const payment = await paymentOf(container, claim)
   if (payment) {
-    await reportNeedsAttention(container, logger, claim, payment, reason)
+    await reportNeedsAttention(container, logger, claim, attentionOf(payment, reason))
   }
   return attemptEnded(container, claim, result, payment)
 }

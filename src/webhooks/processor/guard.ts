@@ -4,7 +4,7 @@ import type { PaymentContext } from "../effects/payment-context"
 import type { Plan } from "./plan"
 
 /** The guard's verdict: go on, or end the event as ignored (not ours) or failed (a payment that needs a person). */
-export type GuardVerdict = { ok: true } | { ok: false; status: "ignored" | "failed"; reason: string }
+export type GuardVerdict = { ok: true } | { ok: false; status: "ignored" | "failed"; reason: string; amountMismatch?: true }
 
 /**
  * Judges a planned event against its payment session, before anything is carried out. Pure.
@@ -13,7 +13,7 @@ export type GuardVerdict = { ok: true } | { ok: false; status: "ignored" | "fail
  *   minor units as the PSP charged them; a capture of less of an authorized payment (a partial
  *   capture in the PSP's dashboard) is the one legitimate difference.
  */
-export function judge(plan: Exclude<Plan, { kind: "ignore" }>, providerKey: string, context: PaymentContext): GuardVerdict {
+export function judge(plan: Exclude<Plan, { kind: "ignore" }>, providerKey: string, context: PaymentContext, sessionReference?: string): GuardVerdict {
   const expectedProvider = `pp_${providerKey}`
   if (context.session.provider_id !== expectedProvider) {
     return {
@@ -22,13 +22,16 @@ export function judge(plan: Exclude<Plan, { kind: "ignore" }>, providerKey: stri
       reason: `payment session ${plan.session_id} belongs to ${context.session.provider_id}, not to ${expectedProvider}`,
     }
   }
+  if (sessionReference && plan.psp_reference !== sessionReference) {
+    return otherPspObject(plan, sessionReference)
+  }
   if (plan.kind !== "payment") {
     return { ok: true }
   }
   const session = context.session
   const currency = (plan.currency_code ?? session.currency_code).toLowerCase()
   if (currency !== session.currency_code.toLowerCase()) {
-    return { ok: false, status: "failed", reason: `currency ${currency.toUpperCase()} differs from the session's ${session.currency_code.toUpperCase()}` }
+    return { ok: false, status: "failed", amountMismatch: true, reason: `currency ${currency.toUpperCase()} differs from the session's ${session.currency_code.toUpperCase()}` }
   }
   const expected = toMinorUnits(session.amount, session.currency_code)
   const received = toMinorUnits(plan.amount, session.currency_code)
@@ -39,10 +42,29 @@ export function judge(plan: Exclude<Plan, { kind: "ignore" }>, providerKey: stri
     return {
       ok: false,
       status: "failed",
+      amountMismatch: true,
       reason: `amount ${plan.amount} ${currency.toUpperCase()} differs from the session's ${session.amount} ${session.currency_code.toUpperCase()}`,
     }
   }
   return { ok: true }
+}
+
+/**
+ * An event about another PSP object than the one the session pays through, though it names the
+ * session: another integration's payment on the account (or anyone's metadata) is ignored. A payment
+ * on an object this store created for the session and later replaced (a checkout made before the cart
+ * changed, paid in a tab left open) took money that cannot become this order: a person must look.
+ */
+function otherPspObject(plan: Exclude<Plan, { kind: "ignore" }>, sessionReference: string): GuardVerdict {
+  const named = plan.psp_reference ? `payment ${plan.psp_reference} at the PSP` : "an event naming no PSP payment"
+  if (plan.kind === "payment" && plan.created_here) {
+    return {
+      ok: false,
+      status: "failed",
+      reason: `${named}, which this store created for session ${plan.session_id}, was paid, but the session now pays through ${sessionReference}: refund it or place the order by hand`,
+    }
+  }
+  return { ok: false, status: "ignored", reason: `${named} is not the one session ${plan.session_id} pays through (${sessionReference}), though it names the session` }
 }
 
 /**

@@ -6,7 +6,7 @@ type PaymentPlan = Extract<Plan, { kind: "payment" }>
 
 const session = { id: "payses_1", status: "pending", amount: 100, currency_code: "usd", provider_id: "pp_stripe_stripe", data: {} }
 const context = (overrides: Partial<PaymentContext> = {}): PaymentContext => ({ session, cartId: "cart_1", ...overrides })
-const payment = (captured: number) => ({ id: "pay_1", provider_id: "pp_stripe_stripe", currency_code: "usd", data: {}, refunded: 0, captured, refund_ids: [] })
+const payment = (captured: number) => ({ id: "pay_1", provider_id: "pp_stripe_stripe", currency_code: "usd", data: {}, amount: 100, refunded: 0, captured, canceled_at: null, refunds: [] })
 const plan = (overrides: Partial<PaymentPlan> = {}): PaymentPlan => ({
   kind: "payment", action: "authorized", session_id: "payses_1", amount: 100, currency_code: "usd", ...overrides,
 })
@@ -52,5 +52,24 @@ describe("isAlreadyDone", () => {
 
   it("needs no order for a session that belongs to no cart", () => {
     expect(isAlreadyDone(plan(), context({ cartId: undefined, payment: payment(0) }))).toBe(true)
+  })
+})
+
+describe("judge: the session's own PSP object", () => {
+  it("acts only on events about the PSP object the session pays through", () => {
+    expect(judge(plan({ psp_reference: "pi_own" }), "stripe_stripe", context(), "pi_own")).toEqual({ ok: true })
+  })
+
+  it("ignores another object that names the session (another integration, anyone's metadata)", () => {
+    const verdict = judge(plan({ psp_reference: "pi_other" }), "stripe_stripe", context(), "pi_own")
+    expect(verdict).toMatchObject({ ok: false, status: "ignored", reason: expect.stringContaining("pi_other") })
+    expect(verdict).toMatchObject({ reason: expect.stringContaining("pi_own") })
+    expect(judge(plan(), "stripe_stripe", context(), "pi_own")).toMatchObject({ ok: false, status: "ignored", reason: expect.stringContaining("naming no PSP payment") })
+  })
+
+  it("fails, for a person, a payment on an object this store created for the session and then replaced", () => {
+    const verdict = judge(plan({ psp_reference: "ch_before", created_here: true }), "yoco_yoco", context({ session: { ...session, provider_id: "pp_yoco_yoco" } }), "ch_now")
+    expect(verdict).toMatchObject({ ok: false, status: "failed", reason: expect.stringContaining("refund it or place the order by hand") })
+    expect(verdict).not.toHaveProperty("amountMismatch")
   })
 })

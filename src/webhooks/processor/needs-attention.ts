@@ -45,30 +45,47 @@ export async function deletedSessionPayment(
   }
 }
 
+/** What a person is told of a money problem: the payment's ids and amount, why, and what else the finder knew. */
+export type NeedsAttention = {
+  session_id: string | null
+  psp_reference: string | null
+  /** The amount at stake, in the currency's major unit. */
+  amount: number | null
+  currency_code: string | null
+  reason: string
+  details?: Record<string, unknown>
+}
+
+/** The report of a mapped event's money problem: its session, PSP payment and amount, or those an effect names. */
+export function attentionOf(mapped: MappedWebhookEvent, reason: string, found: { amount?: number; details?: Record<string, unknown> } = {}): NeedsAttention {
+  const amount = found.amount ?? (mapped.data?.amount === undefined ? undefined : Number(mapped.data.amount))
+  return {
+    session_id: mapped.data?.session_id ?? null,
+    psp_reference: mapped.psp_reference ?? null,
+    amount: amount ?? null,
+    currency_code: mapped.currency_code ?? null,
+    reason,
+    ...(found.details ? { details: found.details } : {}),
+  }
+}
+
 /**
- * A payment the PSP took that the store cannot turn into an order: never silent. One error line
- * with the ids a person needs, and `payment-webhooks.payment_needs_attention` for a store to alert
- * or refund from. Emitting is best effort: the row is recorded `failed` with the same reason either way.
- * Once per row: a row flagged before (replayed by a person, failing again) is not reported again.
+ * A money problem the store cannot settle by itself (a payment taken that cannot become an order, a
+ * refund that failed after it was booked, an authorization that expired): never silent. One error
+ * line with the ids a person needs, and `payment-webhooks.payment_needs_attention` for a store to alert
+ * or act from, carrying the amounts. Emitting is best effort: the row is flagged either way. Once per
+ * row: a row flagged before (replayed by a person) is not reported again.
  */
-export async function reportNeedsAttention(container: MedusaContainer, logger: Logger, claim: ClaimedDelivery, mapped: MappedWebhookEvent, reason: string): Promise<void> {
+export async function reportNeedsAttention(container: MedusaContainer, logger: Logger, claim: ClaimedDelivery, attention: NeedsAttention): Promise<void> {
   if (claim.needs_attention) {
     // Flagged (and reported) before: a replay of the row says nothing again.
     return
   }
-  const data = {
-    provider_id: claim.provider_id,
-    event_id: claim.event_id,
-    event_type: claim.event_type,
-    session_id: mapped.data?.session_id ?? null,
-    psp_reference: mapped.psp_reference ?? null,
-    amount: mapped.data?.amount === undefined ? null : Number(mapped.data.amount),
-    currency_code: mapped.currency_code ?? null,
-    reason,
-  }
+  const { details, ...facts } = attention
+  const data = { provider_id: claim.provider_id, event_id: claim.event_id, event_type: claim.event_type, ...details, ...facts }
   logger.error(
-    `Payment needs attention: ${claim.provider_id} ${data.psp_reference ?? claim.event_id} took ${data.amount ?? "?"} ${(data.currency_code ?? "").toUpperCase()} ` +
-      `for session ${data.session_id ?? "?"} but no order can be made: ${reason}`
+    `Payment needs attention: ${claim.provider_id} ${data.psp_reference ?? claim.event_id} (${data.amount ?? "?"} ${(data.currency_code ?? "").toUpperCase()}) ` +
+      `for session ${data.session_id ?? "?"}: ${attention.reason}`
   )
   await emitPluginEvent(container, PaymentWebhookEvents.PAYMENT_NEEDS_ATTENTION, data).catch(() => undefined)
 }

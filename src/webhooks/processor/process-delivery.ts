@@ -1,6 +1,7 @@
 import type { Logger, MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { errorMessage, isUnusableEventError } from "../../lib/errors"
+import { keepRenewing } from "../../lib/keep-renewing"
 import type { MappedWebhookEvent } from "../../lib/webhook-result"
 import { PAYMENT_WEBHOOKS_MODULE } from "../../modules/payment-webhooks"
 import type PaymentWebhooksModuleService from "../../modules/payment-webhooks/service"
@@ -13,7 +14,7 @@ import { emitPluginEvent, PaymentWebhookEvents } from "../effects/plugin-events"
 import { carryOutPayment } from "./carry-out-payment"
 import { judge } from "./guard"
 import { giveUp } from "./give-up"
-import { deletedSessionPayment, reportNeedsAttention } from "./needs-attention"
+import { attentionOf, deletedSessionPayment, reportNeedsAttention } from "./needs-attention"
 import { interpretClaim } from "./interpret"
 import { planFor } from "./plan"
 import { inTurn } from "./turns"
@@ -65,6 +66,8 @@ export async function processDelivery(container: MedusaContainer, id: string, op
       return giveUp(container, logger, claim, reason, (verdict) => settle(inbox, logger, claim, verdict))
     }
     const taken: { payment?: MappedWebhookEvent; facts?: DeliveryFacts } = {}
+    // The claim holds as long as this process works on the row, however long: no second processor overlaps it.
+    const renewing = keepRenewing(() => inbox.renewClaim(claim), (inbox.inboxOptions.leaseSeconds * 1000) / 3)
     try {
       return await attemptEnded(container, claim, await processClaim(container, inbox, logger, claim, taken), taken.payment)
     } catch (error) {
@@ -74,13 +77,15 @@ export async function processDelivery(container: MedusaContainer, id: string, op
       if (status === "failed") {
         if (taken.payment) {
           // Money the PSP took that never became an order after every attempt: never silent.
-          await reportNeedsAttention(container, logger, claim, taken.payment, reason)
+          await reportNeedsAttention(container, logger, claim, attentionOf(taken.payment, reason))
         }
         // The alert says it failed for good, in one error line.
         return attemptEnded(container, claim, { status: "failed", reason }, taken.payment)
       }
       logger.warn(`Payment webhook ${claim.provider_id} ${claim.event_id} will be tried again: ${reason}`)
       return attemptEnded(container, claim, { status: status ? "retrying" : "claim_lost", reason })
+    } finally {
+      renewing.stop()
     }
   })
 }
@@ -126,27 +131,34 @@ async function processClaim(
     if (!context) {
       const gone = plan.kind === "payment" ? await deletedSessionPayment(container, source, plan.session_id, mapped) : undefined
       if (gone?.needs_attention) {
-        await reportNeedsAttention(container, logger, claim, mapped, gone.reason)
+        await reportNeedsAttention(container, logger, claim, attentionOf(mapped, gone.reason))
         return settle(inbox, logger, claim, { status: "failed", reason: gone.reason, facts, needs_attention: true })
       }
       return settle(inbox, logger, claim, { status: "ignored", reason: gone?.reason ?? `payment session ${plan.session_id} does not exist in this store`, facts })
     }
-    const verdict = judge(plan, claim.provider_id, context)
+    const verdict = judge(plan, claim.provider_id, context, source.sessionPspReference(context.session.data))
     if (!verdict.ok) {
       // A replay of a row already flagged says nothing again: the person was told the first time.
       if (verdict.status === "failed" && !claim.needs_attention) {
-        await emitPluginEvent(container, PaymentWebhookEvents.AMOUNT_MISMATCH, {
-          provider_id: claim.provider_id, event_id: claim.event_id, session_id: plan.session_id, reason: verdict.reason,
-        }).catch(() => undefined)
-        await reportNeedsAttention(container, logger, claim, mapped, verdict.reason)
+        if (verdict.amountMismatch) {
+          await emitPluginEvent(container, PaymentWebhookEvents.AMOUNT_MISMATCH, {
+            provider_id: claim.provider_id, event_id: claim.event_id, session_id: plan.session_id, reason: verdict.reason,
+          }).catch(() => undefined)
+        }
+        await reportNeedsAttention(container, logger, claim, attentionOf(mapped, verdict.reason))
       }
       return settle(inbox, logger, claim, { status: verdict.status, reason: verdict.reason, facts, needs_attention: verdict.status === "failed" })
     }
     const outcome: EffectOutcome = plan.kind === "payment"
       ? await carryOutPayment(container, plan, context)
-      : await applyEffect(container, context, plan.effect)
+      : await applyEffect(container, source, context, plan.effect, { firstProcessing: !claim.processed_before })
     if (outcome.status === "retry") {
       throw new Error(outcome.reason ?? "not possible yet")
+    }
+    if (outcome.attention) {
+      // The effect was carried out as far as it can be; what it found is for a person (the row stays flagged).
+      await reportNeedsAttention(container, logger, claim, attentionOf(mapped, outcome.attention.reason, outcome.attention))
+      return settle(inbox, logger, claim, { status: outcome.status, reason: outcome.attention.reason, outcome: outcome.did ?? null, facts, needs_attention: true })
     }
     return settle(inbox, logger, claim, { status: outcome.status, reason: outcome.reason ?? null, outcome: outcome.did ?? null, facts })
   })
