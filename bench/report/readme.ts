@@ -1,11 +1,11 @@
 import { readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 
-const README = join(__dirname, "..", "..", "README.md")
+const README = join(__dirname, "..", "README.md")
 const START = "<!-- bench:start -->"
 const END = "<!-- bench:end -->"
 
-/** Puts `block` between the README's bench markers (and nothing else of the file changes); false when they are missing. */
+/** Puts `block` between the bench markers of bench/README.md (and nothing else of the file changes); false when they are missing. */
 export function updateReadmeBlock(block: string): boolean {
   const text = readFileSync(README, "utf8")
   const start = text.indexOf(START)
