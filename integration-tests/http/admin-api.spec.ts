@@ -3,6 +3,7 @@ import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { PAYMENT_WEBHOOKS_MODULE } from "../../src/modules/payment-webhooks"
 import type PaymentWebhooksModuleService from "../../src/modules/payment-webhooks/service"
 import type { FakeStripeEvent } from "../../src/testing"
+import type { PaymentWebhookRow, PaymentWebhookTimelineEntry } from "../../src/types/admin-api"
 import { processDelivery } from "../../src/webhooks/processor/process-delivery"
 import { recordSettled, rowOfEvent } from "../support/inbox-rows"
 import { basicAuth } from "../support/admin-request"
@@ -18,8 +19,6 @@ const STRIPE_SECRET = "whsec_admin_api_secret"
 const { stripe } = usePspFakes(STRIPE_SECRET)
 const STRIPE = "stripe_stripe"
 
-type Row = { id: string; session_id: string | null; order_id: string | null; event_type: string | null }
-type Entry = { at: string; kind: string }
 
 /** A 400 whose message names what was wrong (the parameter a person misspelt or set out of range). */
 function expectRefused(answer: { status: number; body: { message?: string } }, names: string): void {
@@ -59,7 +58,7 @@ medusaIntegrationTestRunner({
       return { ...paid, id, event }
     }
 
-    const idsOf = (body: { payment_webhooks: Row[] }) => body.payment_webhooks.map((row) => row.id)
+    const idsOf = (body: { payment_webhooks: PaymentWebhookRow[] }) => body.payment_webhooks.map((row) => row.id)
 
     it("finds a paid cart's delivery by session, PaymentIntent, event id and order, filters by date, and refuses unknown parameters", async () => {
       const { session, intentId, event, row, order } = await checkouts.capturedStripeOrder()
@@ -67,7 +66,7 @@ medusaIntegrationTestRunner({
         const found = await admin("GET", `/admin/payment-webhooks?q=${encodeURIComponent(q)}`)
         expect(found.status).toBe(200)
         expect(idsOf(found.body)).toContain(row.id)
-        expect(found.body.payment_webhooks.every((shown: Row) => shown.session_id === session.id)).toBe(true)
+        expect(found.body.payment_webhooks.every((shown: PaymentWebhookRow) => shown.session_id === session.id)).toBe(true)
       }
       const [shown] = (await admin("GET", `/admin/payment-webhooks?q=${event.id}`)).body.payment_webhooks
       expect(shown).toMatchObject({ id: row.id, status: "processed", order_id: order.id, psp_reference: intentId, needs_attention: false })
@@ -130,7 +129,7 @@ medusaIntegrationTestRunner({
       expect(detail.body.payment_webhook).not.toHaveProperty("raw_body")
       expect(detail.body.mapped).toMatchObject({ event_type: "charge.refunded", session_id: paid.session.id, psp_reference: paid.intentId, currency_code: "usd" })
 
-      const timeline: Entry[] = detail.body.timeline
+      const timeline: PaymentWebhookTimelineEntry[] = detail.body.timeline
       expect(timeline.map((entry) => entry.kind)).toEqual(["received", "delivered_again", "attempt", "retry_scheduled", "attempt", "processed"])
       const here = { kind: process.env.MEDUSA_WORKER_MODE || "shared", pid: process.pid, host: hostname() }
       const attempts = timeline.filter((entry) => entry.kind === "attempt")
@@ -181,8 +180,8 @@ medusaIntegrationTestRunner({
       const view = await admin("GET", `/admin/payment-webhooks/orders/${order.id}`)
       expect(view.status).toBe(200)
       expect(view.body.order_id).toBe(order.id)
-      expect(view.body.payment_webhooks.map((row: Row) => row.event_type)).toContain("payment_intent.amount_capturable_updated")
-      expect(view.body.payment_webhooks.every((row: Row) => row.order_id === order.id)).toBe(true)
+      expect(view.body.payment_webhooks.map((row: PaymentWebhookRow) => row.event_type)).toContain("payment_intent.amount_capturable_updated")
+      expect(view.body.payment_webhooks.every((row: PaymentWebhookRow) => row.order_id === order.id)).toBe(true)
       const [shown] = view.body.payments
       expect(shown).toMatchObject({ payment_id: payment.id, provider_id: "pp_stripe_stripe", currency_code: "usd" })
       expect(shown.medusa).toEqual({ amount: cart.total, captured: cart.total, refunded: 0 })

@@ -1,6 +1,6 @@
 import { Button, Text, clx } from "@medusajs/ui"
 import { formatTime } from "../lib/format"
-import type { PaymentWebhookSummary } from "../lib/types"
+import type { PaymentWebhookSummary } from "../../types/admin-api"
 
 type Props = {
   summary: PaymentWebhookSummary | undefined

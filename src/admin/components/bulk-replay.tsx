@@ -3,11 +3,12 @@ import { useMutation, useQueryClient } from "@tanstack/react-query"
 import { useState } from "react"
 import { paymentWebhookKeys, paymentWebhooksApi } from "../lib/api"
 import { errorMessage, formatTime } from "../lib/format"
-import type { BulkReplayResult } from "../lib/types"
+import type { BulkReplayDone, BulkReplayDryRun } from "../../types/admin-api"
 
-type DryRun = Extract<BulkReplayResult, { dry_run: true }>
-type Done = Extract<BulkReplayResult, { dry_run: false }>
-type Step = { kind: "pick" } | { kind: "confirm"; since: string; count: number; dryRun: DryRun } | { kind: "done"; since: string; result: Done; total: number }
+type Step =
+  | { kind: "pick" }
+  | { kind: "confirm"; since: string; count: number; dryRun: BulkReplayDryRun }
+  | { kind: "done"; since: string; result: BulkReplayDone; total: number }
 
 /** `datetime-local` wants local "YYYY-MM-DDTHH:mm": a day ago, as the default. */
 function aDayAgo(): string {
@@ -17,8 +18,8 @@ function aDayAgo(): string {
 }
 
 /** What a bulk replay did, in one line (e.g. "processed 3, failed 1"). */
-function describeResults(result: Done): string {
-  const parts = Object.entries(result.results ?? {}).filter(([, n]) => n > 0).map(([status, n]) => `${status} ${n}`)
+function describeResults(result: BulkReplayDone): string {
+  const parts = Object.entries(result.results).filter(([, n]) => n > 0).map(([status, n]) => `${status} ${n}`)
   if (result.not_replayable) {
     parts.push(`not replayable ${result.not_replayable}`)
   }

@@ -1,7 +1,7 @@
 import { Alert, Text } from "@medusajs/ui"
 import { paymentDifferences, medusaPaymentStatus } from "../lib/compare-payment"
 import { formatAmount, formatProvider } from "../lib/format"
-import type { OrderPaymentView } from "../lib/types"
+import type { OrderPaymentComparison } from "../../types/admin-api"
 
 /** One row of the comparison: a label, Medusa's value and the PSP's. */
 function Row({ label, medusa, psp, differs }: { label: string; medusa: string; psp: string; differs?: boolean }) {
@@ -16,9 +16,9 @@ function Row({ label, medusa, psp, differs }: { label: string; medusa: string; p
 }
 
 /** A payment as Medusa holds it next to the PSP's view (status, amount, captured, refunded), with a warning when they differ. */
-export function PaymentComparison({ payment }: { payment: OrderPaymentView }) {
+export function PaymentComparison({ payment }: { payment: OrderPaymentComparison }) {
   const differences = paymentDifferences(payment)
-  const money = (value: number | string | null) => formatAmount(value, payment.currency_code)
+  const money = (value: number) => formatAmount(value, payment.currency_code)
   const psp = payment.psp
   return (
     <div className="flex flex-col gap-y-1" data-testid="order-payment-comparison" data-payment-id={payment.payment_id}

@@ -4,7 +4,7 @@ import type { ReactNode } from "react"
 import { Link } from "react-router-dom"
 import { paymentWebhookKeys, paymentWebhooksApi } from "../lib/api"
 import { errorMessage, formatAmount, formatJson, formatProvider, formatTime } from "../lib/format"
-import type { PaymentWebhookRow } from "../lib/types"
+import type { PaymentWebhookRow } from "../../types/admin-api"
 import { WebhookStatusBadge } from "./webhook-status-badge"
 import { WebhookTimeline } from "./webhook-timeline"
 

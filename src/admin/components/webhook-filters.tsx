@@ -1,6 +1,6 @@
 import { Button, Input, Select } from "@medusajs/ui"
 import { useEffect, useState } from "react"
-import { PAYMENT_WEBHOOK_STATUSES } from "../lib/types"
+import type { PaymentWebhookStatus } from "../../types/admin-api"
 
 /** The filters a person sets on the page (all optional; empty means "any"). */
 export type FilterValues = { provider: string; status: string; received_from: string; q: string; needs_attention: boolean }
@@ -12,6 +12,16 @@ type Props = {
 
 // Radix's Select has no empty value: "all" stands for no filter.
 const ALL = "all"
+
+/**
+ * This package's providers by their public identifiers (the list's `provider` takes an identifier for
+ * every key of it). The admin bundle runs in the browser and cannot reach the provider port.
+ */
+// eslint-disable-next-line no-restricted-syntax -- the identifiers are the package's public names, not PSP facts
+const PROVIDERS = [{ value: "stripe", label: "Stripe" }, { value: "yoco", label: "Yoco" }]
+
+/** The statuses, in the order the filter offers them. */
+const STATUSES: readonly PaymentWebhookStatus[] = ["received", "processed", "ignored", "failed"]
 
 /** Provider, status and date filters and the search box (session, order, PSP event id, PaymentIntent or checkout id). */
 export function WebhookFilters({ values, onChange }: Props) {
@@ -43,7 +53,7 @@ export function WebhookFilters({ values, onChange }: Props) {
       <FilterSelect
         value={values.provider}
         onChange={(provider) => onChange({ provider })}
-        options={[{ value: "stripe", label: "Stripe" }, { value: "yoco", label: "Yoco" }]}
+        options={PROVIDERS}
         anyLabel="All providers"
         placeholder="Provider"
         testId="payment-webhooks-provider-filter"
@@ -51,7 +61,7 @@ export function WebhookFilters({ values, onChange }: Props) {
       <FilterSelect
         value={values.status}
         onChange={(status) => onChange({ status })}
-        options={PAYMENT_WEBHOOK_STATUSES.map((status) => ({ value: status, label: status }))}
+        options={STATUSES.map((status) => ({ value: status, label: status }))}
         anyLabel="All statuses"
         placeholder="Status"
         testId="payment-webhooks-status-filter"

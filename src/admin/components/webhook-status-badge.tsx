@@ -1,5 +1,5 @@
 import { StatusBadge } from "@medusajs/ui"
-import type { PaymentWebhookStatus } from "../lib/types"
+import type { PaymentWebhookStatus } from "../../types/admin-api"
 
 const COLORS: Record<PaymentWebhookStatus, "green" | "red" | "orange" | "grey"> = {
   processed: "green",

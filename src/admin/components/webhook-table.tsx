@@ -1,7 +1,7 @@
 import { Badge, Table, Text, clx } from "@medusajs/ui"
 import { Link } from "react-router-dom"
 import { formatProvider, formatTime } from "../lib/format"
-import type { PaymentWebhookRow } from "../lib/types"
+import type { PaymentWebhookRow } from "../../types/admin-api"
 import { WebhookStatusBadge } from "./webhook-status-badge"
 
 type Props = {

@@ -1,8 +1,8 @@
 import { Text, clx } from "@medusajs/ui"
 import { formatJson, formatTime } from "../lib/format"
-import type { TimelineEntry } from "../lib/types"
+import type { PaymentWebhookTimelineEntry, PaymentWebhookTimelineKind } from "../../types/admin-api"
 
-const LABELS: Record<TimelineEntry["kind"], string> = {
+const LABELS: Record<PaymentWebhookTimelineKind, string> = {
   received: "Received from the PSP",
   delivered_again: "Delivered again by the PSP",
   attempt: "Processing attempt",
@@ -13,7 +13,7 @@ const LABELS: Record<TimelineEntry["kind"], string> = {
   replay_requested: "Replay requested",
 }
 
-const DOTS: Partial<Record<TimelineEntry["kind"], string>> = {
+const DOTS: Partial<Record<PaymentWebhookTimelineKind, string>> = {
   processed: "bg-ui-tag-green-icon",
   failed: "bg-ui-tag-red-icon",
   ignored: "bg-ui-tag-neutral-icon",
@@ -21,7 +21,7 @@ const DOTS: Partial<Record<TimelineEntry["kind"], string>> = {
 }
 
 /** What happened to a delivery, oldest first: received, each attempt with its error, the verdict and what it did. */
-export function WebhookTimeline({ entries }: { entries: TimelineEntry[] }) {
+export function WebhookTimeline({ entries }: { entries: PaymentWebhookTimelineEntry[] }) {
   if (!entries.length) {
     return <Text size="small" className="text-ui-fg-subtle">Nothing recorded yet.</Text>
   }
@@ -42,7 +42,7 @@ export function WebhookTimeline({ entries }: { entries: TimelineEntry[] }) {
             {entry.error && <Text size="xsmall" className="text-ui-fg-error break-words">{entry.error}</Text>}
             {entry.outcome && (
               <pre className="txt-compact-xsmall text-ui-fg-subtle mt-1 whitespace-pre-wrap break-all font-mono">
-                {typeof entry.outcome === "string" ? entry.outcome : formatJson(entry.outcome)}
+                {formatJson(entry.outcome)}
               </pre>
             )}
           </div>

@@ -1,22 +1,16 @@
-import { sdk } from "./sdk"
 import type {
-  BulkReplayRequest, BulkReplayResult, OrderPaymentWebhooks, PaymentWebhookDetail, PaymentWebhookList,
-  PaymentWebhookSummary, ReplayResult,
-} from "./types"
+  BulkReplayRequest, BulkReplayResult, OrderPaymentWebhooks, PaymentWebhookDetail, PaymentWebhookList, PaymentWebhookListQuery,
+  PaymentWebhookReplay, PaymentWebhookSummary,
+} from "../../types/admin-api"
+import { sdk } from "./sdk"
 
 const BASE = "/admin/payment-webhooks"
 
-/** The list's filters, as the page's URL search params hold them. */
-export type PaymentWebhookFilters = {
-  provider?: string
-  status?: string
-  q?: string
-  order_id?: string
-  received_from?: string
-  needs_attention?: boolean
-  limit: number
-  offset: number
-}
+/**
+ * The list's filters, as the page's URL search params hold them: the API's query, but `status` as the
+ * URL gives it (a status the API does not know is its 400 to answer, shown on the page).
+ */
+export type PaymentWebhookFilters = Omit<PaymentWebhookListQuery, "status"> & { status?: string; limit: number; offset: number }
 
 /** Drops empty filters, so the API never sees `status=` (its zod schema would refuse it). */
 function compact(filters: PaymentWebhookFilters): Record<string, string | number | boolean> {
@@ -34,7 +28,7 @@ export const paymentWebhooksApi = {
   list: (filters: PaymentWebhookFilters) => sdk.client.fetch<PaymentWebhookList>(BASE, { query: compact(filters) }),
   summary: () => sdk.client.fetch<PaymentWebhookSummary>(`${BASE}/summary`),
   detail: (id: string) => sdk.client.fetch<PaymentWebhookDetail>(`${BASE}/${encodeURIComponent(id)}`),
-  replay: (id: string) => sdk.client.fetch<ReplayResult>(`${BASE}/${encodeURIComponent(id)}/replay`, { method: "POST" }),
+  replay: (id: string) => sdk.client.fetch<PaymentWebhookReplay>(`${BASE}/${encodeURIComponent(id)}/replay`, { method: "POST" }),
   bulkReplay: (body: BulkReplayRequest) => sdk.client.fetch<BulkReplayResult>(`${BASE}/replay`, { method: "POST", body }),
   ofOrder: (orderId: string) => sdk.client.fetch<OrderPaymentWebhooks>(`${BASE}/orders/${encodeURIComponent(orderId)}`),
 }

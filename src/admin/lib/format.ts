@@ -13,19 +13,18 @@ export function formatTime(value: string | null | undefined, options: { seconds?
 }
 
 /** An amount in the currency's major unit (as Medusa stores it), with its currency code; "-" when unknown. */
-export function formatAmount(amount: number | string | null | undefined, currency: string | null | undefined): string {
-  if (amount === null || amount === undefined || amount === "") {
+export function formatAmount(amount: number | null | undefined, currency: string | null | undefined): string {
+  if (amount === null || amount === undefined) {
     return "-"
   }
-  const value = Number(amount)
-  if (!currency || Number.isNaN(value)) {
+  if (!currency || Number.isNaN(amount)) {
     return String(amount)
   }
   try {
-    return new Intl.NumberFormat(undefined, { style: "currency", currency: currency.toUpperCase() }).format(value)
+    return new Intl.NumberFormat(undefined, { style: "currency", currency: currency.toUpperCase() }).format(amount)
   } catch {
     // An unknown currency code: show the number and the code rather than fail the row.
-    return `${value} ${currency.toUpperCase()}`
+    return `${amount} ${currency.toUpperCase()}`
   }
 }
 

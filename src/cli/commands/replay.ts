@@ -1,8 +1,9 @@
 import { z } from "zod"
+import type { PaymentWebhookReplay } from "../../types/admin-api"
 import { ADMIN_OPTIONS, ADMIN_OPTIONS_HELP, adminRequest, adminTarget } from "../admin-client"
 import { HELP_OPTION, positionals, parseCommandLine } from "../args"
 import { EXIT_FAILED, EXIT_OK, type CliContext, type Command } from "../context"
-import { parseAnswer, webhookRowSchema } from "../webhook-row"
+import { parseAnswer, webhookRowSchema, type AcceptsContract } from "../webhook-row"
 
 const HELP = `Usage: medusa-payment-webhooks replay <id> [--url <store url>] [--token <secret api key>]
 
@@ -18,6 +19,9 @@ ${ADMIN_OPTIONS_HELP}
 const OPTIONS = { ...HELP_OPTION, ...ADMIN_OPTIONS } as const
 
 const replaySchema = z.looseObject({ payment_webhook: webhookRowSchema })
+
+// Every answer the admin contract allows parses here (see `AcceptsContract`).
+type _ReplayAccepted = AcceptsContract<typeof replaySchema, PaymentWebhookReplay>
 
 async function run(args: string[], context: CliContext): Promise<number> {
   const parsed = parseCommandLine(args, OPTIONS, HELP, context)

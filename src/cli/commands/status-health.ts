@@ -1,8 +1,9 @@
 import { z } from "zod"
+import type { PaymentWebhooksHealth } from "../../types/admin-api"
 import type { AdminTarget } from "../admin-client"
 import { CommandFailed, EXIT_FAILED, EXIT_OK, type CliContext } from "../context"
 import { answerMessage, request } from "../http"
-import { parseAnswer, shortTime } from "../webhook-row"
+import { parseAnswer, shortTime, type AcceptsContract } from "../webhook-row"
 
 const PATH = "/admin/payment-webhooks/health"
 
@@ -24,6 +25,9 @@ const healthSchema = z.looseObject({
   modules: z.looseObject({ event_bus: z.string(), workflow_engine: z.string(), cache: z.string(), locking: z.string(), worker_mode: z.string() }),
   problems: z.array(z.string()),
 })
+
+// Every answer the admin contract allows parses here (see `AcceptsContract`).
+type _HealthAccepted = AcceptsContract<typeof healthSchema, PaymentWebhooksHealth>
 
 type Health = z.infer<typeof healthSchema>
 

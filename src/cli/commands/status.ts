@@ -1,9 +1,10 @@
 import { z } from "zod"
+import type { PaymentWebhookList, PaymentWebhookListQuery } from "../../types/admin-api"
 import { ADMIN_OPTIONS, ADMIN_OPTIONS_HELP, adminRequest, adminTarget } from "../admin-client"
 import { HELP_OPTION, integer, positionals, parseCommandLine } from "../args"
 import { EXIT_OK, UsageError, type CliContext, type Command } from "../context"
 import { formatTable } from "../table"
-import { parseAnswer, shortTime, webhookRowSchema } from "../webhook-row"
+import { parseAnswer, shortTime, webhookRowSchema, type AcceptsContract } from "../webhook-row"
 import { runHealth } from "./status-health"
 
 const HELP = `Usage: medusa-payment-webhooks status [--url <store url>] [--token <secret api key>] [filters | --health]
@@ -50,6 +51,9 @@ const listSchema = z.looseObject({
   offset: z.number(),
 })
 
+// Every answer the admin contract allows parses here (see `AcceptsContract`).
+type _ListAccepted = AcceptsContract<typeof listSchema, PaymentWebhookList>
+
 /** The column headings of the table. */
 export const STATUS_COLUMNS = ["TIME", "PROVIDER", "EVENT", "SESSION", "STATUS", "ATTEMPTS", "ERROR"] as const
 
@@ -75,7 +79,7 @@ async function run(args: string[], context: CliContext): Promise<number> {
     order_id: values.order,
     limit: integer(values.limit, "limit", 1, 100),
     offset: integer(values.offset, "offset", 0),
-  })
+  } satisfies { [Name in keyof PaymentWebhookListQuery]?: string | number })
   if (values.json) {
     context.out(JSON.stringify(body, null, 2))
     return EXIT_OK

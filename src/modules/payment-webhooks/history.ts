@@ -1,26 +1,25 @@
 import { hostname } from "node:os"
+import type { PaymentWebhookProcess, PaymentWebhookTimelineEntry } from "../../types/admin-api"
 import { storableText } from "./storable-text"
 
 /** How many entries a row's `history` keeps: the newest, so a row retried for days stays small. */
 export const HISTORY_LIMIT = 30
 
-/** What happened to a row, as its `history` records it (`at` and `attempt` are added by the statement). */
-export type HistoryKind = "attempt" | "retry_scheduled" | "processed" | "ignored" | "failed" | "replay_requested" | "delivered_again"
+/**
+ * What happened to a row, as its `history` records it (`at` and `attempt` are added by the statement):
+ * every kind of the admin's timeline but the first receipt, which is the row's own `received_at`.
+ */
+export type HistoryKind = Exclude<PaymentWebhookTimelineEntry["kind"], "received">
 
 /** The process that wrote an entry: its Medusa worker mode, pid and host (where the processor ran). */
-export type HistoryProcess = { kind: string; pid: number; host: string }
+export type HistoryProcess = PaymentWebhookProcess
 
-/** One entry as stored; `at` is PostgreSQL's `now()`, so entries order with `received_at` and `processed_at`. */
-export type HistoryEntry = {
-  at: string
-  kind: HistoryKind
-  attempt?: number
-  error?: string
-  outcome?: Record<string, unknown>
-  process?: HistoryProcess
-  /** Deliveries counted by one `delivered_again` entry (several may arrive in one statement). */
-  count?: number
-}
+/**
+ * One entry as stored: the admin's timeline entry, as the admin API shows it, of a stored kind.
+ * `at` is PostgreSQL's `now()`, so entries order with `received_at` and `processed_at`; `count` is the
+ * deliveries one `delivered_again` entry stands for (several may arrive in one statement).
+ */
+export type HistoryEntry = Omit<PaymentWebhookTimelineEntry, "kind"> & { kind: HistoryKind }
 
 /** This process, as entries name it. Read each time: a test or a launcher may set the worker mode after loading. */
 export function currentProcess(): HistoryProcess {

@@ -16,6 +16,7 @@ import { runExclusively } from "./session-lock"
 import type { ClaimedDelivery, DeliveryRecordInput, DeliveryVerdict, InboxStatus, RecordOutcome } from "./types"
 import { StatementBatcher } from "./statement-batcher"
 import { claimRow, dueRowIds, giveBackRow, renewClaimRow, requeueRow, settleRow, type RequeueResult } from "./claim-statements"
+import { replayCandidates, summarizeInbox, type InboxStatusSummary, type ReplayCandidate, type ReplayCandidateQuery } from "./admin-statements"
 
 /** What the module resolves from its container. */
 type InboxCradle = { manager: SqlEntityManager; logger: Logger }
@@ -249,6 +250,19 @@ export default class PaymentWebhooksModuleService extends MedusaService({ Paymen
   /** Notes what the PSP said of a session (unpaid, or the lookup's error); the next look waits twice as long. */
   async noteSessionChecked(providerId: string, sessionId: string, result: string): Promise<void> {
     await noteSessionChecked(this.manager_, { providerId, sessionId, result, backoffSeconds: this.inboxOptions.backoffSeconds })
+  }
+
+  /** The inbox at a glance, for the admin: rows by status, how many need a person, the oldest unprocessed receipt. */
+  async statusSummary(): Promise<InboxStatusSummary> {
+    return summarizeInbox(this.manager_)
+  }
+
+  /**
+   * The rows a bulk replay takes (of one status, received since a moment, oldest first, at most
+   * `limit`) and how many match in all; reading them changes nothing (see {@link replayCandidates}).
+   */
+  async replayCandidates(query: ReplayCandidateQuery): Promise<{ rows: ReplayCandidate[]; total: number }> {
+    return replayCandidates(this.manager_, query)
   }
 
   /** Backoff after attempt `attempt`: `backoffSeconds` doubling, capped at an hour. */

@@ -1,22 +1,9 @@
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { MedusaError } from "@medusajs/framework/utils"
+import type { PaymentWebhookDetail } from "../../types/admin-api"
 import { resolveInbox } from "./inbox"
-import { PAYMENT_WEBHOOK_FIELDS, toAdminPaymentWebhooks, type AdminPaymentWebhook } from "./rows"
-import { timelineOf, type TimelineEntry } from "./timeline"
-
-/** The event as the processor mapped it (null fields until it has been processed once). */
-export type MappedEventView = {
-  action: string | null
-  amount: number | null
-  currency_code: string | null
-  session_id: string | null
-  psp_reference: string | null
-  event_type: string | null
-  details: Record<string, unknown> | null
-}
-
-/** One delivery in full, for the admin's detail drawer. */
-export type PaymentWebhookDetail = { payment_webhook: AdminPaymentWebhook; timeline: TimelineEntry[]; mapped: MappedEventView }
+import { PAYMENT_WEBHOOK_FIELDS, toPaymentWebhookRows } from "./rows"
+import { timelineOf } from "./timeline"
 
 /** One delivery with its timeline and mapped event; 404 when there is no such row. */
 export async function paymentWebhookDetail(container: MedusaContainer, id: string): Promise<PaymentWebhookDetail> {
@@ -24,7 +11,7 @@ export async function paymentWebhookDetail(container: MedusaContainer, id: strin
   if (!event) {
     throw new MedusaError(MedusaError.Types.NOT_FOUND, `Payment webhook ${id} was not found`)
   }
-  const [row] = await toAdminPaymentWebhooks(container, [event])
+  const [row] = await toPaymentWebhookRows(container, [event])
   return {
     payment_webhook: row,
     timeline: timelineOf({

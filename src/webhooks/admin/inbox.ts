@@ -1,5 +1,5 @@
 import type { MedusaContainer } from "@medusajs/framework/types"
-import { ContainerRegistrationKeys, MedusaError } from "@medusajs/framework/utils"
+import { MedusaError } from "@medusajs/framework/utils"
 import { PAYMENT_WEBHOOKS_MODULE } from "../../modules/payment-webhooks"
 import type PaymentWebhooksModuleService from "../../modules/payment-webhooks/service"
 
@@ -11,19 +11,10 @@ export function resolveInbox(container: MedusaContainer): PaymentWebhooksModuleS
   return container.resolve<PaymentWebhooksModuleService>(PAYMENT_WEBHOOKS_MODULE)
 }
 
-/** What the admin's read queries need of Medusa's database connection (knex; PostgreSQL answers `{ rows }`). */
-export type SqlRunner = { raw(sql: string, bindings?: readonly unknown[]): PromiseLike<{ rows: unknown[] }> }
-
 /**
- * Medusa's shared database connection, for the admin's aggregate reads (counts by status, rows to
- * replay) that the module's generated list calls cannot express. The inbox lives in the same database.
+ * The inbox's `provider_id` filter for a provider: a route key exactly, or every key of an identifier
+ * (`stripe` → `stripe_*`). The list and the bulk replay both use it, so they always pick the same rows.
  */
-export function database(container: MedusaContainer): SqlRunner {
-  resolveInbox(container)
-  return container.resolve<SqlRunner>(ContainerRegistrationKeys.PG_CONNECTION)
-}
-
-/** The inbox filter for a provider: a route key exactly, or every key of an identifier (`stripe` → `stripe_*`). */
 export function providerFilter(provider: string): string | { $like: string } {
   const key = provider.replace(/^pp_/, "")
   // `_` is a LIKE wildcard: escaped, so `stripe` never matches a provider named `stripeX_…`.

@@ -1,24 +1,13 @@
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, MathBN, MedusaError } from "@medusajs/framework/utils"
+import type { OrderPaymentComparison, OrderPaymentWebhooks } from "../../types/admin-api"
 import { ORDER_KEY_FIELDS, orderDeliveriesFilter, orderPaymentKeysOf } from "../order-sessions"
 import { resolveInbox } from "./inbox"
-import { pspViewOf, type PspViewResult } from "./psp-view"
-import { PAYMENT_WEBHOOK_FIELDS, toAdminPaymentWebhooks, type AdminPaymentWebhook } from "./rows"
+import { pspViewOf } from "./psp-view"
+import { PAYMENT_WEBHOOK_FIELDS, toPaymentWebhookRows } from "./rows"
 
 /** How many of an order's deliveries the widget shows. */
 const ORDER_ROWS = 50
-
-/** One of the order's payments: Medusa's amounts next to the PSP's (major units, as Medusa shows them). */
-export type OrderPaymentView = {
-  payment_id: string
-  session_id: string | null
-  provider_id: string
-  currency_code: string
-  medusa: { amount: number; captured: number; refunded: number }
-} & PspViewResult
-
-/** What the order widget shows: the order's deliveries, newest first, and its payments on both sides. */
-export type OrderWebhooksView = { order_id: string; payment_webhooks: AdminPaymentWebhook[]; payments: OrderPaymentView[] }
 
 type Amount = Parameters<typeof MathBN.convert>[0]
 type OrderPayment = {
@@ -36,8 +25,11 @@ type OrderRecord = { id: string; payment_collections?: Array<{ payment_sessions?
 const total = (items: Array<{ amount: Amount } | null> | null | undefined) =>
   (items ?? []).reduce((sum, item) => (item ? sum + MathBN.convert(item.amount).toNumber() : sum), 0)
 
-/** The order's payments and deliveries; 404 for an order the store does not have. */
-export async function orderWebhooksView(container: MedusaContainer, orderId: string): Promise<OrderWebhooksView> {
+/**
+ * What the order widget shows: the order's deliveries, newest first, and its payments, Medusa's amounts
+ * (major units, as Medusa shows them) next to the PSP's; 404 for an order the store does not have.
+ */
+export async function orderWebhooksView(container: MedusaContainer, orderId: string): Promise<OrderPaymentWebhooks> {
   const query = container.resolve(ContainerRegistrationKeys.QUERY)
   const { data: [order] } = await query.graph({
     entity: "order",
@@ -62,7 +54,7 @@ export async function orderWebhooksView(container: MedusaContainer, orderId: str
     })
     : []
   // The PSPs are asked side by side: the widget waits for the slowest, not for their sum.
-  const views = await Promise.all(payments.map(async (payment): Promise<OrderPaymentView> => ({
+  const views = await Promise.all(payments.map(async (payment): Promise<OrderPaymentComparison> => ({
     payment_id: payment.id,
     session_id: payment.payment_session_id,
     provider_id: payment.provider_id,
@@ -70,5 +62,5 @@ export async function orderWebhooksView(container: MedusaContainer, orderId: str
     medusa: { amount: MathBN.convert(payment.amount).toNumber(), captured: total(payment.captures), refunded: total(payment.refunds) },
     ...(await pspViewOf(container, payment.provider_id, payment.data)),
   })))
-  return { order_id: order.id, payment_webhooks: await toAdminPaymentWebhooks(container, events), payments: views }
+  return { order_id: order.id, payment_webhooks: await toPaymentWebhookRows(container, events), payments: views }
 }

@@ -1,13 +1,13 @@
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { errorMessage } from "../../lib/errors"
-import type { PspPaymentView } from "../../lib/webhook-result"
+import type { OrderPaymentComparison } from "../../types/admin-api"
 import { webhookSources } from "../edge/webhook-sources"
 
 /** How long the admin waits for a PSP before showing the payment without its view. */
 const PSP_TIMEOUT_MS = 10_000
 
 /** The PSP's view of a payment, or why there is none: the widget shows Medusa's side either way. */
-export type PspViewResult = { psp: Omit<PspPaymentView, "currency_code"> & { currency_code?: string } | null; psp_error?: string }
+export type PspViewResult = Pick<OrderPaymentComparison, "psp" | "psp_error">
 
 /** Asks the payment's provider what the PSP shows now; a failure (or a provider not of this plugin) is an error text, never a throw. */
 export async function pspViewOf(container: MedusaContainer, providerId: string, data: Record<string, unknown> | null): Promise<PspViewResult> {

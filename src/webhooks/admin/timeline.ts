@@ -1,26 +1,16 @@
 import { z } from "zod"
-import type { HistoryProcess } from "../../modules/payment-webhooks/history"
+import type { HistoryEntry, HistoryKind } from "../../modules/payment-webhooks/history"
+import type { PaymentWebhookStatus, PaymentWebhookTimelineEntry } from "../../types/admin-api"
 
-/** What a timeline entry tells of. */
-export type TimelineKind = "received" | "delivered_again" | "attempt" | "retry_scheduled" | "processed" | "ignored" | "failed" | "replay_requested"
-
-/** One moment of a delivery's life, as the admin's detail shows it. */
-export type TimelineEntry = {
-  at: string
-  kind: TimelineKind
-  attempt?: number
-  /** On an attempt: the error it ended with (also on its `retry_scheduled` or `failed` entry). */
-  error?: string
-  outcome?: Record<string, unknown>
-  /** The process that wrote the entry (worker mode, pid, host): where the processor ran. */
-  process?: HistoryProcess
-  /** On `delivered_again`: how many deliveries arrived together. */
-  count?: number
+/** Every stored kind, once: a kind added to the contract's timeline fails to compile here until it is read. */
+const STORED_KINDS: { [Kind in HistoryKind]: Kind } = {
+  delivered_again: "delivered_again", attempt: "attempt", retry_scheduled: "retry_scheduled", processed: "processed",
+  ignored: "ignored", failed: "failed", replay_requested: "replay_requested",
 }
 
-const storedEntry = z.looseObject({
+const storedEntry: z.ZodType<HistoryEntry> = z.looseObject({
   at: z.string(),
-  kind: z.enum(["delivered_again", "attempt", "retry_scheduled", "processed", "ignored", "failed", "replay_requested"]),
+  kind: z.enum(STORED_KINDS),
   attempt: z.number().int().optional(),
   error: z.string().optional(),
   outcome: z.record(z.string(), z.unknown()).optional(),
@@ -32,7 +22,7 @@ const storedEntry = z.looseObject({
 export type TimelineSource = {
   received_at: Date | string
   processed_at: Date | string | null
-  status: string
+  status: PaymentWebhookStatus
   last_error: string | null
   outcome: Record<string, unknown> | null
   history: unknown
@@ -41,15 +31,16 @@ export type TimelineSource = {
 const iso = (value: Date | string) => new Date(value).toISOString()
 
 /** The stored entries that can be read (an entry of another shape is left out rather than failing the page). */
-function storedEntries(history: unknown): TimelineEntry[] {
+function storedEntries(history: unknown): PaymentWebhookTimelineEntry[] {
   if (!Array.isArray(history)) {
     return []
   }
-  return history.flatMap((item): TimelineEntry[] => {
+  return history.flatMap((item): PaymentWebhookTimelineEntry[] => {
     const parsed = storedEntry.safeParse(item)
     if (!parsed.success || Number.isNaN(Date.parse(parsed.data.at))) {
       return []
     }
+    // Only the contract's fields: whatever else a stored entry carries stays in the database.
     const { at, kind, attempt, error, outcome, process, count } = parsed.data
     return [{
       at: iso(at), kind,
@@ -64,15 +55,15 @@ function storedEntries(history: unknown): TimelineEntry[] {
  * attempt carries the error (or outcome) its processing ended with, so a person reads "attempt 2:
  * Stripe was unavailable" on one line. A row settled before histories were kept shows its verdict alone.
  */
-export function timelineOf(row: TimelineSource): TimelineEntry[] {
+export function timelineOf(row: TimelineSource): PaymentWebhookTimelineEntry[] {
   const entries = storedEntries(row.history)
   if (!entries.length && row.processed_at && row.status !== "received") {
     entries.push({
-      at: iso(row.processed_at), kind: row.status as TimelineKind,
+      at: iso(row.processed_at), kind: row.status,
       ...(row.last_error ? { error: row.last_error } : {}), ...(row.outcome ? { outcome: row.outcome } : {}),
     })
   }
-  let open: TimelineEntry | undefined
+  let open: PaymentWebhookTimelineEntry | undefined
   for (const entry of entries) {
     if (entry.kind === "attempt") {
       open = entry
@@ -88,7 +79,7 @@ export function timelineOf(row: TimelineSource): TimelineEntry[] {
       open = undefined
     }
   }
-  const received: TimelineEntry = { at: iso(row.received_at), kind: "received" }
+  const received: PaymentWebhookTimelineEntry = { at: iso(row.received_at), kind: "received" }
   // Stable: entries written in the same transaction keep their order.
   return [received, ...entries].sort((a, b) => Date.parse(a.at) - Date.parse(b.at))
 }

@@ -11,7 +11,7 @@ import { type FilterValues, WebhookFilters } from "../../components/webhook-filt
 import { WebhookTable } from "../../components/webhook-table"
 import { type PaymentWebhookFilters, paymentWebhookKeys, paymentWebhooksApi } from "../../lib/api"
 import { errorMessage } from "../../lib/format"
-import type { PaymentWebhookRow } from "../../lib/types"
+import type { PaymentWebhookRow } from "../../../types/admin-api"
 
 const PAGE_SIZE = 20
 

@@ -1,7 +1,6 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
-import { z } from "zod"
+import type { PaymentWebhooksHealth } from "../../../../types/admin-api"
 import { healthReport } from "../../../../webhooks/health/report"
-import { parseInput } from "../query"
 
 /**
  * `GET /admin/payment-webhooks/health`: when the job last ran and on which process kind, the backlog
@@ -11,8 +10,7 @@ import { parseInput } from "../query"
  * uptime check can watch it; `200` otherwise, `status: "degraded"` with the problems to fix. Takes no
  * query parameters: an unknown one is a 400, as on the other routes.
  */
-export async function GET(req: MedusaRequest, res: MedusaResponse): Promise<void> {
-  parseInput(z.strictObject({}), req.query)
+export async function GET(req: MedusaRequest, res: MedusaResponse<PaymentWebhooksHealth>): Promise<void> {
   const report = await healthReport(req.scope)
   res.set("cache-control", "no-store").status(report.status === "failing" ? 503 : 200).json(report)
 }

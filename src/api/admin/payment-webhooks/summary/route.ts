@@ -1,14 +1,12 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
-import { z } from "zod"
+import type { PaymentWebhookSummary } from "../../../../types/admin-api"
 import { summarizePaymentWebhooks } from "../../../../webhooks/admin/summary"
-import { parseInput } from "../query"
 
 /**
  * `GET /admin/payment-webhooks/summary`: rows by status, how many need a person, and when the oldest
- * unprocessed one arrived (`{ counts, needs_attention, oldest_unprocessed_at }`). A static segment: Medusa
- * registers it before `:id`.
+ * unprocessed one arrived (`{ counts, needs_attention, oldest_unprocessed_at }`). Takes no query. A
+ * static segment: Medusa registers it before `:id`.
  */
-export async function GET(req: MedusaRequest, res: MedusaResponse): Promise<void> {
-  parseInput(z.strictObject({}), req.query)
+export async function GET(req: MedusaRequest, res: MedusaResponse<PaymentWebhookSummary>): Promise<void> {
   res.json(await summarizePaymentWebhooks(req.scope))
 }

@@ -1,9 +1,9 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
 import { MedusaError } from "@medusajs/framework/utils"
-import { z } from "zod"
+import type { AdminApiError, PaymentWebhookReplay } from "../../../../../types/admin-api"
+import { resolveInbox } from "../../../../../webhooks/admin/inbox"
+import { PAYMENT_WEBHOOK_FIELDS, toPaymentWebhookRows } from "../../../../../webhooks/admin/rows"
 import { processDelivery } from "../../../../../webhooks/processor/process-delivery"
-import { PAYMENT_WEBHOOK_FIELDS, resolveInbox, toAdminPaymentWebhooks } from "../../list"
-import { parseInput } from "../../query"
 
 /**
  * `POST /admin/payment-webhooks/:id/replay`: puts one recorded delivery back in the queue and runs
@@ -12,9 +12,7 @@ import { parseInput } from "../../query"
  * and no body (unknown ones are refused); `409` while a processor holds the delivery under its lease.
  * Answers the delivery as it stands after.
  */
-export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<void> {
-  parseInput(z.strictObject({}), req.query)
-  parseInput(z.strictObject({}), req.body, "body")
+export async function POST(req: MedusaRequest, res: MedusaResponse<PaymentWebhookReplay | AdminApiError>): Promise<void> {
   const inbox = resolveInbox(req.scope)
   const id = req.params.id
   const notFound = () => new MedusaError(MedusaError.Types.NOT_FOUND, `Payment webhook ${id} was not found`)
@@ -38,6 +36,6 @@ export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<voi
   if (!after) {
     throw notFound()
   }
-  const [payment_webhook] = await toAdminPaymentWebhooks(req.scope, [after])
+  const [payment_webhook] = await toPaymentWebhookRows(req.scope, [after])
   res.json({ payment_webhook, result })
 }

@@ -1,10 +1,16 @@
 import type { MedusaContainer } from "@medusajs/framework/types"
-import { providerFilter, resolveInbox } from "../../../webhooks/admin/inbox"
-import { PAYMENT_WEBHOOK_FIELDS, toAdminPaymentWebhooks, type AdminPaymentWebhook } from "../../../webhooks/admin/rows"
-import { orderDeliveriesFilter, orderPaymentKeys } from "../../../webhooks/order-sessions"
-import type { ListPaymentWebhooksQuery } from "./query"
+import type { PaymentWebhookList, PaymentWebhookListQuery } from "../../types/admin-api"
+import { orderDeliveriesFilter, orderPaymentKeys } from "../order-sessions"
+import { providerFilter, resolveInbox } from "./inbox"
+import { PAYMENT_WEBHOOK_FIELDS, toPaymentWebhookRows } from "./rows"
 
-export { PAYMENT_WEBHOOK_FIELDS, resolveInbox, toAdminPaymentWebhooks, type AdminPaymentWebhook }
+/** The list's query, validated: its instants read, `needs_attention` a boolean, the page's defaults applied. */
+export type PaymentWebhookListFilters = Omit<PaymentWebhookListQuery, "received_from" | "received_to" | "limit" | "offset"> & {
+  received_from?: Date
+  received_to?: Date
+  limit: number
+  offset: number
+}
 
 /** The `q` search: exact match on the row id, session, PSP event id, PSP payment id, or an order's deliveries (as `order_id` finds them). */
 async function searchFilter(container: MedusaContainer, q: string): Promise<Record<string, unknown>> {
@@ -13,10 +19,8 @@ async function searchFilter(container: MedusaContainer, q: string): Promise<Reco
 }
 
 /** One page of recorded deliveries, newest first, and how many match in all. */
-export async function listPaymentWebhooks(
-  container: MedusaContainer,
-  query: ListPaymentWebhooksQuery
-): Promise<{ payment_webhooks: AdminPaymentWebhook[]; count: number }> {
+export async function listPaymentWebhooks(container: MedusaContainer, query: PaymentWebhookListFilters): Promise<PaymentWebhookList> {
+  const page = { limit: query.limit, offset: query.offset }
   const filters: Record<string, unknown> = {}
   if (query.provider) {
     filters.provider_id = providerFilter(query.provider)
@@ -44,7 +48,7 @@ export async function listPaymentWebhooks(
     // The order widget's own match (its sessions, or its payments' PSP ids): the two always agree.
     const order = orderDeliveriesFilter(await orderPaymentKeys(container, query.order_id))
     if (!order) {
-      return { payment_webhooks: [], count: 0 }
+      return { payment_webhooks: [], count: 0, ...page }
     }
     and.push(order)
   }
@@ -58,5 +62,5 @@ export async function listPaymentWebhooks(
     skip: query.offset,
     order: { received_at: "DESC", id: "DESC" },
   })
-  return { payment_webhooks: await toAdminPaymentWebhooks(container, events), count }
+  return { payment_webhooks: await toPaymentWebhookRows(container, events), count, ...page }
 }

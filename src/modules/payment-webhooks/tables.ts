@@ -1,0 +1,16 @@
+/**
+ * The inbox's tables, named once for the module's hand-written statements (the models define them:
+ * `models/*.ts`). No other part of the plugin names them: their SQL lives in this module.
+ */
+
+/** Every recorded delivery (`models/payment-webhook-event.ts`). */
+export const INBOX_TABLE = "payment_webhook_event"
+
+/** Locks held across processes (`models/payment-webhook-lock.ts`). */
+export const LOCK_TABLE = "payment_webhook_lock"
+
+/** The heartbeat of each job (`models/job-run.ts`). */
+export const JOB_RUN_TABLE = "payment_webhook_job_run"
+
+/** When each session was last checked with the PSP (`models/reconciliation-check.ts`). */
+export const RECONCILIATION_CHECK_TABLE = "payment_reconciliation_check"
