@@ -1,4 +1,4 @@
-import { signStripePayload } from "../../src/lib/signatures/stripe"
+import { signStripePayload } from "../../src/providers/stripe/signature"
 
 /** A Stripe event as JSON (what FakeStripe generates), used as the model of the bodies sent. */
 export type EventTemplate = { id: string; type: string; data: { object: Record<string, unknown> } } & Record<string, unknown>

@@ -1,5 +1,5 @@
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
-import { signStripePayload } from "../../src/lib/signatures/stripe"
+import { signStripePayload } from "../../src/providers/stripe/signature"
 import { usePspFakes } from "../support/psp-fakes"
 import { seededClient } from "../support/seeded-client"
 import type { SeededStore } from "../support/seed"

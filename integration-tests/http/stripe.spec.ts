@@ -1,5 +1,5 @@
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
-import { signStripePayload } from "../../src/lib/signatures/stripe"
+import { signStripePayload } from "../../src/providers/stripe/signature"
 import { storeMarker } from "../../src/lib/store-marker"
 import { PAYMENT_WEBHOOKS_MODULE } from "../../src/modules/payment-webhooks"
 import type PaymentWebhooksModuleService from "../../src/modules/payment-webhooks/service"

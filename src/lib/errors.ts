@@ -67,3 +67,17 @@ function safeJson(value: object): string {
     return Object.prototype.toString.call(value)
   }
 }
+
+/**
+ * The database's own reason for a failure, from a driver error. The driver's message starts with the
+ * SQL and its parameters (a raw body among them), then " - ", then the reason: only what follows the
+ * last " - " may reach a log or an answer. A statement the database cancelled (a statement timeout)
+ * says so plainly.
+ */
+export function databaseReason(error: unknown): string {
+  if (typeof error === "object" && error !== null && "code" in error && error.code === "57014") {
+    return "the database cancelled a statement that ran past its timeout (canceling statement due to statement timeout)"
+  }
+  const message = error instanceof Error ? error.message : errorMessage(error)
+  return errorMessage(message.split(" - ").pop() || "unknown error", 200)
+}

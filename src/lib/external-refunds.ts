@@ -7,6 +7,8 @@
  * the PSP to refund again.
  */
 
+import { isRecord } from "./records"
+
 /** Metadata key under which a provider tags, at the PSP, a refund Medusa asked for: Medusa's refund id. */
 export const MEDUSA_REFUND_ID = "medusa_refund_id"
 
@@ -25,9 +27,6 @@ export type RecordedRefund = {
   external: boolean
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null
-}
 
 /** The refunds recorded as made at the PSP outside Medusa. */
 export function externalRefundsOf(data: Record<string, unknown> | undefined): RecordedRefund[] {

@@ -13,6 +13,8 @@ export type PspRefund = { id: string; amount: number; status: string; medusa_ref
 export type PspDispute = {
   id: string
   status: string
+  /** Decided at the PSP (won, lost…): a late `opened` must not reopen it. */
+  closed: boolean
   reason: string | null
   amount: number
   currency_code: string
@@ -106,4 +108,8 @@ export interface WebhookSource {
   externalRefundOfNote(note: string | null | undefined, paymentId: string): string | undefined
   /** Whether refunds made at the PSP can be recorded through Medusa without refunding twice. */
   canRecordExternalRefunds(): boolean
+  /** A major-unit amount in the PSP's integer minor units, as the PSP charges it (its own currency exponents). */
+  minorUnits(amount: number, currencyCode: string): number
+  /** How many webhook signing secrets the provider accepts (never the secrets themselves). */
+  webhookSecretCount(): number
 }

@@ -1,6 +1,6 @@
 import type { Logger } from "@medusajs/framework/types"
 
-/** A Medusa logger that keeps every line it is given (warnings prefixed `WARN `), for tests that assert what was logged. */
+/** A Medusa logger that keeps every line it is given (warnings prefixed `WARN `, debug lines `DEBUG `), for tests that assert what was logged. */
 export class RecordingLogger implements Logger {
   readonly lines: string[] = []
   private record = (message: unknown) => void this.lines.push(String(message))
@@ -14,7 +14,7 @@ export class RecordingLogger implements Logger {
   failure = (_id: string, message: string) => this.record(message)
   success = (_id: string, message: string) => (this.record(message), {})
   silly = this.record
-  debug = this.record
+  debug = (message: string) => this.record(`DEBUG ${message}`)
   verbose = this.record
   http = this.record
   info = this.record

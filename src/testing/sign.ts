@@ -1,5 +1,5 @@
-import { signStandardWebhook } from "../lib/signatures/standard-webhooks"
-import { signStripePayload } from "../lib/signatures/stripe"
+import { signStandardWebhook } from "../providers/base/standard-webhooks"
+import { signStripePayload } from "../providers/stripe/signature"
 
 /**
  * Signs a Stripe event as Stripe would: returns the exact body and the headers to POST to

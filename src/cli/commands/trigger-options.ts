@@ -1,4 +1,4 @@
-import { toMinorUnits } from "../../lib/money"
+import { toMinorUnits } from "../../providers/base/money"
 import { HELP_OPTION, required } from "../args"
 import { UsageError, type CliContext } from "../context"
 

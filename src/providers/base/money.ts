@@ -72,7 +72,3 @@ export function fromMinorUnits(minor: number, currencyCode: string): number {
   return minor / 10 ** currencyExponent(currencyCode)
 }
 
-/** An amount in the currency's major unit as a person reads it, with the currency's decimals: `10.00 USD`, `1000 JPY`. */
-export function formatAmount(major: number, currencyCode: string): string {
-  return `${major.toFixed(currencyExponent(currencyCode))} ${currencyCode.toUpperCase()}`
-}

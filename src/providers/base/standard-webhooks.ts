@@ -1,6 +1,6 @@
 import { Webhook } from "standardwebhooks"
-import { WebhookVerificationError } from "../errors"
-import { singleHeader } from "../raw-body"
+import { WebhookVerificationError } from "../../lib/errors"
+import { singleHeader } from "../../lib/raw-body"
 
 /** The header map a Standard Webhooks sender puts on the request (and {@link signStandardWebhook} returns). */
 export type StandardWebhookHeaderMap = {

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto"
 import { Webhook as StandardWebhook } from "standardwebhooks"
 import { Webhook as SvixWebhook } from "svix"
-import { isWebhookVerificationError, WebhookVerificationReason } from "../errors"
+import { isWebhookVerificationError, WebhookVerificationReason } from "../../lib/errors"
 import { signStandardWebhook, verifyStandardWebhook, StandardWebhookVerifyInput } from "./standard-webhooks"
 
 const newSecret = () => `whsec_${randomBytes(24).toString("base64")}`

@@ -1,10 +1,14 @@
-import type { Logger } from "@medusajs/framework/types"
+import type { Logger, ProviderWebhookPayload } from "@medusajs/framework/types"
 import { AbstractPaymentProvider } from "@medusajs/framework/utils"
 import { externalRefundNote, readExternalRefundNote, type RecordedRefund } from "../../lib/external-refunds"
 import { secretList } from "../../lib/options"
 import { isStoreMarker, storeMarker } from "../../lib/store-marker"
 import type { MappedWebhookEvent, PaymentSessionTruth, PspPaymentView, StoredDelivery, VerifiedDelivery, WebhookSource } from "../../lib/webhook-result"
+import { toMinorUnits } from "./money"
 import { MedusaPaymentRecords } from "./payment-records"
+
+/** What Medusa hands a provider's webhook calls: the parsed body, the raw bytes, the headers. */
+type WebhookPayload = ProviderWebhookPayload["payload"]
 
 /** What every provider of this package is configured with, beside its PSP's own options. */
 export type WebhookProviderOptions = { webhookSecret: string | string[] }
@@ -20,6 +24,8 @@ export type WebhookProviderCradle = { logger: Logger }
 export abstract class WebhookPaymentProvider<TOptions extends WebhookProviderOptions> extends AbstractPaymentProvider<TOptions> implements WebhookSource {
   /** Marks this package's providers: the webhook edge takes their deliveries, and must know how to verify them. */
   static readonly webhookInbox = true
+  /** Request headers that carry the PSP's signature: never kept once verified (see the edge and the trace wrapper). */
+  static readonly signatureHeaders: readonly string[] = []
 
   protected readonly options_: TOptions
   protected readonly logger_: Logger
@@ -64,7 +70,36 @@ export abstract class WebhookPaymentProvider<TOptions extends WebhookProviderOpt
     return this.records_.available
   }
 
-  abstract verifyWebhook(payload: { data: Record<string, unknown>; rawData: string | Buffer; headers: Record<string, unknown> }): VerifiedDelivery
+  /** A major-unit amount in the PSP's minor units (zero- and three-decimal currencies included). */
+  minorUnits(amount: number, currencyCode: string): number {
+    return toMinorUnits(amount, currencyCode)
+  }
+
+  /** How many webhook signing secrets are configured: the health check shows the count, never a secret. */
+  webhookSecretCount(): number {
+    return this.secrets_.length
+  }
+
+  /** Verifies the PSP's signature on the raw body and names the event: what the edge records. */
+  verifyWebhook(payload: WebhookPayload): VerifiedDelivery {
+    return this.verifyDelivery(payload).delivery
+  }
+
+  /**
+   * Medusa's webhook entry point, for stores that use the built-in route without the plugin entry:
+   * verifies, then maps. Throws `WebhookVerificationError` for anything unverified.
+   */
+  async getWebhookActionAndData(payload: WebhookPayload): Promise<MappedWebhookEvent> {
+    const { delivery, body } = this.verifyDelivery(payload)
+    const mapped = await this.interpretWebhook({ event_id: delivery.event_id, body })
+    if (mapped.reason) {
+      this.logger_.debug(`${this.constructor.name} webhook ${delivery.event_id} (${delivery.event_type}) leads to no action: ${mapped.reason}`)
+    }
+    return mapped
+  }
+
+  /** Verifies the signature on the raw body: the event's id and type, and the verified body to map. */
+  protected abstract verifyDelivery(payload: WebhookPayload): { delivery: VerifiedDelivery; body: unknown }
   abstract interpretWebhook(delivery: StoredDelivery): Promise<MappedWebhookEvent>
   abstract readSessionTruth(sessionData: Record<string, unknown>): Promise<PaymentSessionTruth>
   abstract readPaymentView(sessionData: Record<string, unknown>): Promise<PspPaymentView>

@@ -1,6 +1,6 @@
 import type Stripe from "stripe"
 import { PaymentActions } from "@medusajs/framework/utils"
-import { fromMinorUnits } from "../../lib/money"
+import { fromMinorUnits } from "../base/money"
 import { MEDUSA_REFUND_ID } from "../../lib/external-refunds"
 import type { MappedWebhookEvent, PspRefund } from "../../lib/webhook-result"
 
@@ -12,6 +12,9 @@ export const CHARGE_EVENT_TYPES = [
   "charge.dispute.created",
   "charge.dispute.closed",
 ] as const
+
+/** Stripe's dispute statuses once it is decided. */
+const CLOSED_DISPUTE_STATUSES = new Set(["won", "lost", "warning_closed", "charge_refunded", "prevented"])
 
 /** A refund or dispute event. */
 export type ChargeEvent = Extract<Stripe.Event, { type: (typeof CHARGE_EVENT_TYPES)[number] }>
@@ -97,6 +100,7 @@ export function mapChargeEvent(event: ChargeEvent, context: ChargeEventContext):
       dispute: {
         id: dispute.id,
         status: dispute.status,
+        closed: CLOSED_DISPUTE_STATUSES.has(dispute.status),
         reason: dispute.reason ?? null,
         amount: fromMinorUnits(dispute.amount, dispute.currency),
         currency_code: dispute.currency,

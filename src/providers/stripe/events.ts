@@ -1,6 +1,6 @@
 import type Stripe from "stripe"
 import { PaymentActions } from "@medusajs/framework/utils"
-import { fromMinorUnits } from "../../lib/money"
+import { fromMinorUnits } from "../base/money"
 import type { MappedWebhookEvent, WebhookEffect } from "../../lib/webhook-result"
 import { CHARGE_EVENT_TYPES, isChargeEvent, mapChargeEvent, type ChargeEventContext } from "./charge-events"
 

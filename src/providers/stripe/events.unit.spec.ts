@@ -68,7 +68,7 @@ describe("Stripe event mapping", () => {
     expect(mapStripeEvent(event("charge.dispute.created", dispute), { sessionId: "payses_1" }).effect).toEqual({
       kind: "dispute",
       phase: "opened",
-      dispute: { id: "dp_1", status: "needs_response", reason: "fraudulent", amount: 25, currency_code: "usd", evidence_due_by: "2027-01-15T08:00:00.000Z" },
+      dispute: { id: "dp_1", status: "needs_response", closed: false, reason: "fraudulent", amount: 25, currency_code: "usd", evidence_due_by: "2027-01-15T08:00:00.000Z" },
     })
   })
 

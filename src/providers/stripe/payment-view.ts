@@ -1,5 +1,5 @@
 import type Stripe from "stripe"
-import { fromMinorUnits } from "../../lib/money"
+import { fromMinorUnits } from "../base/money"
 import type { PspPaymentView } from "../../lib/webhook-result"
 import { stripeFailure } from "./errors"
 

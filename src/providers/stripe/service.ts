@@ -11,7 +11,8 @@ import type {
   UpdatePaymentInput, UpdatePaymentOutput,
 } from "@medusajs/framework/types"
 import { externalRefundsOf, MEDUSA_REFUND_ID, withExternalRefund, withExternalRefundStatus, type RecordedRefund } from "../../lib/external-refunds"
-import { formatAmount, fromMinorUnits, toMinorUnits } from "../../lib/money"
+import { formatAmount } from "../../lib/amounts"
+import { fromMinorUnits, toMinorUnits } from "../base/money"
 import { STORE_MARKER_KEY } from "../../lib/store-marker"
 import type { MappedWebhookEvent, PaymentSessionTruth, PspPaymentView, StoredDelivery, VerifiedDelivery } from "../../lib/webhook-result"
 import { WebhookPaymentProvider, type WebhookProviderCradle } from "../base/webhook-provider"
@@ -66,6 +67,8 @@ function intentIdOf(data: Record<string, unknown> | undefined, operation: string
  */
 export class StripeProviderService extends WebhookPaymentProvider<StripeOptions> {
   static override identifier = "stripe"
+  /** The header that carries Stripe's signature: dropped from the request once verified, and from traces. */
+  static override readonly signatureHeaders = ["stripe-signature"]
 
   protected readonly stripe_: Stripe
 
@@ -327,8 +330,8 @@ export class StripeProviderService extends WebhookPaymentProvider<StripeOptions>
   }
 
   /** Verifies `Stripe-Signature` on the raw body (every configured secret) and names the event: what the edge records. */
-  verifyWebhook(payload: ProviderWebhookPayload["payload"]): VerifiedDelivery {
-    return verifyStripeDelivery(this.options_, payload).delivery
+  protected verifyDelivery(payload: ProviderWebhookPayload["payload"]): { delivery: VerifiedDelivery; body: unknown } {
+    return verifyStripeDelivery(this.options_, payload)
   }
 
   /** Maps a recorded event to what Medusa must do, asking Stripe what refund and dispute events leave out. */
@@ -344,19 +347,6 @@ export class StripeProviderService extends WebhookPaymentProvider<StripeOptions>
   /** The payment as the PSP shows it now (status, amount, captured, refunded), for the admin's order view. */
   async readPaymentView(sessionData: Record<string, unknown>): Promise<PspPaymentView> {
     return readStripePaymentView(this.stripe_, sessionData)
-  }
-
-  /**
-   * Medusa's webhook entry point, for stores that use the built-in route without the plugin entry:
-   * verifies, then maps. Throws WebhookVerificationError for anything unverified.
-   */
-  async getWebhookActionAndData(payload: ProviderWebhookPayload["payload"]): Promise<MappedWebhookEvent> {
-    const { event } = verifyStripeDelivery(this.options_, payload)
-    const mapped = await this.interpretWebhook({ event_id: event.id, body: event })
-    if (mapped.reason) {
-      this.logger_.debug(`Stripe webhook ${event.id} (${event.type}) leads to no action: ${mapped.reason}`)
-    }
-    return mapped
   }
 
   private async retrieveIntent(id: string, operation: string): Promise<Stripe.PaymentIntent> {

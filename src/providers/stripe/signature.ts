@@ -1,5 +1,5 @@
 import Stripe from "stripe"
-import { WebhookVerificationError, type WebhookVerificationReason } from "../errors"
+import { WebhookVerificationError, type WebhookVerificationReason } from "../../lib/errors"
 
 /** What a verified Stripe delivery yields: the parsed event, and the timestamp it was signed at. */
 export type VerifiedStripeEvent = { event: Stripe.Event; signedAt: number }

@@ -1,6 +1,6 @@
 import Stripe from "stripe"
-import { WebhookVerificationError } from "../errors"
-import { signStripePayload, verifyStripeSignature } from "./stripe"
+import { WebhookVerificationError } from "../../lib/errors"
+import { signStripePayload, verifyStripeSignature } from "./signature"
 
 const SECRET = "whsec_current"
 const OLD_SECRET = "whsec_previous"

@@ -1,11 +1,11 @@
 import type Stripe from "stripe"
 import { PaymentActions } from "@medusajs/framework/utils"
 import { UnusableEventError, errorMessage } from "../../lib/errors"
-import { fromMinorUnits } from "../../lib/money"
+import { fromMinorUnits } from "../base/money"
 import { secretList } from "../../lib/options"
 import { singleHeader, toRawBody } from "../../lib/raw-body"
 import { STORE_MARKER_KEY, isStoreMarker } from "../../lib/store-marker"
-import { verifyStripeSignature } from "../../lib/signatures/stripe"
+import { verifyStripeSignature } from "./signature"
 import type { MappedWebhookEvent, PaymentSessionTruth, StoredDelivery, VerifiedDelivery } from "../../lib/webhook-result"
 import { stripeFailure } from "./errors"
 import { mapStripeEvent } from "./events"
@@ -24,7 +24,7 @@ export function keyModeOf(apiKey: string): "live" | "test" | undefined {
 export function verifyStripeDelivery(
   options: StripeOptions,
   payload: { rawData: unknown; headers: Record<string, unknown>; data?: unknown }
-): { event: Stripe.Event; delivery: VerifiedDelivery } {
+): { delivery: VerifiedDelivery; body: Stripe.Event } {
   const { event } = verifyStripeSignature({
     rawBody: toRawBody(payload.rawData),
     header: singleHeader(payload.headers, "stripe-signature"),
@@ -32,7 +32,7 @@ export function verifyStripeDelivery(
     toleranceSeconds: options.webhookTolerance,
     parsedBody: payload.data,
   })
-  return { event, delivery: { event_id: event.id, event_type: event.type } }
+  return { delivery: { event_id: event.id, event_type: event.type }, body: event }
 }
 
 /** The stored body as a Stripe event with an object to read; anything else cannot be used. */

@@ -1,10 +1,16 @@
 import { z } from "zod"
 import type { WebhookActionResult } from "@medusajs/framework/types"
 import { PaymentActions } from "@medusajs/framework/utils"
-import { fromMinorUnits } from "../../lib/money"
+import { fromMinorUnits } from "../base/money"
 import type { WebhookEffect } from "../../lib/webhook-result"
 import type { YocoMode } from "./options"
 import type { YocoCheckout } from "./types"
+
+/** Every event type Yoco sends to a webhook endpoint: each is mapped here. */
+export const YOCO_EVENT_TYPES = ["payment.succeeded", "refund.succeeded", "refund.failed"] as const
+
+/** A Yoco event type. */
+export type YocoEventType = (typeof YOCO_EVENT_TYPES)[number]
 
 /** The parts of a Yoco webhook event the mapping reads; other fields are kept but ignored. */
 export const yocoEventSchema = z.looseObject({
@@ -100,8 +106,8 @@ export function mapYocoEvent(event: YocoEvent, context: YocoEventContext): YocoW
   return mapPaymentSucceeded(event, context)
 }
 
-/** Event types whose checkout is retrieved from Yoco: the session id and amounts come from it. */
-const RETRIEVING_TYPES = new Set(["payment.succeeded", "refund.succeeded", "refund.failed"])
+/** Event types whose checkout is retrieved from Yoco (all of them): the session id and amounts come from it. */
+const RETRIEVING_TYPES: ReadonlySet<string> = new Set(YOCO_EVENT_TYPES)
 
 /**
  * `refund.succeeded` / `refund.failed` → no Medusa action of their own; the plugin records the

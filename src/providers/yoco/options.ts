@@ -1,6 +1,6 @@
 import { z } from "zod"
 import { parseProviderOptions, secretList } from "../../lib/options"
-import { MAX_TOLERANCE_SECONDS } from "../../lib/signatures/standard-webhooks"
+import { MAX_TOLERANCE_SECONDS } from "../base/standard-webhooks"
 
 /** `live` or `test`: decided by the secret key, and carried by every Yoco event as `payload.mode`. */
 export type YocoMode = "live" | "test"

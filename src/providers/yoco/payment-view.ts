@@ -1,4 +1,4 @@
-import { fromMinorUnits } from "../../lib/money"
+import { fromMinorUnits } from "../base/money"
 import type { PspPaymentView } from "../../lib/webhook-result"
 import type { YocoClient } from "./client"
 import { yocoFailure } from "./errors"

@@ -21,7 +21,7 @@ import type {
   UpdatePaymentOutput,
 } from "@medusajs/framework/types"
 import { MedusaError, PaymentSessionStatus } from "@medusajs/framework/utils"
-import { fromMinorUnits, toMinorUnits } from "../../lib/money"
+import { fromMinorUnits, toMinorUnits } from "../base/money"
 import { externalRefundsOf, withExternalRefund, withExternalRefundStatus, type RecordedRefund } from "../../lib/external-refunds"
 import { STORE_MARKER_KEY } from "../../lib/store-marker"
 import type { MappedWebhookEvent, PaymentSessionTruth, PspPaymentView, StoredDelivery, VerifiedDelivery } from "../../lib/webhook-result"
@@ -47,6 +47,8 @@ export const YOCO_MIN_AMOUNT_CENTS = 200
  */
 export class YocoProviderService extends WebhookPaymentProvider<YocoOptions> {
   static override identifier = "yoco"
+  /** The Standard Webhooks header that carries Yoco's signature: dropped from the request once verified, and from traces. */
+  static override readonly signatureHeaders = ["webhook-signature"]
 
   protected readonly client_: YocoClient
 
@@ -122,7 +124,7 @@ export class YocoProviderService extends WebhookPaymentProvider<YocoOptions> {
   async refundPayment(input: RefundPaymentInput): Promise<RefundPaymentOutput> {
     const data = readSessionData("refundPayment", input.data)
     const checkoutId = requireCheckoutId("refundPayment", data)
-    const amount = this.minorUnits("refundPayment", input.amount, data.currency ?? "ZAR")
+    const amount = this.centsFor("refundPayment", input.amount, data.currency ?? "ZAR")
     if (amount <= 0) {
       throw new MedusaError(MedusaError.Types.INVALID_DATA, "Yoco refundPayment: the refund amount must be positive")
     }
@@ -217,8 +219,8 @@ export class YocoProviderService extends WebhookPaymentProvider<YocoOptions> {
   }
 
   /** Verifies the Standard Webhooks signature (every configured secret, Yoco's window) and names the event: what the edge records. */
-  verifyWebhook(payload: ProviderWebhookPayload["payload"]): VerifiedDelivery {
-    return verifyYocoDelivery(this.options_, payload).delivery
+  protected verifyDelivery(payload: ProviderWebhookPayload["payload"]): { delivery: VerifiedDelivery; body: unknown } {
+    return verifyYocoDelivery(this.options_, payload)
   }
 
   /**
@@ -238,12 +240,6 @@ export class YocoProviderService extends WebhookPaymentProvider<YocoOptions> {
   /** The payment as the PSP shows it now (status, amount, captured, refunded), for the admin's order view. */
   async readPaymentView(sessionData: Record<string, unknown>): Promise<PspPaymentView> {
     return readYocoPaymentView(this.client_, sessionData)
-  }
-
-  /** Medusa's webhook entry point, for stores on the built-in route without the plugin entry: verifies, then maps. */
-  async getWebhookActionAndData(payload: ProviderWebhookPayload["payload"]): Promise<MappedWebhookEvent> {
-    const { delivery, body } = verifyYocoDelivery(this.options_, payload)
-    return this.interpretWebhook({ event_id: delivery.event_id, body })
   }
 
   private async statusFromCheckout(operation: string, raw: Record<string, unknown> | undefined) {
@@ -279,7 +275,7 @@ export class YocoProviderService extends WebhookPaymentProvider<YocoOptions> {
     if (currencyCode.toUpperCase() !== "ZAR") {
       throw new MedusaError(MedusaError.Types.INVALID_DATA, `Yoco ${operation}: currency ${currencyCode.toUpperCase()} is not supported; Yoco only accepts ZAR`)
     }
-    const cents = this.minorUnits(operation, amount, "ZAR")
+    const cents = this.centsFor(operation, amount, "ZAR")
     if (cents < YOCO_MIN_AMOUNT_CENTS) {
       throw new MedusaError(
         MedusaError.Types.INVALID_DATA,
@@ -289,7 +285,7 @@ export class YocoProviderService extends WebhookPaymentProvider<YocoOptions> {
     return { amount: cents, currency: "ZAR" }
   }
 
-  private minorUnits(operation: string, amount: BigNumberInput, currency: string): number {
+  private centsFor(operation: string, amount: BigNumberInput, currency: string): number {
     try {
       return toMinorUnits(amount, currency)
     } catch (error) {

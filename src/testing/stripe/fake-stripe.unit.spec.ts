@@ -1,6 +1,6 @@
 import { createServer, request, type IncomingHttpHeaders, type Server } from "node:http"
 import Stripe from "stripe"
-import { verifyStripeSignature } from "../../lib/signatures/stripe"
+import { verifyStripeSignature } from "../../providers/stripe/signature"
 import { FakeStripe } from "./index"
 
 const SECRET = "whsec_fake_unit_secret"

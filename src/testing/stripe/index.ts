@@ -1,5 +1,5 @@
 import Stripe from "stripe"
-import { signStripePayload } from "../../lib/signatures/stripe"
+import { signStripePayload } from "../../providers/stripe/signature"
 import { succeedSetupIntent, attachPaymentMethod } from "./api-customers"
 import { mergeHeaders, postWebhook, STRIPE_WEBHOOK_HEADERS, type WebhookDelivery } from "./deliver"
 import { eventObjectFor } from "./event-objects"

@@ -2,6 +2,7 @@ import { invalidParameter } from "./errors"
 import type { Params } from "./params"
 import type { RequestRef } from "./request"
 import type { StripeState } from "./state"
+import { isRecord } from "../../lib/records"
 
 /** What a route handler gets: the account, the decoded parameters, the `:id`s from the path, and the request. */
 export type RouteContext = {
@@ -45,9 +46,6 @@ export function matchRoute(routes: readonly Route[], method: string, path: strin
 
 type JsonRecord = Record<string, unknown>
 
-function isRecord(value: unknown): value is JsonRecord {
-  return typeof value === "object" && value !== null && !Array.isArray(value)
-}
 
 function toRecord(value: object): JsonRecord {
   return Object.fromEntries(Object.entries(value))

@@ -1,8 +1,9 @@
-import { signStandardWebhook } from "../../lib/signatures/standard-webhooks"
+import { signStandardWebhook } from "../../providers/base/standard-webhooks"
 import { FakeCheckout, FakeMode, FakeRefund, newId } from "./state"
+import type { YocoEventType } from "../../providers/yoco/events"
 
-/** The events Yoco sends. */
-export type FakeEventType = "payment.succeeded" | "refund.succeeded" | "refund.failed"
+/** An event type the fake sends: every type Yoco sends. */
+export type FakeEventType = YocoEventType
 
 /** A Yoco webhook event, as sent on the wire. */
 export type FakeYocoEvent = {

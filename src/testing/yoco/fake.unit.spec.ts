@@ -1,6 +1,6 @@
 import { createServer, IncomingHttpHeaders, Server } from "node:http"
 import { AddressInfo } from "node:net"
-import { verifyStandardWebhook } from "../../lib/signatures/standard-webhooks"
+import { verifyStandardWebhook } from "../../providers/base/standard-webhooks"
 import { FakeYoco } from "."
 
 /** A webhook endpoint that records what it receives and answers the queued statuses (then 200). */

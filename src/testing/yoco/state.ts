@@ -1,4 +1,7 @@
 import { randomBytes } from "node:crypto"
+import { isRecord } from "../../lib/records"
+
+export { isRecord }
 
 /** `live` or `test`, from the key that made the call. */
 export type FakeMode = "live" | "test"
@@ -169,9 +172,6 @@ export class FakeYocoState {
   }
 }
 
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value)
-}
 
 function optionalString(value: unknown): string | undefined {
   return typeof value === "string" ? value : undefined

@@ -1,0 +1,13 @@
+import { formatAmount } from "./amounts"
+
+describe("formatAmount", () => {
+  it.each([
+    [10, "usd", "10.00 USD"],
+    [1000, "JPY", "1000 JPY"],
+    [1.5, "kwd", "1.500 KWD"],
+    [25, "zar", "25.00 ZAR"],
+    [3, "xyz", "3.00 XYZ"],
+  ])("%s %s reads %s", (amount, currency, text) => {
+    expect(formatAmount(amount, currency)).toBe(text)
+  })
+})
