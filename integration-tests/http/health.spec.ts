@@ -73,7 +73,7 @@ medusaIntegrationTestRunner({
       expect(body).toMatchObject({
         status: "ok",
         problems: [],
-        job: { process_kind: "shared", pid: process.pid, last_error: null, summary: { redriven: { taken: 0, pruned: 0 } } },
+        job: { process_kind: "shared", pid: process.pid, last_error: null, summary: { redriven: { taken: 0 }, retention: { pruned: 0 } } },
         backlog: { unprocessed: 0, oldest_age_seconds: null, overdue: 0 },
       })
       expect(new Date(body.job!.last_ran_at!).getTime()).toBeGreaterThanOrEqual(before - 5_000)
@@ -116,7 +116,7 @@ medusaIntegrationTestRunner({
       ))
 
       const { result } = await runJob()
-      expect(result.redriven).toMatchObject({ pruned: 2, checks_pruned: 1 })
+      expect(result.retention).toMatchObject({ pruned: 2, checks_pruned: 1 })
       const left = await withDatabase(dbConfig.clientUrl, async (db) => ({
         events: (await db.query<{ id: string }>("SELECT id FROM payment_webhook_event WHERE id LIKE 'pwhevt_health_%' ORDER BY id")).rows.map((row) => row.id),
         checks: (await db.query<{ id: string }>("SELECT id FROM payment_reconciliation_check ORDER BY id")).rows.map((row) => row.id),
@@ -125,7 +125,7 @@ medusaIntegrationTestRunner({
         events: ["pwhevt_health_old_failed", "pwhevt_health_old_flagged", "pwhevt_health_recent"],
         checks: ["pwhchk_recent"],
       })
-      expect((await health()).body.job?.summary).toMatchObject({ redriven: { pruned: 2, checks_pruned: 1 } })
+      expect((await health()).body.job?.summary).toMatchObject({ retention: { pruned: 2, checks_pruned: 1 } })
     })
 
     it("ages the backlog from when a delivery became due: one waiting out its retry backoff is not late", async () => {

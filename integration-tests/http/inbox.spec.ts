@@ -2,7 +2,7 @@ import { Modules } from "@medusajs/framework/utils"
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { PAYMENT_WEBHOOKS_MODULE } from "../../src/modules/payment-webhooks"
 import type PaymentWebhooksModuleService from "../../src/modules/payment-webhooks/service"
-import { signStripePayload } from "../../src/lib/signatures/stripe"
+import { signStripePayload } from "../../src/providers/stripe/signature"
 import type { FakeStripeEvent } from "../../src/testing"
 import { processDelivery } from "../../src/webhooks/processor/process-delivery"
 import { redrivePaymentWebhooksWorkflow } from "../../src/workflows/redrive-payment-webhooks"
@@ -180,9 +180,11 @@ medusaIntegrationTestRunner({
       const { id } = await recordUnannounced(stripe.eventFor(intentId, "charge.refunded"))
       stripe.delayNext({ method: "GET", path: "/v1/refunds", ms: 3_000 })
 
-      // The first processor's claim holds one second, then hangs two more on Stripe; a second one takes the row meanwhile.
-      const first = processDelivery(getContainer(), id, { leaseSeconds: 1 })
-      await sleep(1_500)
+      // The first processor hangs on Stripe and its lease runs out (as when its process stalls and stops
+      // renewing it): a second one takes the row meanwhile.
+      const first = processDelivery(getContainer(), id)
+      await sleep(1_000)
+      await withDatabase(dbConfig.clientUrl, (db) => db.query("UPDATE payment_webhook_event SET lease_until = now() - interval '1 second' WHERE id = $1", [id]))
       const second = await processDelivery(getContainer(), id)
       const results = [await first, second].map((result) => result.status).sort()
       expect(results).toEqual(["claim_lost", "processed"])

@@ -4,6 +4,7 @@ import { createStep, createWorkflow, StepResponse, WorkflowResponse } from "@med
 import { errorMessage } from "../lib/errors"
 import { recordJobRun } from "../webhooks/health/record-run"
 import { processDueDeliveries, type DueSummary } from "../webhooks/processor/process-due"
+import { applyRetention } from "../webhooks/processor/retention-pass"
 import { reconcilePendingSessions, type ReconcileSummary } from "../webhooks/reconciliation/reconcile"
 
 /** Input of {@link redrivePaymentWebhooksWorkflow}: all optional. */
@@ -22,6 +23,8 @@ const redriveStep = createStep(
     // The pass keeps the job's heartbeat, which the health check reads from any process.
     const summary = await recordJobRun(container, async () => {
       const redriven: DueSummary = await processDueDeliveries(container, { olderThanSeconds: input.olderThanSeconds })
+      // Retention rides on the job: short statements, a few seconds per pass at most.
+      const retention = await applyRetention(container)
       let reconciled: ReconcileSummary | null = null
       if (input.reconcile !== false) {
         // Reconciliation talks to the PSPs: its failure must never stop the pass above.
@@ -30,7 +33,7 @@ const redriveStep = createStep(
           return null
         })
       }
-      return { reconciled, redriven }
+      return { redriven, retention, reconciled }
     })
     return new StepResponse(summary)
   }

@@ -3,14 +3,13 @@ import type { SqlEntityManager } from "@medusajs/framework/mikro-orm/knex"
 import { appendHistory, historyEntry } from "./history"
 import { storableText } from "./storable-text"
 import type { ClaimedDelivery, DeliveryVerdict, InboxRow, InboxStatus } from "./types"
+import { INBOX_TABLE } from "./tables"
 
 /**
  * The statements of a delivery's life after its insert: claimed under a token and a lease, settled or
  * given back only by the claim's holder, re-queued by a replay. Each is one SQL statement, so each
  * holds across processes, and each appends its entry to the row's history in the same statement.
  */
-
-const TABLE = "payment_webhook_event"
 
 /**
  * Columns the processor reads of a claimed row. `needs_attention` and `failed_before` are what the row
@@ -32,7 +31,7 @@ export async function claimRow(
 ): Promise<ClaimedDelivery | null> {
   const token = randomUUID()
   const rows = await manager.execute<InboxRow[]>(
-    `UPDATE ${TABLE}
+    `UPDATE ${INBOX_TABLE}
      SET claim_token = ?, lease_until = now() + make_interval(secs => ?), attempts = attempts + 1, updated_at = now(),
          history = ${appendHistory("attempts + 1")}
      WHERE id = ? AND deleted_at IS NULL AND status = 'received'
@@ -47,7 +46,7 @@ export async function claimRow(
 /** Extends a live claim by `leaseSeconds`; false when the claim no longer holds. */
 export async function renewClaimRow(manager: SqlEntityManager, claim: Pick<ClaimedDelivery, "id" | "token">, leaseSeconds: number): Promise<boolean> {
   const rows = await manager.execute<Array<{ id: string }>>(
-    `UPDATE ${TABLE} SET lease_until = now() + make_interval(secs => ?), updated_at = now()
+    `UPDATE ${INBOX_TABLE} SET lease_until = now() + make_interval(secs => ?), updated_at = now()
      WHERE id = ? AND claim_token = ? AND status = 'received' RETURNING id`,
     [leaseSeconds, claim.id, claim.token]
   )
@@ -57,7 +56,7 @@ export async function renewClaimRow(manager: SqlEntityManager, claim: Pick<Claim
 /** Ids of rows due for processing, oldest first (see the service's `dueDeliveryIds`). */
 export async function dueRowIds(manager: SqlEntityManager, olderThanSeconds: number, limit: number): Promise<string[]> {
   const rows = await manager.execute<Array<{ id: string }>>(
-    `SELECT id FROM ${TABLE}
+    `SELECT id FROM ${INBOX_TABLE}
      WHERE deleted_at IS NULL AND status = 'received'
        AND received_at <= now() - make_interval(secs => ?)
        AND (next_attempt_at IS NULL OR next_attempt_at <= now())
@@ -73,7 +72,7 @@ export async function dueRowIds(manager: SqlEntityManager, olderThanSeconds: num
 export async function settleRow(manager: SqlEntityManager, claim: Pick<ClaimedDelivery, "id" | "token">, verdict: DeliveryVerdict): Promise<boolean> {
   const facts = verdict.facts ?? {}
   const rows = await manager.execute<Array<{ id: string }>>(
-    `UPDATE ${TABLE}
+    `UPDATE ${INBOX_TABLE}
      SET status = ?, last_error = ?, outcome = ?::jsonb, processed_at = now(), next_attempt_at = NULL,
          claim_token = NULL, lease_until = NULL, updated_at = now(),
          session_id = COALESCE(?, session_id), action = COALESCE(?, action), amount = COALESCE(?::numeric, amount),
@@ -110,7 +109,7 @@ export async function giveBackRow(
   pspReference: string | null
 ): Promise<boolean> {
   const rows = await manager.execute<Array<{ id: string }>>(
-    `UPDATE ${TABLE}
+    `UPDATE ${INBOX_TABLE}
      SET last_error = ?, next_attempt_at = now() + make_interval(secs => ?), claim_token = NULL, lease_until = NULL, updated_at = now(),
          psp_reference = COALESCE(?, psp_reference), history = ${appendHistory("attempts")}
      WHERE id = ? AND claim_token = ?
@@ -146,9 +145,9 @@ export async function requeueRow(manager: SqlEntityManager, id: string, options:
     `WITH found AS (
        SELECT id, status, (raw_body IS NOT NULL OR source = 'reconciliation') AS replayable,
               (lease_until IS NOT NULL AND lease_until > now()) AS held
-       FROM ${TABLE} WHERE id = ? AND deleted_at IS NULL
+       FROM ${INBOX_TABLE} WHERE id = ? AND deleted_at IS NULL
      ), requeued AS (
-       UPDATE ${TABLE} e SET status = 'received', next_attempt_at = NULL, attempts = 0, updated_at = now(),
+       UPDATE ${INBOX_TABLE} e SET status = 'received', next_attempt_at = NULL, attempts = 0, updated_at = now(),
          history = ${appendHistory(null, "e.history")}
        FROM found
        WHERE e.id = found.id AND found.replayable AND e.deleted_at IS NULL

@@ -5,8 +5,7 @@ import { hasPostgresCode } from "./postgres-error"
 import type { RawRunner } from "./raw-runner"
 import { storableText } from "./storable-text"
 import type { DeliveryRecordInput, RecordOutcome } from "./types"
-
-const TABLE = "payment_webhook_event"
+import { INBOX_TABLE } from "./tables"
 
 /** One row of the statement: deliveries of the same event in one group become one row. */
 type IncomingRow = DeliveryRecordInput & { id: string; deliveries: number }
@@ -42,22 +41,30 @@ function toRow(input: DeliveryRecordInput, deliveries: number): IncomingRow {
   }
 }
 
-// One JSON parameter for the whole group: one statement, one round trip and one commit whatever its size.
-const SQL = `WITH incoming AS (
-    SELECT * FROM json_to_recordset(?::json) AS t(
+/**
+ * The edge's insert: every delivery of a group as one JSON parameter (one statement, one round trip
+ * and one commit whatever its size), `$1` for node-postgres or `?` for knex. The benchmark times this
+ * very text on its own connection.
+ */
+export function deliveryInsertSql(placeholder: "?" | "$1"): string {
+  return `WITH incoming AS (
+    SELECT * FROM json_to_recordset(${placeholder}::json) AS t(
       id text, provider_id text, event_id text, event_type text, source text, body_hash text, raw_body text,
       session_id text, deliveries integer)
   )
-  INSERT INTO ${TABLE} (id, provider_id, event_id, event_type, session_id, status, source, attempts, deliveries,
+  INSERT INTO ${INBOX_TABLE} (id, provider_id, event_id, event_type, session_id, status, source, attempts, deliveries,
     received_at, body_hash, raw_body, created_at, updated_at)
   SELECT id, provider_id, event_id, event_type, session_id, 'received', source, 0, deliveries, now(), body_hash,
     raw_body, now(), now()
   FROM incoming
   ON CONFLICT (provider_id, event_id) WHERE deleted_at IS NULL
-  DO UPDATE SET deliveries = ${TABLE}.deliveries + EXCLUDED.deliveries, updated_at = now(),
-    history = jsonb_path_query_array(COALESCE(${TABLE}.history, '[]'::jsonb)
+  DO UPDATE SET deliveries = ${INBOX_TABLE}.deliveries + EXCLUDED.deliveries, updated_at = now(),
+    history = jsonb_path_query_array(COALESCE(${INBOX_TABLE}.history, '[]'::jsonb)
       || jsonb_build_array(jsonb_build_object('at', now(), 'kind', 'delivered_again', 'count', EXCLUDED.deliveries)), '$[last-${HISTORY_LIMIT - 1} to last]')
   RETURNING id, provider_id, event_id, (xmax = 0) AS inserted`
+}
+
+const SQL = deliveryInsertSql("?")
 
 /** The name the statement is prepared under (its text's hash: another text never reuses a name). */
 const NAME = `mpw_record_deliveries_${createHash("sha1").update(SQL).digest("hex").slice(0, 12)}`

@@ -1,4 +1,5 @@
 import type { SqlEntityManager } from "@medusajs/framework/mikro-orm/knex"
+import { INBOX_TABLE } from "./tables"
 
 /**
  * What the inbox holds that a person watching the store cares about; ages by the database's clock.
@@ -41,19 +42,19 @@ export async function readInboxFigures(manager: SqlEntityManager, overdueAfterSe
     `WITH backlog AS (
        SELECT count(*)::int AS unprocessed,
               count(*) FILTER (WHERE ${DUE_SINCE} < now() - make_interval(secs => ?) AND ${FREE})::int AS overdue
-       FROM payment_webhook_event WHERE deleted_at IS NULL AND status = 'received'
+       FROM ${INBOX_TABLE} WHERE deleted_at IS NULL AND status = 'received'
      ), oldest AS (
        SELECT id, provider_id, EXTRACT(EPOCH FROM now() - ${DUE_SINCE})::float8 AS age_seconds
-       FROM payment_webhook_event
+       FROM ${INBOX_TABLE}
        WHERE deleted_at IS NULL AND status = 'received' AND ${DUE_SINCE} <= now() AND ${FREE}
        ORDER BY ${DUE_SINCE}, id
        LIMIT 1
      ), failed AS (
        SELECT count(*)::int AS failures_24h, count(*) FILTER (WHERE needs_attention)::int AS needs_attention
-       FROM payment_webhook_event WHERE deleted_at IS NULL AND status = 'failed' AND processed_at > now() - interval '24 hours'
+       FROM ${INBOX_TABLE} WHERE deleted_at IS NULL AND status = 'failed' AND processed_at > now() - interval '24 hours'
      ), settled AS (
        SELECT count(*)::int AS needs_attention
-       FROM payment_webhook_event WHERE deleted_at IS NULL AND status IN ('processed', 'ignored')
+       FROM ${INBOX_TABLE} WHERE deleted_at IS NULL AND status IN ('processed', 'ignored')
          AND processed_at > now() - interval '24 hours' AND needs_attention
      )
      SELECT backlog.unprocessed, backlog.overdue, oldest.id AS oldest_id, oldest.provider_id AS oldest_provider_id,

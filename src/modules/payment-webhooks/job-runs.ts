@@ -1,5 +1,6 @@
 import type { SqlEntityManager } from "@medusajs/framework/mikro-orm/knex"
 import { storableText } from "./storable-text"
+import { JOB_RUN_TABLE } from "./tables"
 
 /** The process that runs a pass: its Medusa worker mode, host and pid. */
 export type JobProcess = { kind: string; host: string; pid: number }
@@ -25,7 +26,7 @@ export type JobRunRow = {
 /** Notes that a pass of `job` starts on this process; the previous pass's results stay until this one ends. */
 export async function noteJobStarted(manager: SqlEntityManager, job: string, runner: JobProcess, intervalMs: number): Promise<void> {
   await manager.execute(
-    `INSERT INTO payment_webhook_job_run (id, started_at, process_kind, host, pid, interval_ms, created_at, updated_at)
+    `INSERT INTO ${JOB_RUN_TABLE} (id, started_at, process_kind, host, pid, interval_ms, created_at, updated_at)
      VALUES (?, now(), ?, ?, ?, ?, now(), now())
      ON CONFLICT (id) DO UPDATE
      SET started_at = now(), process_kind = EXCLUDED.process_kind, host = EXCLUDED.host, pid = EXCLUDED.pid,
@@ -45,7 +46,7 @@ export async function noteJobFinished(
   pass: { intervalMs: number; durationMs: number; summary: Record<string, unknown> | null; error: string | null }
 ): Promise<void> {
   await manager.execute(
-    `INSERT INTO payment_webhook_job_run (id, started_at, finished_at, process_kind, host, pid, interval_ms, duration_ms, summary, last_error, created_at, updated_at)
+    `INSERT INTO ${JOB_RUN_TABLE} (id, started_at, finished_at, process_kind, host, pid, interval_ms, duration_ms, summary, last_error, created_at, updated_at)
      VALUES (?, now() - make_interval(secs => ? / 1000.0), now(), ?, ?, ?, ?, ?, ?::jsonb, ?, now(), now())
      ON CONFLICT (id) DO UPDATE
      SET finished_at = now(), process_kind = EXCLUDED.process_kind, host = EXCLUDED.host, pid = EXCLUDED.pid,
@@ -65,7 +66,7 @@ export async function readJobRun(manager: SqlEntityManager, job: string): Promis
     `SELECT id, started_at, finished_at, process_kind, host, pid, interval_ms, duration_ms, summary, last_error,
             EXTRACT(EPOCH FROM now() - finished_at)::float8 AS finished_age_seconds,
             EXTRACT(EPOCH FROM now() - started_at)::float8 AS started_age_seconds
-     FROM payment_webhook_job_run WHERE id = ? AND deleted_at IS NULL`,
+     FROM ${JOB_RUN_TABLE} WHERE id = ? AND deleted_at IS NULL`,
     [job]
   )
   return rows[0] ?? null

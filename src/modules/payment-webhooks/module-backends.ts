@@ -1,23 +1,15 @@
 import type { ConfigModule } from "@medusajs/framework/types"
 import { Modules } from "@medusajs/framework/utils"
+import { isRecord } from "../../lib/records"
+import type { ModuleBackendKind, PaymentWebhooksHealth } from "../../types/admin-api"
 
 /** Where a module keeps its state: shared by every process (`redis`, `postgres`), or inside one process (`in-memory`). */
-export type ModuleBackend = "redis" | "postgres" | "in-memory" | "other" | "not registered"
+export type ModuleBackend = ModuleBackendKind
 
 /** The backends of the modules a split deployment (servers and a worker) needs shared, and this process's worker mode. */
-export type ModuleBackends = {
-  event_bus: ModuleBackend
-  workflow_engine: ModuleBackend
-  cache: ModuleBackend
-  locking: ModuleBackend
-  worker_mode: string
-}
+export type ModuleBackends = PaymentWebhooksHealth["modules"]
 
 type ModuleEntry = NonNullable<ConfigModule["modules"]>[string] | undefined
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null
-}
 
 /** Names the backend of a package path, e.g. `@medusajs/medusa/event-bus-redis` → `redis`. */
 function backendOf(resolve: unknown): ModuleBackend {

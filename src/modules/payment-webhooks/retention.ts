@@ -1,4 +1,5 @@
 import type { SqlEntityManager } from "@medusajs/framework/mikro-orm/knex"
+import { INBOX_TABLE, RECONCILIATION_CHECK_TABLE } from "./tables"
 
 /** How one prune runs: rows older than `olderThanDays`, `batchSize` per statement, batches for up to `budgetMs`. */
 export type PruneOptions = { olderThanDays: number; batchSize: number; budgetMs: number }
@@ -13,14 +14,14 @@ export const PRUNE_DEFAULTS = { batchSize: 1000, budgetMs: 5000 } as const
  * delete, and the delete never waits on them; the batch's size keeps each statement short.
  */
 const DELETE_SETTLED_BATCH = `WITH doomed AS (
-    SELECT id FROM payment_webhook_event
+    SELECT id FROM ${INBOX_TABLE}
     WHERE status IN ('processed', 'ignored') AND deleted_at IS NULL
       AND processed_at < now() - make_interval(days => ?)
       AND needs_attention = false
     LIMIT ?
     FOR UPDATE SKIP LOCKED
   ), deleted AS (
-    DELETE FROM payment_webhook_event e USING doomed WHERE e.id = doomed.id RETURNING 1
+    DELETE FROM ${INBOX_TABLE} e USING doomed WHERE e.id = doomed.id RETURNING 1
   )
   SELECT count(*)::int AS deleted FROM deleted`
 
@@ -30,12 +31,12 @@ const DELETE_SETTLED_BATCH = `WITH doomed AS (
  * looked up after all, it merely starts its backoff afresh.
  */
 const DELETE_CHECKS_BATCH = `WITH doomed AS (
-    SELECT id FROM payment_reconciliation_check
+    SELECT id FROM ${RECONCILIATION_CHECK_TABLE}
     WHERE deleted_at IS NULL AND last_checked_at < now() - make_interval(secs => ?)
     LIMIT ?
     FOR UPDATE SKIP LOCKED
   ), deleted AS (
-    DELETE FROM payment_reconciliation_check c USING doomed WHERE c.id = doomed.id RETURNING 1
+    DELETE FROM ${RECONCILIATION_CHECK_TABLE} c USING doomed WHERE c.id = doomed.id RETURNING 1
   )
   SELECT count(*)::int AS deleted FROM deleted`
 

@@ -3,7 +3,6 @@ import type { SqlEntityManager } from "@medusajs/framework/mikro-orm/knex"
 import { MedusaService } from "@medusajs/framework/utils"
 import { PaymentWebhookEvent } from "./models/payment-webhook-event"
 import { PaymentReconciliationCheck } from "./models/reconciliation-check"
-import { PaymentWebhookLock } from "./models/payment-webhook-lock"
 import { PaymentWebhookJobRun } from "./models/job-run"
 import { readInboxFigures, withStatementTimeout, type InboxFigures } from "./health-figures"
 import { noteJobFinished, noteJobStarted, readJobRun, type JobProcess, type JobRunRow } from "./job-runs"
@@ -12,16 +11,16 @@ import { parseInboxOptions, type InboxOptions } from "./options"
 import { insertDeliveries } from "./delivery-insert"
 import { isDataError } from "./postgres-error"
 import { noteSessionChecked, sessionsDueForCheck } from "./reconciliation-checks"
-import { runExclusively } from "./session-lock"
 import type { ClaimedDelivery, DeliveryRecordInput, DeliveryVerdict, InboxStatus, RecordOutcome } from "./types"
 import { StatementBatcher } from "./statement-batcher"
 import { claimRow, dueRowIds, giveBackRow, renewClaimRow, requeueRow, settleRow, type RequeueResult } from "./claim-statements"
 import { replayCandidates, summarizeInbox, type InboxStatusSummary, type ReplayCandidate, type ReplayCandidateQuery } from "./admin-statements"
+import { INBOX_TABLE } from "./tables"
+import { databaseReason } from "../../lib/errors"
 
 /** What the module resolves from its container. */
 type InboxCradle = { manager: SqlEntityManager; logger: Logger }
 
-const TABLE = "payment_webhook_event"
 const ONE_HOUR = 3600
 
 /** Thrown when a delivery could not be recorded in time: the edge answers 503 so the PSP retries. */
@@ -30,20 +29,10 @@ export class InboxUnavailableError extends Error {
 }
 
 /**
- * The database's own reason for a failure. The driver's message starts with the SQL and its
- * parameters (the raw body among them), which must never reach a log.
- */
-function databaseReason(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error)
-  const reason = message.split(" - ").pop() ?? message
-  return reason.length > 200 ? `${reason.slice(0, 200)}…` : reason
-}
-
-/**
  * The inbox of PSP deliveries. The hot-path insert (ON CONFLICT) and the claim (a lease under a
  * token) are single SQL statements: they hold across processes, not just in memory.
  */
-export default class PaymentWebhooksModuleService extends MedusaService({ PaymentWebhookEvent, PaymentReconciliationCheck, PaymentWebhookLock, PaymentWebhookJobRun }) {
+export default class PaymentWebhooksModuleService extends MedusaService({ PaymentWebhookEvent, PaymentReconciliationCheck, PaymentWebhookJobRun }) {
   readonly inboxOptions: InboxOptions
   protected readonly manager_: SqlEntityManager
   protected readonly logger_: Logger
@@ -175,9 +164,9 @@ export default class PaymentWebhooksModuleService extends MedusaService({ Paymen
    */
   async dropOldRawBodies(limit = 1000): Promise<number> {
     const rows = await this.manager_.execute<Array<{ id: string }>>(
-      `UPDATE ${TABLE} SET raw_body = NULL
+      `UPDATE ${INBOX_TABLE} SET raw_body = NULL
        WHERE id IN (
-         SELECT id FROM ${TABLE}
+         SELECT id FROM ${INBOX_TABLE}
          WHERE status <> 'received' AND raw_body IS NOT NULL AND processed_at < now() - make_interval(days => ?)
          LIMIT ? FOR UPDATE SKIP LOCKED
        )
@@ -232,14 +221,6 @@ export default class PaymentWebhooksModuleService extends MedusaService({ Paymen
       job: await readJobRun(manager, job),
       figures: await readInboxFigures(manager, overdueAfterSeconds),
     }))
-  }
-
-  /**
-   * Runs `work` alone for `key` across every process on this database (see {@link runExclusively}):
-   * the lock lasts `leaseSeconds`, and the wait for it at most `lockTimeoutSeconds`.
-   */
-  async exclusively<T>(key: string, work: () => Promise<T>): Promise<T> {
-    return runExclusively(this.manager_, key, { leaseSeconds: this.inboxOptions.leaseSeconds, waitSeconds: this.inboxOptions.lockTimeoutSeconds }, work)
   }
 
   /** Of these sessions, those whose last reconciliation check (if any) has come due. */

@@ -6,9 +6,6 @@
 /** Every recorded delivery (`models/payment-webhook-event.ts`). */
 export const INBOX_TABLE = "payment_webhook_event"
 
-/** Locks held across processes (`models/payment-webhook-lock.ts`). */
-export const LOCK_TABLE = "payment_webhook_lock"
-
 /** The heartbeat of each job (`models/job-run.ts`). */
 export const JOB_RUN_TABLE = "payment_webhook_job_run"
 

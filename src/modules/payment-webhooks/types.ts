@@ -1,3 +1,5 @@
+import type { PaymentWebhookRow } from "../../types/admin-api"
+
 /** Where a recorded event stands. */
 export type InboxStatus = "received" | "processed" | "ignored" | "failed"
 
@@ -18,18 +20,10 @@ export type DeliveryRecordInput = {
   session_id?: string | null
 }
 
-/** A recorded event as the processor claims it. */
-export type InboxRow = {
-  id: string
-  provider_id: string
-  event_id: string
-  event_type: string | null
-  session_id: string | null
-  action: string | null
+/** A recorded event as the processor claims it: the row's own columns as the admin contract names them, dates as dates. */
+export type InboxRow = Pick<PaymentWebhookRow, "id" | "provider_id" | "event_id" | "event_type" | "session_id" | "action" | "attempts" | "last_error"> & {
   status: InboxStatus
   source: InboxSource
-  attempts: number
-  last_error: string | null
   received_at: Date
   raw_body: string | null
   /** Flagged for a person before this attempt (a replayed row keeps its flag until it settles again). */

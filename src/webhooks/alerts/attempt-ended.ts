@@ -3,7 +3,7 @@ import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { errorMessage } from "../../lib/errors"
 import type { MappedWebhookEvent } from "../../lib/webhook-result"
 import type { ClaimedDelivery } from "../../modules/payment-webhooks/types"
-import type { ProcessResult } from "../processor/process-delivery"
+import type { ProcessResult } from "../processor/result"
 import { recordAttempt } from "../telemetry/metrics"
 import { alertDeliveryFailed } from "./delivery-failed"
 

@@ -5,10 +5,8 @@ import type { WebhookSource } from "../../lib/webhook-result"
 import type PaymentWebhooksModuleService from "../../modules/payment-webhooks/service"
 import { recordEdgeAnswer, type EdgeOutcome } from "../telemetry/metrics"
 import { bodyHash } from "./body-hash"
+import { isRecord } from "../../lib/records"
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value)
-}
 
 /** One delivery as the HTTP layer hands it over. */
 export type IncomingDelivery = { providerKey: string; rawBody: unknown; parsedBody: unknown; headers: Record<string, unknown> }

@@ -16,12 +16,15 @@ function isPackageProvider(instance: unknown): boolean {
   return typeof type === "function" && "webhookInbox" in type && type.webhookInbox === true
 }
 
-/** True for an object with the three webhook calls of {@link WebhookSource}. */
+/** The calls of {@link WebhookSource} the edge and the processor make. */
+const PORT_CALLS = [
+  "verifyWebhook", "interpretWebhook", "readSessionTruth", "readPaymentView", "sessionPspReference", "bookedRefunds",
+  "withRefundStatus", "externalRefundNote", "externalRefundOfNote", "canRecordExternalRefunds", "minorUnits", "webhookSecretCount",
+] as const
+
+/** True for an object with every call of {@link WebhookSource} (a provider built against an older port has not). */
 export function isWebhookSource(instance: unknown): instance is WebhookSource {
-  return typeof instance === "object" && instance !== null &&
-    "verifyWebhook" in instance && typeof instance.verifyWebhook === "function" &&
-    "interpretWebhook" in instance && typeof instance.interpretWebhook === "function" &&
-    "readSessionTruth" in instance && typeof instance.readSessionTruth === "function"
+  return typeof instance === "object" && instance !== null && PORT_CALLS.every((call) => typeof Reflect.get(instance, call) === "function")
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { IOrderModuleService, MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
+import { isRecord } from "../../lib/records"
 import type { WebhookEffect } from "../../lib/webhook-result"
 import type { EffectOutcome } from "./outcome"
 import type { PaymentContext } from "./payment-context"
@@ -8,19 +9,14 @@ import { emitPluginEvent, PaymentWebhookEvents } from "./plugin-events"
 /** Key of the dispute flag in the order's metadata. */
 export const DISPUTE_METADATA_KEY = "payment_dispute"
 
-/** Stripe's dispute statuses once it is decided. */
-const CLOSED_STATUSES = new Set(["won", "lost", "warning_closed", "charge_refunded", "prevented"])
-
 /** True when the order already records this dispute as decided. */
 function isClosedDispute(recorded: unknown, disputeId: string): boolean {
-  return typeof recorded === "object" && recorded !== null && "id" in recorded && recorded.id === disputeId &&
-    "status" in recorded && typeof recorded.status === "string" && CLOSED_STATUSES.has(recorded.status)
+  return isRecord(recorded) && recorded.id === disputeId && recorded.closed === true
 }
 
 /** True when the order records this very dispute in this very status. */
 function isSameDispute(recorded: unknown, dispute: { id: string; status: string }): boolean {
-  return typeof recorded === "object" && recorded !== null && "id" in recorded && recorded.id === dispute.id &&
-    "status" in recorded && recorded.status === dispute.status
+  return isRecord(recorded) && recorded.id === dispute.id && recorded.status === dispute.status
 }
 
 /**

@@ -3,7 +3,7 @@ import { Modules } from "@medusajs/framework/utils"
 import type { WebhookEffect } from "../../lib/webhook-result"
 import type { EffectOutcome, EffectRun } from "./outcome"
 import type { PaymentContext } from "./payment-context"
-import { formatAmount } from "../../lib/money"
+import { formatAmount } from "../../lib/amounts"
 import { emitPluginEvent, PaymentWebhookEvents } from "./plugin-events"
 
 /** Session statuses a late failure or cancellation must never overwrite. */

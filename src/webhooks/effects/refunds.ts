@@ -2,10 +2,10 @@ import type { IPaymentModuleService, MedusaContainer, UpdatePaymentDTO } from "@
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import { refundPaymentWorkflow } from "@medusajs/medusa/core-flows"
 import { errorMessage } from "../../lib/errors"
-import { formatAmount } from "../../lib/money"
+import { formatAmount } from "../../lib/amounts"
 import type { PspRefund, WebhookEffect, WebhookSource } from "../../lib/webhook-result"
 import type { EffectOutcome } from "./outcome"
-import { readPaymentContext, type PaymentContext } from "./payment-context"
+import type { PaymentContext } from "./payment-context"
 import { emitPluginEvent, PaymentWebhookEvents } from "./plugin-events"
 import { judgeRefund, readRefundLedger, type RefundVerdict } from "./refund-ledger"
 
@@ -15,6 +15,12 @@ type Payment = NonNullable<PaymentContext["payment"]>
 async function savePaymentData(container: MedusaContainer, paymentId: string, data: Record<string, unknown>): Promise<void> {
   const update: UpdatePaymentDTO & { data: Record<string, unknown> } = { id: paymentId, data }
   await container.resolve<IPaymentModuleService>(Modules.PAYMENT).updatePayment(update)
+}
+
+/** The payment's provider data as committed now (a provider call that returned since the context was read may have written it). */
+async function paymentDataNow(container: MedusaContainer, paymentId: string): Promise<Record<string, unknown> | undefined> {
+  const payment = await container.resolve<IPaymentModuleService>(Modules.PAYMENT).retrievePayment(paymentId, { select: ["id", "data"] })
+  return payment.data ?? undefined
 }
 
 /**
@@ -42,7 +48,7 @@ async function recordExternalRefund(container: MedusaContainer, source: WebhookS
  * in flight: its call's answer, written later, would otherwise carry a copy from before this write.
  */
 async function withStatuses(container: MedusaContainer, source: WebhookSource, context: PaymentContext, refunds: PspRefund[]): Promise<Record<string, unknown> | undefined> {
-  const fresh = (await readPaymentContext(container, context.session.id))?.payment?.data ?? context.payment?.data ?? {}
+  const fresh = (context.payment ? await paymentDataNow(container, context.payment.id) : undefined) ?? context.payment?.data ?? {}
   const recorded = new Map(source.bookedRefunds(fresh).map((entry) => [entry.psp_refund_id, entry.status]))
   let data: Record<string, unknown> | undefined
   for (const refund of refunds) {

@@ -1,20 +1,16 @@
 import type { InboxFigures } from "../../modules/payment-webhooks/health-figures"
 import type { JobRunRow } from "../../modules/payment-webhooks/job-runs"
 import { REDRIVE_JOB_NAME, STALE_AFTER_PERIODS } from "./job-schedule"
-import type { ModuleBackend, ModuleBackends } from "./module-backends"
+import type { PaymentWebhooksHealth, PaymentWebhooksHealthStatus } from "../../types/admin-api"
+
+type ModuleBackends = PaymentWebhooksHealth["modules"]
+type ModuleBackend = ModuleBackends["event_bus"]
 
 /** `failing` answers 503 (the job is not running, or the inbox cannot be read); `degraded` and `ok` answer 200. */
-export type HealthStatus = "ok" | "degraded" | "failing"
+export type HealthStatus = PaymentWebhooksHealthStatus
 
-/** A provider of this package as the health check shows it: never its secret, only whether it has one. */
-export type ProviderHealth = {
-  /** Route key, e.g. `stripe_stripe`: the PSP calls `POST /hooks/payment/<key>` on the servers. */
-  key: string
-  webhook_path: string
-  webhook_secret_configured: boolean | null
-  /** How many secrets are accepted (2 while one is being rolled); null when the provider does not say. */
-  webhook_secrets: number | null
-}
+/** A provider as the health check shows it: never its secret, only whether it has one. */
+export type ProviderHealth = PaymentWebhooksHealth["providers"][number]
 
 /** Everything the verdict is made of. */
 export type HealthFacts = {

@@ -1,7 +1,7 @@
 import type { JobRunRow } from "../../modules/payment-webhooks/job-runs"
 import { judgeHealth, type HealthFacts } from "./judge"
 import { jobIntervalMs } from "./job-schedule"
-import { moduleBackends } from "./module-backends"
+import { moduleBackends } from "../../modules/payment-webhooks/module-backends"
 
 const figures = { unprocessed: 0, oldest_age_seconds: null, oldest_id: null, oldest_provider_id: null, overdue: 0, failures_24h: 0, needs_attention_24h: 0 }
 const job = (overrides: Partial<JobRunRow> = {}): JobRunRow => ({

@@ -1,13 +1,14 @@
 import type { ConfigModule, MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
-import { errorMessage } from "../../lib/errors"
+import { databaseReason, errorMessage } from "../../lib/errors"
 import { PAYMENT_WEBHOOKS_MODULE } from "../../modules/payment-webhooks"
 import type { InboxFigures } from "../../modules/payment-webhooks/health-figures"
 import type { JobRunRow } from "../../modules/payment-webhooks/job-runs"
 import type PaymentWebhooksModuleService from "../../modules/payment-webhooks/service"
-import { judgeHealth, type HealthStatus, type ProviderHealth } from "./judge"
+import type { PaymentWebhooksHealth } from "../../types/admin-api"
+import { judgeHealth } from "./judge"
 import { jobIntervalMs, overdueAfterSeconds, REDRIVE_JOB_NAME } from "./job-schedule"
-import { moduleBackends, type ModuleBackends } from "./module-backends"
+import { moduleBackends } from "../../modules/payment-webhooks/module-backends"
 import { providerHealth } from "./providers"
 
 /** How long each of the health check's statements may run before the database cancels it (the inbox is then reported unreachable). */
@@ -18,28 +19,8 @@ const STATEMENT_TIMEOUT_MS = 3000
  */
 const READ_TIMEOUT_MS = 5000
 
-/** The answer of `GET /admin/payment-webhooks/health`. */
-export type HealthReport = {
-  status: HealthStatus
-  /** The job's latest pass, by whichever process ran it; null if it never ran (or the inbox cannot be read). */
-  job: {
-    last_ran_at: string | null
-    started_at: string
-    process_kind: string
-    host: string
-    pid: number
-    duration_ms: number | null
-    summary: Record<string, unknown> | null
-    last_error: string | null
-  } | null
-  job_interval_ms: number
-  backlog: { unprocessed: number; oldest_age_seconds: number | null; overdue: number } | null
-  failures_24h: number | null
-  needs_attention_24h: number | null
-  providers: ProviderHealth[]
-  modules: ModuleBackends
-  problems: string[]
-}
+/** The answer of `GET /admin/payment-webhooks/health` (the admin contract's). */
+export type HealthReport = PaymentWebhooksHealth
 
 function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined
@@ -47,18 +28,6 @@ function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> 
     timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms)
   })
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer))
-}
-
-/**
- * The database's own reason for a failed read. The driver's message is the SQL, then " - ", then the
- * reason: the reason is what follows the last " - " of the whole message (the SQL has some of its own).
- */
-function databaseReason(error: unknown): string {
-  if (typeof error === "object" && error !== null && "code" in error && error.code === "57014") {
-    return `a read ran past ${STATEMENT_TIMEOUT_MS} ms and the database cancelled it (canceling statement due to statement timeout)`
-  }
-  const message = error instanceof Error ? error.message : errorMessage(error)
-  return errorMessage(message.split(" - ").pop() || "unknown error", 200)
 }
 
 const iso = (value: Date | string | null): string | null => (value === null ? null : new Date(value).toISOString())

@@ -2,8 +2,9 @@ import type { IPaymentModuleService, MedusaContainer } from "@medusajs/framework
 import { Modules } from "@medusajs/framework/utils"
 import { processPaymentWorkflow } from "@medusajs/medusa/core-flows"
 import type { EffectOutcome } from "../effects/outcome"
-import { readPaymentContext, type PaymentContext } from "../effects/payment-context"
-import { isAlreadyDone } from "./guard"
+import type { PaymentContext } from "../effects/payment-context"
+import { readPaymentContext } from "./read-payment-context"
+import { isAlreadyDone, type PspFacts } from "./guard"
 import type { Plan } from "./plan"
 
 /** What the store holds for the payment now: the order and the payment, for the row's outcome. */
@@ -20,8 +21,13 @@ function holding(context: PaymentContext): Record<string, unknown> {
  * into an order: skipped when the store already holds what the event asks for, and judged done only
  * once it does (the workflow tolerates a cart it could not complete).
  */
-export async function carryOutPayment(container: MedusaContainer, plan: Extract<Plan, { kind: "payment" }>, before: PaymentContext): Promise<EffectOutcome> {
-  if (isAlreadyDone(plan, before)) {
+export async function carryOutPayment(
+  container: MedusaContainer,
+  plan: Extract<Plan, { kind: "payment" }>,
+  before: PaymentContext,
+  psp: Pick<PspFacts, "minorUnits">
+): Promise<EffectOutcome> {
+  if (isAlreadyDone(plan, before, psp)) {
     return { status: "processed", did: { ran_workflow: false, ...holding(before) } }
   }
   if (before.session.status === "error") {
@@ -36,7 +42,7 @@ export async function carryOutPayment(container: MedusaContainer, plan: Extract<
     throwOnError: true,
   })
   const after = await readPaymentContext(container, plan.session_id)
-  if (after && isAlreadyDone(plan, after)) {
+  if (after && isAlreadyDone(plan, after, psp)) {
     return { status: "processed", did: { ran_workflow: true, ...holding(after) } }
   }
   const reason = after?.cartId && !after.orderId ? `cart ${after.cartId} was not completed into an order` : `payment of session ${plan.session_id} is not ${plan.action} yet`

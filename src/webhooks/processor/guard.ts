@@ -1,7 +1,9 @@
 import { PaymentActions } from "@medusajs/framework/utils"
-import { toMinorUnits } from "../../lib/money"
 import type { PaymentContext } from "../effects/payment-context"
 import type { Plan } from "./plan"
+
+/** What the guard asks of the event's provider: the PSP object the session pays through, and amounts in the PSP's minor units. */
+export type PspFacts = { sessionReference?: string; minorUnits(amount: number, currencyCode: string): number }
 
 /** The guard's verdict: go on, or end the event as ignored (not ours) or failed (a payment that needs a person). */
 export type GuardVerdict = { ok: true } | { ok: false; status: "ignored" | "failed"; reason: string; amountMismatch?: true }
@@ -13,7 +15,8 @@ export type GuardVerdict = { ok: true } | { ok: false; status: "ignored" | "fail
  *   minor units as the PSP charged them; a capture of less of an authorized payment (a partial
  *   capture in the PSP's dashboard) is the one legitimate difference.
  */
-export function judge(plan: Exclude<Plan, { kind: "ignore" }>, providerKey: string, context: PaymentContext, sessionReference?: string): GuardVerdict {
+export function judge(plan: Exclude<Plan, { kind: "ignore" }>, providerKey: string, context: PaymentContext, psp: PspFacts): GuardVerdict {
+  const { sessionReference } = psp
   const expectedProvider = `pp_${providerKey}`
   if (context.session.provider_id !== expectedProvider) {
     return {
@@ -33,8 +36,8 @@ export function judge(plan: Exclude<Plan, { kind: "ignore" }>, providerKey: stri
   if (currency !== session.currency_code.toLowerCase()) {
     return { ok: false, status: "failed", amountMismatch: true, reason: `currency ${currency.toUpperCase()} differs from the session's ${session.currency_code.toUpperCase()}` }
   }
-  const expected = toMinorUnits(session.amount, session.currency_code)
-  const received = toMinorUnits(plan.amount, session.currency_code)
+  const expected = psp.minorUnits(session.amount, session.currency_code)
+  const received = psp.minorUnits(plan.amount, session.currency_code)
   // Only a payment already authorized in Medusa can be captured in part (in the PSP's dashboard);
   // a capture with none before it (automatic capture, Yoco) must be for the whole session.
   const partialCapture = plan.action === PaymentActions.SUCCESSFUL && !!context.payment && received > 0 && received < expected
@@ -72,7 +75,7 @@ function otherPspObject(plan: Exclude<Plan, { kind: "ignore" }>, sessionReferenc
  * for at least the event's amount: judged by the captures, since a partial capture never marks the
  * payment captured) and, when the session belongs to a cart, the cart completed into an order.
  */
-export function isAlreadyDone(plan: Extract<Plan, { kind: "payment" }>, context: PaymentContext): boolean {
+export function isAlreadyDone(plan: Extract<Plan, { kind: "payment" }>, context: PaymentContext, psp: Pick<PspFacts, "minorUnits">): boolean {
   const orderDone = !context.cartId || !!context.orderId
   if (!context.payment || !orderDone) {
     return false
@@ -81,5 +84,5 @@ export function isAlreadyDone(plan: Extract<Plan, { kind: "payment" }>, context:
     return true
   }
   const currency = context.payment.currency_code
-  return toMinorUnits(context.payment.captured, currency) >= toMinorUnits(plan.amount, currency)
+  return psp.minorUnits(context.payment.captured, currency) >= psp.minorUnits(plan.amount, currency)
 }

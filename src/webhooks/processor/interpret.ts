@@ -26,7 +26,7 @@ async function sessionData(container: MedusaContainer, sessionId: string): Promi
 /**
  * What a claimed row means, asking its provider: a PSP event is mapped from its recorded body
  * (the provider reads the PSP where the event leaves something out); a reconciliation row is the
- * PSP's answer about its session now. Undefined for a reconciliation whose payment is not (or no longer) taken.
+ * PSP's answer about its session now, or `{ unpaid }` with the PSP's word when its payment is not (or no longer) taken.
  */
 export async function interpretClaim(container: MedusaContainer, source: WebhookSource, claim: ClaimedDelivery): Promise<MappedWebhookEvent | { unpaid: string }> {
   if (claim.source === "webhook") {

@@ -3,11 +3,11 @@ import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { PAYMENT_WEBHOOKS_MODULE } from "../../modules/payment-webhooks"
 import type PaymentWebhooksModuleService from "../../modules/payment-webhooks/service"
 import { watchBacklog } from "../alerts/backlog"
-import { processDelivery, type ProcessResult } from "./process-delivery"
-import { applyRetention, type RetentionSummary } from "./retention-pass"
+import { processDelivery } from "./process-delivery"
+import type { ProcessResult } from "./result"
 
 /** Counts of what one pass did, by the processor's result. */
-export type DueSummary = Record<ProcessResult["status"], number> & { taken: number } & RetentionSummary
+export type DueSummary = Record<ProcessResult["status"], number> & { taken: number }
 
 /** Options of one pass: `olderThanSeconds` overrides `redriveAfterSeconds`. */
 export type DueOptions = { olderThanSeconds?: number }
@@ -21,7 +21,7 @@ const PASS_BUDGET_MS = 20_000
  * batches keep coming. Rows held by another process are skipped at their claim.
  */
 export async function processDueDeliveries(container: MedusaContainer, options: DueOptions = {}): Promise<DueSummary> {
-  const summary: DueSummary = { taken: 0, processed: 0, ignored: 0, failed: 0, retrying: 0, skipped: 0, claim_lost: 0, bodies_dropped: 0, pruned: 0, checks_pruned: 0 }
+  const summary: DueSummary = { taken: 0, processed: 0, ignored: 0, failed: 0, retrying: 0, skipped: 0, claim_lost: 0 }
   if (!container.hasRegistration(PAYMENT_WEBHOOKS_MODULE)) {
     return summary
   }
@@ -43,9 +43,7 @@ export async function processDueDeliveries(container: MedusaContainer, options: 
   }
   // What is left once the pass did what it could: the backlog's gauges, and its alert when it is stale.
   await watchBacklog(container, inbox)
-  // Retention rides on the job: short statements, a few seconds per pass at most.
-  Object.assign(summary, await applyRetention(inbox, container.resolve<Logger>(ContainerRegistrationKeys.LOGGER)))
-  if (summary.taken || summary.bodies_dropped || summary.pruned || summary.checks_pruned) {
+  if (summary.taken) {
     container.resolve<Logger>(ContainerRegistrationKeys.LOGGER).info(`Payment webhooks taken up by the job: ${JSON.stringify(summary)}`)
   }
   return summary

@@ -1,11 +1,8 @@
 import type { IncomingHttpHeaders } from "node:http"
+import { PACKAGE_SIGNATURE_HEADERS } from "../../providers/catalog"
 
-/**
- * Headers that carry a webhook's signature (Stripe's, and Standard Webhooks' as Yoco sends it). Once
- * verified they are of no use to anyone, and a signature kept in a trace or a log is a forgery kit for
- * that body: they never leave the edge. `webhook-id` and `webhook-timestamp` are not secret.
- */
-export const SIGNATURE_HEADERS = ["stripe-signature", "webhook-signature"] as const
+/** Headers that carry a webhook's signature, as this package's providers name them. `webhook-id` and `webhook-timestamp` are not secret. */
+export const SIGNATURE_HEADERS = PACKAGE_SIGNATURE_HEADERS
 
 /** True when these headers carry a webhook signature. */
 export function hasSignatureHeader(headers: IncomingHttpHeaders): boolean {
@@ -23,7 +20,7 @@ export function withoutSignatureHeaders(headers: IncomingHttpHeaders): IncomingH
 
 /** True for the name of a signature header, in any case (raw header names keep the case the sender used). */
 function isSignatureHeader(name: string): boolean {
-  return (SIGNATURE_HEADERS as readonly string[]).includes(name.toLowerCase())
+  return SIGNATURE_HEADERS.includes(name.toLowerCase())
 }
 
 /** A copy of raw headers (`[name, value, name, value, …]`, as Node keeps them) without the signature headers. */

@@ -1,6 +1,6 @@
 import type { ConfigModule, LoaderOptions } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
-import { moduleBackends } from "../../../webhooks/health/module-backends"
+import { moduleBackends } from "../module-backends"
 
 /**
  * Medusa's one-off commands (`medusa exec`, `user`, `db:*`) set `MEDUSA_WORKER_MODE=server` themselves
