@@ -7,6 +7,8 @@
 import js from "@eslint/js"
 import { defineConfig, globalIgnores } from "eslint/config"
 import tseslint from "typescript-eslint"
+import importX from "eslint-plugin-import-x"
+import { createTypeScriptImportResolver } from "eslint-import-resolver-typescript"
 
 /** The TypeScript the lint covers: the plugin, its tests, the benchmark, the scripts, the dev store's config. */
 const typeScriptFiles = [
@@ -46,6 +48,36 @@ const doubleCastThroughUnknown = {
   message: "No `as unknown as` double cast: narrow the value (a type guard, a parser) or fix the type it comes from.",
 }
 
+/** A string naming a PSP or one of its ids (`pi_…`, `ch_…`): such facts belong to the providers. */
+const pspLiterals = [
+  { selector: "Literal[value=/stripe|yoco/i]", message: "Stripe and Yoco facts belong to src/providers: reach them through the provider port." },
+  { selector: "TemplateElement[value.raw=/stripe|yoco/i]", message: "Stripe and Yoco facts belong to src/providers: reach them through the provider port." },
+]
+
+/** PSP SDKs and signature libraries, which only the providers (and the testing kit and CLI) use. */
+const pspPackages = [
+  { name: "stripe", message: "Stripe's SDK is the Stripe provider's: reach it through the provider port (src/lib/webhook-result.ts)." },
+  { name: "standardwebhooks", message: "Signature schemes are the providers': reach them through the provider port." },
+]
+
+/** A provider's own files: only the providers, the testing kit and the CLI import them. */
+const pspFiles = {
+  group: ["**/providers/stripe/**", "**/providers/yoco/**", "**/providers/base/**"],
+  message: "PSP facts live behind the provider port (src/lib/webhook-result.ts): call the port, not a provider's files.",
+}
+
+/** Anything above the inbox module. */
+const aboveTheModule = {
+  group: ["**/webhooks/**", "**/api/**", "**/providers/**", "**/admin/**", "**/cli/**", "**/workflows/**", "**/subscribers/**", "**/jobs/**", "**/testing/**"],
+  message: "The inbox module imports nothing above it: pass what it needs in, or move the code into the module.",
+}
+
+/** SQL on the inbox's tables, which only its module may run. */
+const inboxSql = [
+  { selector: "Literal[value=/payment_(webhook|reconciliation)_/]", message: "Only src/modules/payment-webhooks queries the inbox's tables: add a method to the module." },
+  { selector: "TemplateElement[value.raw=/payment_(webhook|reconciliation)_/]", message: "Only src/modules/payment-webhooks queries the inbox's tables: add a method to the module." },
+]
+
 export default defineConfig(
   globalIgnores([
     ".medusa/",
@@ -84,6 +116,44 @@ export default defineConfig(
     rules: {
       "no-restricted-syntax": ["error", doubleCastThroughUnknown],
     },
+  },
+  // The walls of the house (see the README's Architecture): the inbox module stands on its own; PSP facts stay
+  // behind the provider port; the inbox's tables are queried only by their module. (A rule set for a file is
+  // the last block's that names it, so each block lists every syntax rule its files keep.)
+  {
+    files: ["src/**/*.{ts,tsx}"],
+    ignores: ["src/providers/**", "src/testing/**", "src/cli/**", "src/modules/**", "src/**/*.unit.spec.ts"],
+    rules: {
+      "no-restricted-imports": ["error", { paths: pspPackages, patterns: [pspFiles] }],
+      "no-restricted-syntax": ["error", doubleCastThroughUnknown, ...pspLiterals, ...inboxSql],
+    },
+  },
+  {
+    files: ["src/modules/**/*.ts"],
+    ignores: ["src/**/*.unit.spec.ts"],
+    rules: {
+      "no-restricted-imports": ["error", { paths: pspPackages, patterns: [pspFiles, aboveTheModule] }],
+      "no-restricted-syntax": ["error", doubleCastThroughUnknown, ...pspLiterals],
+    },
+  },
+  {
+    files: ["src/providers/**/*.ts", "src/testing/**/*.ts", "src/cli/**/*.ts", "bench/**/*.ts"],
+    ignores: ["src/**/*.unit.spec.ts"],
+    rules: {
+      "no-restricted-syntax": ["error", doubleCastThroughUnknown, ...inboxSql],
+    },
+  },
+  // No import cycles anywhere in the plugin or the benchmark: each folder reads top-down.
+  {
+    files: ["src/**/*.{ts,tsx}", "bench/**/*.ts"],
+    plugins: { "import-x": importX },
+    settings: {
+      "import-x/resolver-next": [createTypeScriptImportResolver({ project: "tsconfig.json" })],
+      // The files a cycle runs through are read with the TypeScript parser too.
+      "import-x/parsers": { "@typescript-eslint/parser": [".ts", ".tsx"] },
+      "import-x/extensions": [".ts", ".tsx", ".js"],
+    },
+    rules: { "import-x/no-cycle": ["error", { ignoreExternal: true }] },
   },
   {
     files: commonJsFiles,

@@ -1,4 +1,5 @@
 import { defineConfig, loadEnv } from "@medusajs/framework/utils"
+import { redisModules } from "./src/redis-modules"
 
 loadEnv(process.env.NODE_ENV || "development", process.cwd())
 
@@ -35,35 +36,6 @@ function workerMode(): "shared" | "server" | "worker" {
 }
 
 /**
- * With `REDIS_URL`, the modules that must be one across servers and workers are Redis-backed: the
- * event bus (a delivery recorded on a server is announced to the worker), the workflow engine
- * (cart completion across processes), the cache, and locking (Medusa's cart lock). Locking may use
- * a Redis database of its own, `LOCKING_REDIS_URL`. Without `REDIS_URL`: Medusa's in-memory modules.
- */
-function redisModules() {
-  const redisUrl = process.env.REDIS_URL
-  if (!redisUrl) {
-    return []
-  }
-  return [
-    { resolve: "@medusajs/medusa/event-bus-redis", options: { redisUrl } },
-    { resolve: "@medusajs/medusa/workflow-engine-redis", options: { redis: { redisUrl } } },
-    { resolve: "@medusajs/medusa/cache-redis", options: { redisUrl } },
-    {
-      resolve: "@medusajs/medusa/locking",
-      options: {
-        providers: [{
-          resolve: "@medusajs/medusa/locking-redis",
-          id: "locking-redis",
-          is_default: true,
-          options: { redisUrl: process.env.LOCKING_REDIS_URL || redisUrl },
-        }],
-      },
-    },
-  ]
-}
-
-/**
  * The repo is its own test store: this config registers the plugin's providers from source,
  * exactly as a store registers them from the package (`medusa-payment-webhooks/providers/…`).
  * PSP hosts come from the environment so tests and the demo can point them at loopback fakes.
@@ -86,7 +58,8 @@ module.exports = defineConfig({
   // browser test and `npm run demo -- --keep` turn it on, with MEDUSA_ADMIN=on.
   admin: { disable: process.env.MEDUSA_ADMIN !== "on" },
   modules: [
-    ...redisModules(),
+    // With REDIS_URL, the modules servers and a worker must share are Redis-backed (LOCKING_REDIS_URL may give locking its own database).
+    ...redisModules({ redisUrl: process.env.REDIS_URL, lockingRedisUrl: process.env.LOCKING_REDIS_URL }),
     // The plugin entry `plugins: [{ resolve: "medusa-payment-webhooks" }]` registers this module in a store;
     // PAYMENT_WEBHOOKS_PLUGIN=off runs the providers alone on Medusa's own route, as a store without the entry.
     ...(process.env.PAYMENT_WEBHOOKS_PLUGIN === "off" ? [] : [{ resolve: "./src/modules/payment-webhooks", options: inboxOptions() }]),

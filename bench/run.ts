@@ -5,7 +5,7 @@
  * Medusa's), delivery to order (the same burst to both providers), the cost as the inbox grows,
  * and the production topology (two servers and a worker on Redis vs one process).
  * `--only <phase>` runs one phase and replaces its section of bench/results.json.
- * Writes bench/results.json and bench/results.md, puts the latter between the README's bench markers, and prints it.
+ * Writes bench/results.json and bench/results.md, puts the latter between the bench markers of bench/README.md, and prints it.
  */
 import { spawnSync } from "node:child_process"
 import { StoreProcess } from "../integration-tests/support/store-process"
@@ -22,6 +22,7 @@ import { runVerifyPhase } from "./phases/verify"
 import { currentLoad, describeMachine, type Machine } from "./report/machine"
 import { mergeResults, readResults, writeResults, type BenchResults, type PhaseResults } from "./report/results"
 import { renderMarkdown, writeMarkdown } from "./report/markdown"
+import { checkTargets } from "./report/targets"
 import { updateReadmeBlock } from "./report/readme"
 import { createAckPool } from "./store/ack-pool"
 import { stopAllMembers } from "./store/cluster"
@@ -98,10 +99,10 @@ async function main(): Promise<boolean> {
   }
 
   const fullRun = config.only ? null : { startedAt: new Date(started).toISOString(), seconds: Math.round((Date.now() - started) / 1000), machine }
-  const results = mergeResults(readResults(), { sections, loadChecks, fullRun, failures })
+  const results = mergeResults(readResults(), { sections, loadChecks, fullRun, failures }, checkTargets)
   const file = writeResults(results)
   const markdown = writeMarkdown(results)
-  const readme = updateReadmeBlock(renderMarkdown(results)) ? ", and the README's block" : " (the README has no bench markers: its block is unchanged)"
+  const readme = updateReadmeBlock(renderMarkdown(results)) ? ", and bench/README.md's block" : " (bench/README.md has no bench markers: its block is unchanged)"
   console.log(`\n${renderMarkdown(results)}\nWritten to ${file.slice(REPO_ROOT.length + 1)} and ${markdown.slice(REPO_ROOT.length + 1)}${readme}`)
   return Object.keys(failures).length === 0
 }

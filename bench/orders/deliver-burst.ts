@@ -7,7 +7,8 @@ import { CpuMeter } from "../lib/cpu"
 import { RssSampler, type RssPeak } from "../lib/rss"
 import { mapPool, seededRandom, shuffled } from "../lib/random"
 import { round, summarize, type LatencySummary } from "../lib/stats"
-import { cpuScope, inboxRowsForSessions, withDb } from "../store/db"
+import { countByStatus } from "../../src/modules/payment-webhooks/inspection"
+import { cpuScope, withDb } from "../store/db"
 import { buildBurst, type CartEvents } from "./burst"
 import { cartWithSession } from "./carts"
 import { waitForOrderTimes } from "./order-times"
@@ -127,7 +128,7 @@ export async function deliverBurst(
   const last = orderAts.length ? (Math.max(...orderAts) - started) / 1000 : null
   const { captures, inbox } = await withDb(store.databaseUrl, async (db) => ({
     captures: await auditCaptures(db, fake, carts),
-    inbox: route.endsWith("_mpw") ? await inboxRowsForSessions(db, carts.map((cart) => cart.sessionId)) : null,
+    inbox: route.endsWith("_mpw") ? await countByStatus(db, { sessionIds: carts.map((cart) => cart.sessionId) }) : null,
   }))
   const orders = times.size
   const { sentAt: _sentAt, ...burstSummary } = burstResult

@@ -7,7 +7,8 @@ import { RssSampler, type RssPeak } from "../lib/rss"
 import { CpuMeter } from "../lib/cpu"
 import { currentLoad } from "../report/machine"
 import { round, summarize } from "../lib/stats"
-import { cpuScope, inboxRowsByStatus, settleBenchRows, withDb } from "../store/db"
+import { countByStatus, setAside } from "../../src/modules/payment-webhooks/inspection"
+import { cpuScope, withDb } from "../store/db"
 
 const ACK_CHILD = join(__dirname, "..", "load", "ack-child.ts")
 
@@ -82,14 +83,17 @@ export async function runSlice(store: StoreProcess, target: AckTargetKey, concur
 /** One slice's figures. */
 export type Slice = Awaited<ReturnType<typeof runSlice>>
 
+/** Why the ack benchmark's deliveries are set aside: they name sessions whose intents were never paid. */
+const ACK_ONLY = "benchmark: ack-only delivery"
+
 /** Inbox rows the target's deliveries left, by status; then set aside so the re-drive job leaves them alone. */
 async function recordedRows(store: StoreProcess, target: AckTargetKey, prefix: string): Promise<Record<string, number> | null> {
   if (target === "medusa") {
     return null
   }
   return withDb(store.databaseUrl, async (db) => {
-    const rows = await inboxRowsByStatus(db, prefix)
-    await settleBenchRows(db, prefix)
+    const rows = await countByStatus(db, { eventIdPrefix: prefix })
+    await setAside(db, { eventIdPrefix: prefix }, ACK_ONLY)
     return rows
   })
 }

@@ -1,7 +1,8 @@
 import { round, ratio } from "../lib/stats"
 import { eventBody } from "../load/stripe-bodies"
-import { settleBenchRows, withDb } from "../store/db"
-import { bytesPerRow, fillInbox, INBOX_TABLE, measureRowBytes } from "../store/inbox-fill"
+import { analyzeInbox, bytesPerRow, emptyInbox, fillInbox, measureRowBytes } from "../../src/modules/payment-webhooks/fixtures"
+import { countPrunable, setAside } from "../../src/modules/payment-webhooks/inspection"
+import { withDb } from "../store/db"
 import { timeInserts, type InsertTime } from "../store/insert-time"
 import { measureAckInterleaved, type AckMeasurement } from "./ack"
 import { restart, STARTS, type StoreContext } from "./context"
@@ -37,6 +38,14 @@ export type InboxResult = {
 const CONCURRENCY = 32
 /** The retention age the prune is asked for (the plugin's default, 90 days); every filled row is older. */
 const RETENTION_DAYS = 90
+
+/** The filled rows: the bench store's plugin provider, its four usual Stripe events, all settled past retention. */
+const FILL = {
+  providerId: "stripe_mpw",
+  eventTypes: ["payment_intent.amount_capturable_updated", "payment_intent.succeeded", "charge.refunded", "payment_intent.payment_failed"],
+  pspReferencePrefix: "pi_fill_",
+  minAgeDays: RETENTION_DAYS + 1,
+} as const
 /**
  * The prune as the job runs it (the plugin's defaults: batches of 1000, 5 s per pass), called pass
  * after pass until one prunes nothing: its time is the work, `calls` the job passes it spans.
@@ -62,7 +71,7 @@ export async function runInboxPhase(ctx: StoreContext): Promise<InboxResult> {
   await restart(store, STARTS.ack)
   const body = eventBody(ctx.pool.templates[0], "evt_fill___N__")
   const settings = { n: config.inboxN, secret: ctx.secret, templates: ctx.pool.templates, runId: `inbox${Date.now()}`, rounds: 3 }
-  await withDb(store.databaseUrl, (db) => db.query(`TRUNCATE ${INBOX_TABLE}`))
+  await withDb(store.databaseUrl, (db) => emptyInbox(db))
   const levels: InboxLevel[] = []
   let filled = 0
   for (const target of [0, ...config.inboxRows]) {
@@ -71,9 +80,9 @@ export async function runInboxPhase(ctx: StoreContext): Promise<InboxResult> {
       if (target > filled) {
         ctx.step(`Inbox growth: filling to ${target.toLocaleString("en")} rows`)
         for (let from = filled; from < target; from += 100_000) {
-          await fillInbox(db, { from: from + 1, count: Math.min(100_000, target - from), bodyTemplate: body, minAgeDays: RETENTION_DAYS + 1 })
+          await fillInbox(db, { ...FILL, from: from + 1, count: Math.min(100_000, target - from), bodyTemplate: body })
         }
-        await db.query(`VACUUM ANALYZE ${INBOX_TABLE}`)
+        await analyzeInbox(db)
         filled = target
       }
       const size = await bytesPerRow(db)
@@ -101,19 +110,12 @@ export async function runInboxPhase(ctx: StoreContext): Promise<InboxResult> {
     ctx.step(`Inbox at ${rows.toLocaleString("en")} rows: plugin ${level.plugin.throughput} req/s p99 ${level.plugin.p99} ms (÷ Medusa ${level.ratios.throughput}×, ${level.ratios.p99}×), insert p50 ${insert.p50} ms`)
   }
   ctx.step(`Retention prune of ${filled.toLocaleString("en")} settled rows older than ${RETENTION_DAYS} days, acks running`)
-  const countEligible = () =>
-    withDb(store.databaseUrl, async (db) => {
-      const { rows } = await db.query<{ count: string }>(
-        `SELECT count(*) AS count FROM ${INBOX_TABLE} WHERE status IN ('processed', 'ignored') AND processed_at < now() - make_interval(days => $1::int)`,
-        [RETENTION_DAYS]
-      )
-      return Number(rows[0].count)
-    })
+  const countEligible = () => withDb(store.databaseUrl, (db) => countPrunable(db, RETENTION_DAYS))
   const prune = filled
     ? await runPrune(store, { ...settings, runId: `${settings.runId}_prune` }, PRUNE_INPUT, countEligible)
     : null
   // The prune's load named the pool's unpaid sessions: set its rows aside, as the ack runs' are, so no later job re-drives them.
-  await withDb(store.databaseUrl, (db) => settleBenchRows(db, `evt_bench_${settings.runId}_prune_`))
+  await withDb(store.databaseUrl, (db) => setAside(db, { eventIdPrefix: `evt_bench_${settings.runId}_prune_` }, "benchmark: ack-only delivery"))
   if (prune) {
     ctx.step(`Prune: ${prune.eligibleBefore - prune.eligibleAfter} rows in ${prune.output?.seconds ?? "–"} s${prune.error ? ` (failed: ${prune.error})` : ""}; ` +
       `edge p99 during ÷ before ${prune.ratios.p99}×, throughput ${prune.ratios.throughput}×`)
@@ -121,6 +123,6 @@ export async function runInboxPhase(ctx: StoreContext): Promise<InboxResult> {
   await store.stop("SIGKILL")
   // Last, on the store's stopped database, so that writing 200 000 rows weighs on no other figure.
   ctx.step(`Inbox growth: bytes per row (100 000 rows with ${Buffer.byteLength(body)}-byte bodies, then without)`)
-  const rowBytes = await withDb(store.databaseUrl, (db) => measureRowBytes(db, 100_000, body))
+  const rowBytes = await withDb(store.databaseUrl, (db) => measureRowBytes(db, 100_000, body, FILL))
   return { concurrency: CONCURRENCY, requestsPerRoute: config.inboxN, rowBytes, levels, prune }
 }

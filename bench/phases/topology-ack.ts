@@ -6,6 +6,7 @@ import { runChild } from "../lib/child"
 import { CpuMeter } from "../lib/cpu"
 import { round, summarize, type LatencySummary } from "../lib/stats"
 import { cpuScope, withDb } from "../store/db"
+import { countByStatus } from "../../src/modules/payment-webhooks/inspection"
 
 const ACK_CHILD = join(__dirname, "..", "load", "ack-child.ts")
 
@@ -26,13 +27,7 @@ export type TopologyAck = {
 
 /** Rows of `prefix` the processor has not settled yet. */
 async function untaken(databaseUrl: string, prefix: string): Promise<number> {
-  return withDb(databaseUrl, async (db) => {
-    const { rows } = await db.query<{ count: string }>(
-      "SELECT count(*) AS count FROM payment_webhook_event WHERE event_id LIKE $1 AND status = 'received'",
-      [`${prefix}%`]
-    )
-    return Number(rows[0].count)
-  })
+  return withDb(databaseUrl, async (db) => (await countByStatus(db, { eventIdPrefix: prefix })).received ?? 0)
 }
 
 /** Waits until the processor settled every row of `prefix`, or made no progress for 15 s, or 120 s passed. */

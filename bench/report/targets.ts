@@ -2,8 +2,8 @@ import type { AckMeasurement } from "../phases/ack"
 import { deliveryLimit } from "./delivery-limit"
 import type { BenchResults } from "./results"
 
-/** One target of the issue, whether this run met it, and where not, the measured reason. */
-export type TargetCheck = { name: string; value: number | null; target: string; pass: boolean; reason?: string }
+/** One target of the bench, whether this run met it, and where not, the measured reason. */
+export type TargetCheck = BenchResults["targets"][number]
 
 const r2 = (value: number) => Math.round(value * 100) / 100
 

@@ -3,6 +3,7 @@ import type { SeededStore } from "../../integration-tests/support/seed"
 import { mapPool } from "../lib/random"
 import type { EventTemplate } from "../load/stripe-bodies"
 import { cartWithSession } from "../orders/carts"
+import { isRecord } from "../../src/lib/records"
 
 /** Payment sessions of this plugin's provider and the `payment_intent.succeeded` bodies that name them. */
 export type AckPool = {
@@ -11,9 +12,6 @@ export type AckPool = {
   templates: EventTemplate[]
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value)
-}
 
 /** Parses a FakeStripe payload and rewrites its PaymentIntent as fully paid. */
 function paidTemplate(payload: string): EventTemplate {

@@ -1,6 +1,7 @@
 import type { StoreProcess } from "../../integration-tests/support/store-process"
 import { eventBody, signDelivery, type EventTemplate } from "../load/stripe-bodies"
 import { withDb } from "./db"
+import { backdateEvent, inboxTableExists, rowOfEvent, setAside } from "../../src/modules/payment-webhooks/inspection"
 
 /** One check that the store runs the plugin from the built package. */
 export type LoadCheck = { name: string; ok: boolean; detail: string }
@@ -22,8 +23,8 @@ export async function checkPluginLoaded(store: StoreProcess, template: EventTemp
   const checks: LoadCheck[] = []
   const forgedBody = eventBody(template, "evt_bench_forged")
   const forged = signDelivery(forgedBody, "whsec_forged_by_the_benchmark")
-  const table = await withDb(store.databaseUrl, (db) => db.query<{ table: string | null }>("SELECT to_regclass('payment_webhook_event')::text AS table"))
-  checks.push({ name: "migration: inbox table exists", ok: table.rows[0]?.table === "payment_webhook_event", detail: String(table.rows[0]?.table) })
+  const table = await withDb(store.databaseUrl, (db) => inboxTableExists(db))
+  checks.push({ name: "migration: inbox table exists", ok: table, detail: table ? "created" : "missing" })
 
   const plugin = await post(`${store.url}/hooks/payment/stripe_mpw`, forged.body, forged.headers)
   checks.push({ name: "middleware: forged → stripe_mpw answers 400", ok: plugin.status === 400, detail: `${plugin.status} ${plugin.text}` })
@@ -32,13 +33,11 @@ export async function checkPluginLoaded(store: StoreProcess, template: EventTemp
 
   const signed = signDelivery(eventBody(template, PROBE_EVENT), secret)
   const accepted = await post(`${store.url}/hooks/payment/stripe_mpw`, signed.body, signed.headers)
-  const recorded = await withDb(store.databaseUrl, (db) =>
-    db.query<{ status: string }>("SELECT status FROM payment_webhook_event WHERE event_id = $1", [PROBE_EVENT])
-  )
+  const recorded = await withDb(store.databaseUrl, (db) => rowOfEvent(db, PROBE_EVENT))
   checks.push({
     name: "module: signed → recorded and answered by the edge",
-    ok: accepted.status === 200 && accepted.text === `{"received":true}` && recorded.rows[0] !== undefined,
-    detail: `${accepted.status} ${accepted.text}; row ${recorded.rows[0]?.status ?? "missing"}`,
+    ok: accepted.status === 200 && accepted.text === `{"received":true}` && recorded !== undefined,
+    detail: `${accepted.status} ${accepted.text}; row ${recorded?.status ?? "missing"}`,
   })
 
   checks.push(await checkJob(store.databaseUrl, jobWaitMs))
@@ -48,17 +47,17 @@ export async function checkPluginLoaded(store: StoreProcess, template: EventTemp
 /** Backdates the probe row and waits for the job to claim it (attempts > 0), then settles it. */
 async function checkJob(databaseUrl: string, waitMs: number): Promise<LoadCheck> {
   return withDb(databaseUrl, async (db) => {
-    await db.query("UPDATE payment_webhook_event SET received_at = now() - interval '1 hour' WHERE event_id = $1", [PROBE_EVENT])
+    await backdateEvent(db, PROBE_EVENT, 3600)
     const deadline = Date.now() + waitMs
     let attempts = 0
     let status = "received"
     while (Date.now() < deadline && attempts === 0 && status === "received") {
       await new Promise((resolve) => setTimeout(resolve, 250))
-      const { rows } = await db.query<{ attempts: number; status: string }>("SELECT attempts, status FROM payment_webhook_event WHERE event_id = $1", [PROBE_EVENT])
-      attempts = rows[0]?.attempts ?? 0
-      status = rows[0]?.status ?? "missing"
+      const row = await rowOfEvent(db, PROBE_EVENT)
+      attempts = row?.attempts ?? 0
+      status = row?.status ?? "missing"
     }
-    await db.query("UPDATE payment_webhook_event SET status = 'ignored', processed_at = now() WHERE event_id = $1", [PROBE_EVENT])
+    await setAside(db, { eventIdPrefix: PROBE_EVENT }, "benchmark: probe")
     const ok = status !== "missing" && (attempts > 0 || status !== "received")
     return { name: "job: the processor claims a backdated delivery", ok, detail: `attempts ${attempts}, status ${status}` }
   })

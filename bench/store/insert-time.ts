@@ -1,28 +1,11 @@
 import { createHash, randomUUID } from "node:crypto"
 import type { Client } from "pg"
 import { round, summarize } from "../lib/stats"
-import { INBOX_TABLE } from "./inbox-fill"
+import { deliveryInsertSql } from "../../src/modules/payment-webhooks/delivery-insert"
+import { setAside } from "../../src/modules/payment-webhooks/inspection"
 
-/**
- * The edge's delivery insert (src/modules/payment-webhooks/delivery-insert.ts), as PostgreSQL
- * receives it: one JSON recordset, `INSERT … ON CONFLICT … DO UPDATE`, prepared. Kept in step with
- * that file by hand; the figures are the statement's time on a table of a given size.
- */
-const SQL = `WITH incoming AS (
-    SELECT * FROM json_to_recordset($1::json) AS t(
-      id text, provider_id text, event_id text, event_type text, source text, body_hash text, raw_body text,
-      session_id text, deliveries integer)
-  )
-  INSERT INTO ${INBOX_TABLE} (id, provider_id, event_id, event_type, session_id, status, source, attempts, deliveries,
-    received_at, body_hash, raw_body, created_at, updated_at)
-  SELECT id, provider_id, event_id, event_type, session_id, 'received', source, 0, deliveries, now(), body_hash,
-    raw_body, now(), now()
-  FROM incoming
-  ON CONFLICT (provider_id, event_id) WHERE deleted_at IS NULL
-  DO UPDATE SET deliveries = ${INBOX_TABLE}.deliveries + EXCLUDED.deliveries, updated_at = now(),
-    history = jsonb_path_query_array(COALESCE(${INBOX_TABLE}.history, '[]'::jsonb)
-      || jsonb_build_array(jsonb_build_object('at', now(), 'kind', 'delivered_again', 'count', EXCLUDED.deliveries)), '$[last-29 to last]')
-  RETURNING id, provider_id, event_id, (xmax = 0) AS inserted`
+/** The edge's own delivery insert, as PostgreSQL receives it from node-postgres. */
+const SQL = deliveryInsertSql("$1")
 
 /** Time of one delivery insert, sequential, from the benchmark's connection (ms). */
 export type InsertTime = {
@@ -76,6 +59,6 @@ async function insertTimes(db: Client, body: string, label: string, count: numbe
       times.push(performance.now() - started)
     }
   }
-  await db.query(`UPDATE ${INBOX_TABLE} SET status = 'ignored', processed_at = now() WHERE event_id LIKE $1 AND status = 'received'`, [`${prefix}%`])
+  await setAside(db, { eventIdPrefix: prefix }, "benchmark: insert timing")
   return times
 }

@@ -14,34 +14,11 @@
  * `MEDUSA_WORKER_MODE` (server | worker | shared) picks the process kind, as the plugin's README recipe.
  */
 const { defineConfig, loadEnv } = require("@medusajs/framework/utils")
+const { redisModules } = require("medusa-payment-webhooks/redis-modules")
 
 loadEnv(process.env.NODE_ENV || "development", process.cwd())
 // Medusa's Stripe provider talks to the loopback fake too (it has no option for the API host).
 require("./stripe-api-host.js")
-
-/** Medusa's Redis-backed modules, when BENCH_REDIS_URL is set. */
-function redisModules() {
-  const redisUrl = process.env.BENCH_REDIS_URL
-  if (!redisUrl) {
-    return []
-  }
-  return [
-    { resolve: "@medusajs/medusa/event-bus-redis", options: { redisUrl } },
-    { resolve: "@medusajs/medusa/workflow-engine-redis", options: { redis: { redisUrl } } },
-    { resolve: "@medusajs/medusa/cache-redis", options: { redisUrl } },
-    {
-      resolve: "@medusajs/medusa/locking",
-      options: {
-        providers: [{
-          resolve: "@medusajs/medusa/locking-redis",
-          id: "locking-redis",
-          is_default: true,
-          options: { redisUrl: process.env.BENCH_LOCKING_REDIS_URL || redisUrl },
-        }],
-      },
-    },
-  ]
-}
 
 module.exports = defineConfig({
   projectConfig: {
@@ -68,7 +45,8 @@ module.exports = defineConfig({
     },
   ],
   modules: [
-    ...redisModules(),
+    // BENCH_REDIS_URL gives the bench store the production modules, as the plugin's own helper builds them.
+    ...redisModules({ redisUrl: process.env.BENCH_REDIS_URL, lockingRedisUrl: process.env.BENCH_LOCKING_REDIS_URL }),
     ...(process.env.BENCH_HOLD_DELAYED_EVENTS === "1" ? [{ key: "event_bus", resolve: require("node:path").join(__dirname, "event-bus-hold.js") }] : []),
     {
       resolve: "@medusajs/medusa/payment",
