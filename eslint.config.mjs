@@ -11,13 +11,7 @@ import importX from "eslint-plugin-import-x"
 import { createTypeScriptImportResolver } from "eslint-import-resolver-typescript"
 
 /** The TypeScript the lint covers: the plugin, its tests, the benchmark, the scripts, the dev store's config. */
-const typeScriptFiles = [
-  "src/**/*.{ts,tsx}",
-  "integration-tests/**/*.ts",
-  "bench/**/*.ts",
-  "scripts/**/*.ts",
-  "medusa-config.ts",
-]
+const typeScriptFiles = ["src/**/*.{ts,tsx}", "integration-tests/**/*.ts", "bench/**/*.ts", "scripts/**/*.ts", "medusa-config.ts"]
 
 /** The CommonJS files node loads as they are: scripts, bench hooks and config, the test set-up. */
 const commonJsFiles = ["integration-tests/**/*.js", "bench/**/*.js", "scripts/**/*.js", "jest.config.js"]
@@ -50,8 +44,14 @@ const doubleCastThroughUnknown = {
 
 /** A string naming a PSP or one of its ids (`pi_…`, `ch_…`): such facts belong to the providers. */
 const pspLiterals = [
-  { selector: "Literal[value=/stripe|yoco/i]", message: "Stripe and Yoco facts belong to src/providers: reach them through the provider port." },
-  { selector: "TemplateElement[value.raw=/stripe|yoco/i]", message: "Stripe and Yoco facts belong to src/providers: reach them through the provider port." },
+  {
+    selector: "Literal[value=/stripe|yoco/i]",
+    message: "Stripe and Yoco facts belong to src/providers: reach them through the provider port.",
+  },
+  {
+    selector: "TemplateElement[value.raw=/stripe|yoco/i]",
+    message: "Stripe and Yoco facts belong to src/providers: reach them through the provider port.",
+  },
 ]
 
 /** PSP SDKs and signature libraries, which only the providers (and the testing kit and CLI) use. */
@@ -68,14 +68,30 @@ const pspFiles = {
 
 /** Anything above the inbox module. */
 const aboveTheModule = {
-  group: ["**/webhooks/**", "**/api/**", "**/providers/**", "**/admin/**", "**/cli/**", "**/workflows/**", "**/subscribers/**", "**/jobs/**", "**/testing/**"],
+  group: [
+    "**/webhooks/**",
+    "**/api/**",
+    "**/providers/**",
+    "**/admin/**",
+    "**/cli/**",
+    "**/workflows/**",
+    "**/subscribers/**",
+    "**/jobs/**",
+    "**/testing/**",
+  ],
   message: "The inbox module imports nothing above it: pass what it needs in, or move the code into the module.",
 }
 
 /** SQL on the inbox's tables, which only its module may run. */
 const inboxSql = [
-  { selector: "Literal[value=/payment_(webhook|reconciliation)_/]", message: "Only src/modules/payment-webhooks queries the inbox's tables: add a method to the module." },
-  { selector: "TemplateElement[value.raw=/payment_(webhook|reconciliation)_/]", message: "Only src/modules/payment-webhooks queries the inbox's tables: add a method to the module." },
+  {
+    selector: "Literal[value=/payment_(webhook|reconciliation)_/]",
+    message: "Only src/modules/payment-webhooks queries the inbox's tables: add a method to the module.",
+  },
+  {
+    selector: "TemplateElement[value.raw=/payment_(webhook|reconciliation)_/]",
+    message: "Only src/modules/payment-webhooks queries the inbox's tables: add a method to the module.",
+  },
 ]
 
 export default defineConfig(
@@ -105,10 +121,7 @@ export default defineConfig(
         },
       ],
       "@typescript-eslint/no-explicit-any": "error",
-      "@typescript-eslint/no-unused-vars": [
-        "error",
-        { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none" },
-      ],
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none" }],
     },
   },
   {

@@ -3,10 +3,7 @@ const { loadEnv } = require("@medusajs/framework/utils")
 loadEnv("test", process.cwd())
 
 const transform = {
-  "^.+\\.[jt]s$": [
-    "@swc/jest",
-    { jsc: { parser: { syntax: "typescript", decorators: true }, target: "es2021" } },
-  ],
+  "^.+\\.[jt]s$": ["@swc/jest", { jsc: { parser: { syntax: "typescript", decorators: true }, target: "es2021" } }],
 }
 
 const shared = {

@@ -73,18 +73,20 @@ module.exports = defineConfig({
           { resolve: "./src/providers/stripe", id: "auto", options: stripeOptions({ capture: true }) },
           // Yoco (South Africa, ZAR): pp_yoco_yoco. Registered only when a key is set.
           ...(process.env.YOCO_SECRET_KEY
-            ? [{
-                resolve: "./src/providers/yoco",
-                id: "yoco",
-                options: {
-                  secretKey: process.env.YOCO_SECRET_KEY,
-                  webhookSecret: process.env.YOCO_WEBHOOK_SECRET?.split(","),
-                  apiBaseUrl: process.env.YOCO_API_BASE_URL || undefined,
-                  successUrl: "http://localhost:8000/checkout/success?session={session_id}",
-                  cancelUrl: "http://localhost:8000/checkout?session={session_id}",
-                  failureUrl: "http://localhost:8000/checkout/failed?session={session_id}",
+            ? [
+                {
+                  resolve: "./src/providers/yoco",
+                  id: "yoco",
+                  options: {
+                    secretKey: process.env.YOCO_SECRET_KEY,
+                    webhookSecret: process.env.YOCO_WEBHOOK_SECRET?.split(","),
+                    apiBaseUrl: process.env.YOCO_API_BASE_URL || undefined,
+                    successUrl: "http://localhost:8000/checkout/success?session={session_id}",
+                    cancelUrl: "http://localhost:8000/checkout?session={session_id}",
+                    failureUrl: "http://localhost:8000/checkout/failed?session={session_id}",
+                  },
                 },
-              }]
+              ]
             : []),
         ],
       },

@@ -92,7 +92,8 @@ export function readConfig(argv: readonly string[] = process.argv.slice(2)): Ben
     only: onlyPhase(option("ack-only", argv) === "1" ? "ack" : option("only", argv)),
     inboxRows: (option("inbox-rows", argv) ?? "100000,1000000").split(",").map((value) => positiveInt(value.trim(), 100_000, "inbox-rows")),
     inboxN: positiveInt(option("inbox-n", argv), 3000, "inbox-n"),
-    deliveryConcurrency: option("delivery-concurrency", argv) === "0" ? 0 : positiveInt(option("delivery-concurrency", argv), 16, "delivery-concurrency"),
+    deliveryConcurrency:
+      option("delivery-concurrency", argv) === "0" ? 0 : positiveInt(option("delivery-concurrency", argv), 16, "delivery-concurrency"),
     topologyCarts: positiveInt(option("topology-carts", argv), 100, "topology-carts"),
   }
 }

@@ -44,7 +44,7 @@ async function record<P extends PhaseName>(
   machine: Machine,
   phase: P,
   settings: Record<string, unknown>,
-  run: () => Promise<PhaseResults[P]>
+  run: () => Promise<PhaseResults[P]>,
 ): Promise<void> {
   const phaseStarted = Date.now()
   const loadStart = currentLoad()
@@ -83,9 +83,27 @@ async function main(): Promise<boolean> {
     loadChecks = await withStore(config, async (ctx) => {
       const checks = await prepareStore(ctx)
       const phases: Array<[PhaseName, Record<string, unknown>, () => Promise<PhaseResults[PhaseName]>]> = [
-        ["stages", {}, () => runStagesPhase(ctx.store, { sessionId: ctx.pool.sessionIds[0], template: ctx.pool.templates[0], secret: ctx.secret })],
-        ["ack", { n: config.n, concurrency: config.concurrency, rounds: config.cpuProfile ? 1 : config.rounds, poolSessions: config.pool, cpuProfiled: config.cpuProfile }, () => runAckPhase(ctx)],
-        ["delivery", { carts: config.carts, eventBus: "Medusa's in-memory (local) event bus", extraRunConcurrency: config.deliveryConcurrency }, () => runDeliveryPhase(ctx)],
+        [
+          "stages",
+          {},
+          () => runStagesPhase(ctx.store, { sessionId: ctx.pool.sessionIds[0], template: ctx.pool.templates[0], secret: ctx.secret }),
+        ],
+        [
+          "ack",
+          {
+            n: config.n,
+            concurrency: config.concurrency,
+            rounds: config.cpuProfile ? 1 : config.rounds,
+            poolSessions: config.pool,
+            cpuProfiled: config.cpuProfile,
+          },
+          () => runAckPhase(ctx),
+        ],
+        [
+          "delivery",
+          { carts: config.carts, eventBus: "Medusa's in-memory (local) event bus", extraRunConcurrency: config.deliveryConcurrency },
+          () => runDeliveryPhase(ctx),
+        ],
         ["inbox", { rows: [0, ...config.inboxRows], requestsPerRoute: config.inboxN }, () => runInboxPhase(ctx)],
         ["topology", { carts: config.topologyCarts, n: config.inboxN }, () => runTopologyPhase(ctx)],
       ]
@@ -98,12 +116,18 @@ async function main(): Promise<boolean> {
     })
   }
 
-  const fullRun = config.only ? null : { startedAt: new Date(started).toISOString(), seconds: Math.round((Date.now() - started) / 1000), machine }
+  const fullRun = config.only
+    ? null
+    : { startedAt: new Date(started).toISOString(), seconds: Math.round((Date.now() - started) / 1000), machine }
   const results = mergeResults(readResults(), { sections, loadChecks, fullRun, failures }, checkTargets)
   const file = writeResults(results)
   const markdown = writeMarkdown(results)
-  const readme = updateReadmeBlock(renderMarkdown(results)) ? ", and bench/README.md's block" : " (bench/README.md has no bench markers: its block is unchanged)"
-  console.log(`\n${renderMarkdown(results)}\nWritten to ${file.slice(REPO_ROOT.length + 1)} and ${markdown.slice(REPO_ROOT.length + 1)}${readme}`)
+  const readme = updateReadmeBlock(renderMarkdown(results))
+    ? ", and bench/README.md's block"
+    : " (bench/README.md has no bench markers: its block is unchanged)"
+  console.log(
+    `\n${renderMarkdown(results)}\nWritten to ${file.slice(REPO_ROOT.length + 1)} and ${markdown.slice(REPO_ROOT.length + 1)}${readme}`,
+  )
   return Object.keys(failures).length === 0
 }
 
@@ -123,7 +147,7 @@ async function withStore<T>(config: ReturnType<typeof readConfig>, work: (ctx: S
   const store = await StoreProcess.create(
     "mpw_bench",
     { STRIPE_API_KEY: "sk_test_bench", STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_API_BASE_URL: fake.url, LOG_LEVEL: "info" },
-    { cwd, seedScript: SEED_SCRIPT }
+    { cwd, seedScript: SEED_SCRIPT },
   )
   let cleaned: Promise<void> | undefined
   const cleanup = () =>
@@ -170,5 +194,5 @@ main().then(
   (error: unknown) => {
     console.error(`bench failed: ${error instanceof Error ? error.message : String(error)}`)
     process.exit(1)
-  }
+  },
 )

@@ -101,7 +101,9 @@ async function payWithYoco(client: StoreClient, storeUrl: string, seeded: Seeded
   step(`Cart ${cart.id} ready: ${cart.total} ${cart.currency_code.toUpperCase()}`)
   const { session } = await client.startPayment(cart.id, "pp_yoco_yoco")
   const checkoutId = String(session.data.checkout_id)
-  step(`Payment session ${session.id} → Yoco checkout ${checkoutId} (${yoco.checkout(checkoutId).amount} cents), redirect to ${String(session.data.redirect_url)}`)
+  step(
+    `Payment session ${session.id} → Yoco checkout ${checkoutId} (${yoco.checkout(checkoutId).amount} cents), redirect to ${String(session.data.redirect_url)}`,
+  )
 
   const { event, deliveries } = await yoco.pay(checkoutId)
   step(`Customer paid at Yoco: checkout ${checkoutId} is ${yoco.checkout(checkoutId).status}, payment ${event.payload.id}`)
@@ -125,5 +127,5 @@ main().then(
   (error: unknown) => {
     console.error(`demo failed: ${error instanceof Error ? error.message : String(error)}`)
     process.exit(1)
-  }
+  },
 )

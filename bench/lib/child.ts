@@ -54,7 +54,9 @@ export function serveOneJob<J, R>(handler: (job: J) => Promise<R>): void {
     handler(job).then(
       (result) => process.send?.({ ok: true, result } satisfies ChildReply<R>, () => process.exit(0)),
       (error: unknown) =>
-        process.send?.({ ok: false, error: error instanceof Error ? error.message : String(error) } satisfies ChildReply<R>, () => process.exit(1))
+        process.send?.({ ok: false, error: error instanceof Error ? error.message : String(error) } satisfies ChildReply<R>, () =>
+          process.exit(1),
+        ),
     )
   })
 }

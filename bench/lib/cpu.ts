@@ -30,7 +30,7 @@ export async function databaseBackends(adminUrl: string, databaseName: string): 
   try {
     const { rows } = await db.query<{ pid: number }>(
       "SELECT pid FROM pg_stat_activity WHERE datname = $1 AND coalesce(application_name, '') <> $2 AND pid <> pg_backend_pid()",
-      [databaseName, BENCH_APPLICATION_NAME]
+      [databaseName, BENCH_APPLICATION_NAME],
     )
     return rows.map((row) => row.pid)
   } finally {

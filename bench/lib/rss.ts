@@ -53,7 +53,10 @@ export class RssSampler {
   private tree: number[] = []
   private peak: RssPeak = { treeMiB: 0, processMiB: 0, hwmMiB: 0, samples: 0 }
 
-  constructor(private readonly rootPid: number, private readonly intervalMs = 100) {}
+  constructor(
+    private readonly rootPid: number,
+    private readonly intervalMs = 100,
+  ) {}
 
   /** Starts sampling (one sample at once). */
   start(): this {

@@ -25,7 +25,10 @@ export function summarize(latencies: readonly number[]): LatencySummary {
 
 /** The median of a list of numbers. */
 export function median(values: readonly number[]): number {
-  return percentile([...values].sort((a, b) => a - b), 50)
+  return percentile(
+    [...values].sort((a, b) => a - b),
+    50,
+  )
 }
 
 /** `a / b`, rounded to 3 decimals (NaN when `b` is 0). */

@@ -44,7 +44,12 @@ async function runBurst(job: BurstJob): Promise<BurstResult> {
       sentAt[index] = Date.now()
       const sentTick = performance.now()
       try {
-        const response = await fetch(job.urls[index % job.urls.length], { method: "POST", body, headers, signal: AbortSignal.timeout(job.timeoutMs) })
+        const response = await fetch(job.urls[index % job.urls.length], {
+          method: "POST",
+          body,
+          headers,
+          signal: AbortSignal.timeout(job.timeoutMs),
+        })
         const text = await response.text()
         latencies.push(performance.now() - sentTick)
         statusCounts[response.status] = (statusCounts[response.status] ?? 0) + 1
@@ -57,7 +62,15 @@ async function runBurst(job: BurstJob): Promise<BurstResult> {
     }
   }
   await Promise.all(Array.from({ length: Math.max(1, job.concurrency) }, worker))
-  return { sent: job.payloads.length, statusCounts, duplicates, errors, durationMs: performance.now() - started, latency: summarize(latencies), sentAt }
+  return {
+    sent: job.payloads.length,
+    statusCounts,
+    duplicates,
+    errors,
+    durationMs: performance.now() - started,
+    latency: summarize(latencies),
+    sentAt,
+  }
 }
 
 serveOneJob(runBurst)

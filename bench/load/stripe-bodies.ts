@@ -31,12 +31,21 @@ function forSession(template: EventTemplate, sessionId: string): EventTemplate {
  * `templates` (one per payment session of the pool); with `sessionPrefix`, each names a session
  * `<sessionPrefix><i>` of its own instead (one the store does not have).
  */
-export function signedDeliveries(templates: readonly EventTemplate[], prefix: string, count: number, secret: string, sessionPrefix?: string): SignedDelivery[] {
+export function signedDeliveries(
+  templates: readonly EventTemplate[],
+  prefix: string,
+  count: number,
+  secret: string,
+  sessionPrefix?: string,
+): SignedDelivery[] {
   if (!templates.length) {
     throw new Error("signedDeliveries needs at least one event template")
   }
   return Array.from({ length: count }, (_, index) => {
     const template = templates[index % templates.length]
-    return signDelivery(eventBody(sessionPrefix ? forSession(template, `${sessionPrefix}${index}`) : template, `${prefix}_${index}`), secret)
+    return signDelivery(
+      eventBody(sessionPrefix ? forSession(template, `${sessionPrefix}${index}`) : template, `${prefix}_${index}`),
+      secret,
+    )
   })
 }

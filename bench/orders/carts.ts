@@ -31,20 +31,34 @@ export async function cartWithSession(baseUrl: string, seeded: SeededStore, prov
     region_id: usd.regionId,
     email,
     items: [{ variant_id: seeded.variantId, quantity: 1 }],
-    shipping_address: { first_name: "Ada", last_name: "Lovelace", address_1: "12 Long St", city: "Town", postal_code: "8001", country_code: usd.country },
+    shipping_address: {
+      first_name: "Ada",
+      last_name: "Lovelace",
+      address_1: "12 Long St",
+      city: "Town",
+      postal_code: "8001",
+      country_code: usd.country,
+    },
   })
-  const { cart: ready } = await call<{ cart: { total: number } }>(baseUrl, key, `/store/carts/${cart.id}/shipping-methods?fields=id,total`, {
-    option_id: usd.shippingOptionId,
-  })
-  const { payment_collection: collection } = await call<{ payment_collection: { id: string } }>(baseUrl, key, "/store/payment-collections?fields=id", {
-    cart_id: cart.id,
-  })
-  const { payment_collection: withSession } = await call<{ payment_collection: { payment_sessions: Array<{ id: string; provider_id: string; data: Json }> } }>(
+  const { cart: ready } = await call<{ cart: { total: number } }>(
     baseUrl,
     key,
-    `/store/payment-collections/${collection.id}/payment-sessions`,
-    { provider_id: providerId }
+    `/store/carts/${cart.id}/shipping-methods?fields=id,total`,
+    {
+      option_id: usd.shippingOptionId,
+    },
   )
+  const { payment_collection: collection } = await call<{ payment_collection: { id: string } }>(
+    baseUrl,
+    key,
+    "/store/payment-collections?fields=id",
+    {
+      cart_id: cart.id,
+    },
+  )
+  const { payment_collection: withSession } = await call<{
+    payment_collection: { payment_sessions: Array<{ id: string; provider_id: string; data: Json }> }
+  }>(baseUrl, key, `/store/payment-collections/${collection.id}/payment-sessions`, { provider_id: providerId })
   const session = withSession.payment_sessions.find((candidate) => candidate.provider_id === providerId)
   if (!session || typeof session.data.id !== "string") {
     throw new Error(`No ${providerId} session with a PaymentIntent was created for cart ${cart.id}`)

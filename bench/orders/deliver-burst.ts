@@ -48,7 +48,13 @@ export type DeliveryRun = {
 }
 
 /** Creates `count` carts with a session of `providerId`, ready to pay. */
-export async function createCarts(store: StoreProcess, seeded: Parameters<typeof cartWithSession>[1], providerId: string, count: number, label: string): Promise<PaidCart[]> {
+export async function createCarts(
+  store: StoreProcess,
+  seeded: Parameters<typeof cartWithSession>[1],
+  providerId: string,
+  count: number,
+  label: string,
+): Promise<PaidCart[]> {
   const indexes = Array.from({ length: count }, (_, index) => index)
   return mapPool(indexes, 8, (index) => cartWithSession(store.url, seeded, providerId, `${label}-${index}@bench.example`))
 }
@@ -83,7 +89,7 @@ export async function deliverBurst(
     baseUrls?: string[]
     /** Other processes of the store, by kind (servers, worker): CPU is metered per kind as well as in all. */
     kinds?: Record<string, number[]>
-  }
+  },
 ): Promise<DeliveryRun & { cpuMsPerOrderByKind: Record<string, number> | null }> {
   const { shape } = settings
   const outOfOrder = new Set(shuffled(carts, seededRandom(11)).slice(0, Math.round(carts.length * shape.outOfOrderRate)))
@@ -98,7 +104,12 @@ export async function deliverBurst(
   })
   const sampler = new RssSampler(store.pid!).start()
   const kinds = Object.entries(settings.kinds ?? {})
-  const meter = await new CpuMeter(cpuScope(store, kinds.flatMap(([, pids]) => pids))).start()
+  const meter = await new CpuMeter(
+    cpuScope(
+      store,
+      kinds.flatMap(([, pids]) => pids),
+    ),
+  ).start()
   const kindMeters = await Promise.all(kinds.map(([, pids]) => new CpuMeter({ ...cpuScope(store), rootPids: pids }).start()))
   const started = Date.now()
   const job: BurstJob = {
@@ -109,7 +120,7 @@ export async function deliverBurst(
     timeoutMs: 30_000,
   }
   const [burstResult, times] = await withDb(store.databaseUrl, (db) =>
-    Promise.all([runChild<BurstJob, BurstResult>(BURST_CHILD, job, settings.wait.timeoutMs), waitForOrderTimes(db, carts, settings.wait)])
+    Promise.all([runChild<BurstJob, BurstResult>(BURST_CHILD, job, settings.wait.timeoutMs), waitForOrderTimes(db, carts, settings.wait)]),
   )
   // Late duplicates and out-of-order events still run after the last order: they count in its cost.
   await new Promise((resolve) => setTimeout(resolve, settings.wait.settleMs))
@@ -148,7 +159,11 @@ export async function deliverBurst(
     doubleCaptured: Math.max(captures.atPsp, captures.medusaPaymentsPerSession, captures.medusaCapturesPerPayment),
     captures,
     cpuMsPerOrder: orders
-      ? { store: round(cpu.storeMs / orders, 1), postgres: round(cpu.postgresMs / orders, 1), total: round((cpu.storeMs + cpu.postgresMs) / orders, 1) }
+      ? {
+          store: round(cpu.storeMs / orders, 1),
+          postgres: round(cpu.postgresMs / orders, 1),
+          total: round((cpu.storeMs + cpu.postgresMs) / orders, 1),
+        }
       : null,
     coresBusy: { store: round(cpu.storeMs / meteredMs, 2), postgres: round(cpu.postgresMs / meteredMs, 2) },
     inbox,

@@ -7,7 +7,7 @@ export async function orderTimes(db: Client, carts: readonly PaidCart[]): Promis
     `SELECT oc.cart_id, min(extract(epoch FROM o.created_at) * 1000) AS at
        FROM order_cart oc JOIN "order" o ON o.id = oc.order_id AND o.deleted_at IS NULL
       WHERE oc.cart_id = ANY($1) AND oc.deleted_at IS NULL GROUP BY oc.cart_id`,
-    [carts.map((cart) => cart.cartId)]
+    [carts.map((cart) => cart.cartId)],
   )
   return new Map(rows.map((row) => [row.cart_id, Number(row.at)]))
 }
@@ -19,7 +19,7 @@ export async function orderTimes(db: Client, carts: readonly PaidCart[]): Promis
 export async function waitForOrderTimes(
   db: Client,
   carts: readonly PaidCart[],
-  options: { timeoutMs: number; stallMs: number; pollMs?: number }
+  options: { timeoutMs: number; stallMs: number; pollMs?: number },
 ): Promise<Map<string, number>> {
   const deadline = Date.now() + options.timeoutMs
   let times = new Map<string, number>()

@@ -24,7 +24,8 @@ export const cpuPerRequest = (run: AckMeasurement) => run.cpuMsPerRequest.store 
 
 /** Ratios per concurrency, from the runs made in this phase. */
 export function ackRatios(runs: readonly AckMeasurement[], concurrencies: readonly number[]): AckRatios[] {
-  const find = (target: AckMeasurement["target"], concurrency: number) => runs.find((run) => run.target === target && run.concurrency === concurrency)
+  const find = (target: AckMeasurement["target"], concurrency: number) =>
+    runs.find((run) => run.target === target && run.concurrency === concurrency)
   return concurrencies.flatMap((concurrency) => {
     const plugin = find("plugin", concurrency)
     const medusa = find("medusa", concurrency)
@@ -32,14 +33,16 @@ export function ackRatios(runs: readonly AckMeasurement[], concurrencies: readon
     if (!plugin || !medusa) {
       return []
     }
-    return [{
-      concurrency,
-      throughput: ratio(plugin.throughput, medusa.throughput),
-      p99: ratio(plugin.latency.p99, medusa.latency.p99),
-      cpuMsPerRequestDelta: round(cpuPerRequest(plugin) - cpuPerRequest(medusa), 3),
-      inboxOnVsOffThroughput: off ? ratio(plugin.throughput, off.throughput) : Number.NaN,
-      inboxOnVsOffP99: off ? ratio(plugin.latency.p99, off.latency.p99) : Number.NaN,
-    }]
+    return [
+      {
+        concurrency,
+        throughput: ratio(plugin.throughput, medusa.throughput),
+        p99: ratio(plugin.latency.p99, medusa.latency.p99),
+        cpuMsPerRequestDelta: round(cpuPerRequest(plugin) - cpuPerRequest(medusa), 3),
+        inboxOnVsOffThroughput: off ? ratio(plugin.throughput, off.throughput) : Number.NaN,
+        inboxOnVsOffP99: off ? ratio(plugin.latency.p99, off.latency.p99) : Number.NaN,
+      },
+    ]
   })
 }
 
@@ -55,21 +58,43 @@ export async function runAckPhase(ctx: StoreContext): Promise<AckResult> {
   if (config.cpuProfile) {
     mkdirSync(profileDir, { recursive: true })
   }
-  const settings = { n: config.n, secret: ctx.secret, templates: ctx.pool.templates, runId: `ack${Date.now()}`, cpuProfile: config.cpuProfile }
+  const settings = {
+    n: config.n,
+    secret: ctx.secret,
+    templates: ctx.pool.templates,
+    runId: `ack${Date.now()}`,
+    cpuProfile: config.cpuProfile,
+  }
   const report = (run: AckMeasurement) => {
     runs.push(run)
-    ctx.step(`ack ${ACK_TARGETS[run.target].label} @${run.concurrency}: ${run.throughput.toFixed(0)} req/s, p99 ${run.latency.p99.toFixed(1)} ms, ` +
-      `CPU/request store ${run.cpuMsPerRequest.store} ms + PostgreSQL ${run.cpuMsPerRequest.postgres} ms, ` +
-      `non-2xx/errors ${run.non2xx + run.errors + run.timeouts}${run.recorded ? `, recorded ${JSON.stringify(run.recorded)}` : ""}`)
+    ctx.step(
+      `ack ${ACK_TARGETS[run.target].label} @${run.concurrency}: ${run.throughput.toFixed(0)} req/s, p99 ${run.latency.p99.toFixed(1)} ms, ` +
+        `CPU/request store ${run.cpuMsPerRequest.store} ms + PostgreSQL ${run.cpuMsPerRequest.postgres} ms, ` +
+        `non-2xx/errors ${run.non2xx + run.errors + run.timeouts}${run.recorded ? `, recorded ${JSON.stringify(run.recorded)}` : ""}`,
+    )
   }
   for (const concurrency of config.concurrency) {
     if (config.cpuProfile) {
-      for (const [target, env] of [["plugin", STARTS.ack], ["medusa", STARTS.ack], ["plugin_inbox_off", STARTS.ackInboxOff]] as const) {
+      for (const [target, env] of [
+        ["plugin", STARTS.ack],
+        ["medusa", STARTS.ack],
+        ["plugin_inbox_off", STARTS.ackInboxOff],
+      ] as const) {
         const profileFile = join(profileDir, `${target}-c${concurrency}.cpuprofile`)
-        await restart(store, { ...env, NODE_OPTIONS: `--require ${join(__dirname, "..", "profile", "cpu-hook.js")}`, BENCH_CPU_PROFILE_FILE: profileFile })
+        await restart(store, {
+          ...env,
+          NODE_OPTIONS: `--require ${join(__dirname, "..", "profile", "cpu-hook.js")}`,
+          BENCH_CPU_PROFILE_FILE: profileFile,
+        })
         const run = await measureAck(store, target, concurrency, settings)
         if (existsSync(profileFile)) {
-          console.log(renderProfile(`CPU profile of the store, ${target} @${concurrency}`, summarizeProfile(profileFile), run.warmupRequests + run.requests))
+          console.log(
+            renderProfile(
+              `CPU profile of the store, ${target} @${concurrency}`,
+              summarizeProfile(profileFile),
+              run.warmupRequests + run.requests,
+            ),
+          )
         }
         report(run)
       }

@@ -49,7 +49,13 @@ export type AckSettings = {
 }
 
 /** One slice of load: `amount` deliveries to one target, after `warmup` that are not measured. */
-export async function runSlice(store: StoreProcess, target: AckTargetKey, concurrency: number, settings: AckSettings, slice: { prefix: string; amount: number; warmup: number }) {
+export async function runSlice(
+  store: StoreProcess,
+  target: AckTargetKey,
+  concurrency: number,
+  settings: AckSettings,
+  slice: { prefix: string; amount: number; warmup: number },
+) {
   const pid = store.pid
   if (!pid) {
     throw new Error("The store is not running")
@@ -99,7 +105,9 @@ async function recordedRows(store: StoreProcess, target: AckTargetKey, prefix: s
 }
 
 /** Sums the slices of one target into one measurement. */
-function mergeSlices(slices: Slice[]): Omit<AckRunResult, "latencies"> & { rss: RssPeak; cpuMsPerRequest: { store: number; postgres: number } } {
+function mergeSlices(
+  slices: Slice[],
+): Omit<AckRunResult, "latencies"> & { rss: RssPeak; cpuMsPerRequest: { store: number; postgres: number } } {
   const latencies = slices.flatMap(({ run }) => run.latencies)
   const durationMs = slices.reduce((sum, { run }) => sum + run.durationMs, 0)
   const statusCounts: Record<string, number> = {}
@@ -123,7 +131,10 @@ function mergeSlices(slices: Slice[]): Omit<AckRunResult, "latencies"> & { rss: 
     // Warm-up requests are inside the metered window too.
     cpuMsPerRequest: {
       store: round(slices.reduce((total, { cpu }) => total + cpu.storeMs, 0) / (latencies.length + sum((run) => run.warmupRequests)), 3),
-      postgres: round(slices.reduce((total, { cpu }) => total + cpu.postgresMs, 0) / (latencies.length + sum((run) => run.warmupRequests)), 3),
+      postgres: round(
+        slices.reduce((total, { cpu }) => total + cpu.postgresMs, 0) / (latencies.length + sum((run) => run.warmupRequests)),
+        3,
+      ),
     },
     rss: {
       treeMiB: Math.max(...slices.map(({ rss }) => rss.treeMiB)),
@@ -147,7 +158,7 @@ export async function measureAckInterleaved(
   store: StoreProcess,
   targets: readonly AckTargetKey[],
   concurrency: number,
-  settings: AckSettings & { rounds: number }
+  settings: AckSettings & { rounds: number },
 ): Promise<AckMeasurement[]> {
   const loadAverage = currentLoad()
   const prefixOf = (target: AckTargetKey) => `evt_bench_${settings.runId}_${target}_c${concurrency}_`
@@ -161,7 +172,9 @@ export async function measureAckInterleaved(
       const amount = Math.ceil(Math.max(1000, settings.n / 5) / warmTurns)
       const { run } = await runSlice(store, target, concurrency, settings, { prefix: `${prefixOf(target)}warm${turn}_`, amount, warmup: 0 })
       if (run.non2xx + run.errors + run.timeouts) {
-        throw new Error(`${target} failed ${run.non2xx + run.errors + run.timeouts} of its warm-up requests: ${JSON.stringify(run.statusCounts)}`)
+        throw new Error(
+          `${target} failed ${run.non2xx + run.errors + run.timeouts} of its warm-up requests: ${JSON.stringify(run.statusCounts)}`,
+        )
       }
       warmed.get(target)!.requests += run.requests
       warmed.get(target)!.ok2xx += run.ok2xx
@@ -174,7 +187,9 @@ export async function measureAckInterleaved(
       // Every slice opens its connections anew: their first requests are not measured.
       const warmup = concurrency
       const amount = Math.min(perRound, settings.n - round * perRound)
-      slices.get(target)!.push(await runSlice(store, target, concurrency, settings, { prefix: `${prefixOf(target)}r${round}_`, amount, warmup }))
+      slices
+        .get(target)!
+        .push(await runSlice(store, target, concurrency, settings, { prefix: `${prefixOf(target)}r${round}_`, amount, warmup }))
     }
   }
   const measurements: AckMeasurement[] = []
@@ -195,10 +210,19 @@ export async function measureAckInterleaved(
  * with the restart): `n` distinct signed `payment_intent.succeeded` deliveries sent by a child
  * process (autocannon), after a warm-up on the same connections.
  */
-export async function measureAck(store: StoreProcess, target: AckTargetKey, concurrency: number, settings: AckSettings): Promise<AckMeasurement> {
+export async function measureAck(
+  store: StoreProcess,
+  target: AckTargetKey,
+  concurrency: number,
+  settings: AckSettings,
+): Promise<AckMeasurement> {
   const loadAverage = currentLoad()
   const prefix = `evt_bench_${settings.runId}_${target}_c${concurrency}_`
-  const slice = await runSlice(store, target, concurrency, settings, { prefix, amount: settings.n, warmup: firstWarmup(concurrency, settings.n) })
+  const slice = await runSlice(store, target, concurrency, settings, {
+    prefix,
+    amount: settings.n,
+    warmup: firstWarmup(concurrency, settings.n),
+  })
   const recorded = await recordedRows(store, target, prefix)
   return { ...mergeSlices([slice]), target, route: ACK_TARGETS[target].route, concurrency, recorded, loadAverage, rounds: 1 }
 }

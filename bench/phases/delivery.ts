@@ -5,7 +5,11 @@ import { restart, STARTS, type StoreContext } from "./context"
 /** The two routes the burst goes to: this plugin's, and `@medusajs/payment-stripe` on Medusa's built-in route. */
 export const DELIVERY_ROUTES = {
   plugin: { route: "stripe_mpw", providerId: "pp_stripe_mpw", label: "this plugin (`stripe_mpw`)" },
-  medusa: { route: "stripe_stripe", providerId: "pp_stripe_stripe", label: "`@medusajs/payment-stripe` on Medusa's route (`stripe_stripe`)" },
+  medusa: {
+    route: "stripe_stripe",
+    providerId: "pp_stripe_stripe",
+    label: "`@medusajs/payment-stripe` on Medusa's route (`stripe_stripe`)",
+  },
 } as const
 
 /** The same burst shape for both routes (the issue's: 20 % duplicates, 5 % out of order). */
@@ -44,13 +48,16 @@ export async function runDeliveryPhase(ctx: StoreContext): Promise<DeliveryResul
   const cartSetupSeconds = round((Date.now() - setupStarted) / 1000, 1)
   const wait = { timeoutMs: 300_000, stallMs: 90_000, settleMs: 6000 }
   const runs: Partial<Record<keyof typeof DELIVERY_ROUTES, DeliveryRun>> = {}
-  for (const [key, carts] of [["plugin", pluginCarts], ["medusa", medusaCarts]] as const) {
+  for (const [key, carts] of [
+    ["plugin", pluginCarts],
+    ["medusa", medusaCarts],
+  ] as const) {
     const run = await deliverBurst(store, fake, carts, DELIVERY_ROUTES[key].route, { secret: ctx.secret, shape: BURST_SHAPE, wait })
     runs[key] = run
     ctx.step(
       `${key}: ${run.orders}/${run.carts} orders, first ${run.firstOrderSeconds} s, last ${run.lastOrderSeconds} s, ${run.ordersPerSecond} orders/s, ` +
         `delivery→order p50 ${round(run.deliveryToOrderMs.p50, 0)} ms p99 ${round(run.deliveryToOrderMs.p99, 0)} ms, ` +
-        `CPU/order ${run.cpuMsPerOrder?.total ?? "–"} ms, lost ${run.lost}, double-captured ${run.doubleCaptured}`
+        `CPU/order ${run.cpuMsPerOrder?.total ?? "–"} ms, lost ${run.lost}, double-captured ${run.doubleCaptured}`,
     )
   }
   const plugin = runs.plugin!
@@ -60,8 +67,10 @@ export async function runDeliveryPhase(ctx: StoreContext): Promise<DeliveryResul
     await restart(store, { ...STARTS.orders, BENCH_PROCESSOR_CONCURRENCY: String(config.deliveryConcurrency) })
     const run = await deliverBurst(store, fake, extraCarts, DELIVERY_ROUTES.plugin.route, { secret: ctx.secret, shape: BURST_SHAPE, wait })
     pluginConcurrent = { ...run, concurrency: config.deliveryConcurrency }
-    ctx.step(`plugin, concurrency ${config.deliveryConcurrency}: ${run.orders}/${run.carts} orders, last ${run.lastOrderSeconds} s, ${run.ordersPerSecond} orders/s, ` +
-      `p50 ${round(run.deliveryToOrderMs.p50, 0)} ms, CPU/order ${run.cpuMsPerOrder?.total ?? "–"} ms, lost ${run.lost}, double-captured ${run.doubleCaptured}`)
+    ctx.step(
+      `plugin, concurrency ${config.deliveryConcurrency}: ${run.orders}/${run.carts} orders, last ${run.lastOrderSeconds} s, ${run.ordersPerSecond} orders/s, ` +
+        `p50 ${round(run.deliveryToOrderMs.p50, 0)} ms, CPU/order ${run.cpuMsPerOrder?.total ?? "–"} ms, lost ${run.lost}, double-captured ${run.doubleCaptured}`,
+    )
   }
   return {
     carts: config.carts,

@@ -89,7 +89,10 @@ export async function runInboxPhase(ctx: StoreContext): Promise<InboxResult> {
       return { tableBytes: size.totalBytes, rows: size.rows }
     })
     const fillSeconds = round((Date.now() - fillStarted) / 1000, 1)
-    const [plugin, medusa] = await measureAckInterleaved(store, ["plugin", "medusa"], CONCURRENCY, { ...settings, runId: `${settings.runId}_r${target}` })
+    const [plugin, medusa] = await measureAckInterleaved(store, ["plugin", "medusa"], CONCURRENCY, {
+      ...settings,
+      runId: `${settings.runId}_r${target}`,
+    })
     // After the acks, on a warm table and connection, as the edge's insert runs.
     const insert = await withDb(store.databaseUrl, (db) => timeInserts(db, body, `r${target}`))
     const empty = levels[0]
@@ -102,23 +105,31 @@ export async function runInboxPhase(ctx: StoreContext): Promise<InboxResult> {
       failures: [plugin, medusa].reduce((sum, run) => sum + run.non2xx + run.errors + run.timeouts, 0),
       ratios: { throughput: ratio(plugin.throughput, medusa.throughput), p99: ratio(plugin.latency.p99, medusa.latency.p99) },
       vsEmpty: empty
-        ? { throughput: ratio(plugin.throughput, empty.plugin.throughput), p99: ratio(plugin.latency.p99, empty.plugin.p99), insertP50: ratio(insert.noFlush.p50, empty.insert.noFlush.p50) }
+        ? {
+            throughput: ratio(plugin.throughput, empty.plugin.throughput),
+            p99: ratio(plugin.latency.p99, empty.plugin.p99),
+            insertP50: ratio(insert.noFlush.p50, empty.insert.noFlush.p50),
+          }
         : { throughput: 1, p99: 1, insertP50: 1 },
       tableBytes,
     }
     levels.push(level)
-    ctx.step(`Inbox at ${rows.toLocaleString("en")} rows: plugin ${level.plugin.throughput} req/s p99 ${level.plugin.p99} ms (÷ Medusa ${level.ratios.throughput}×, ${level.ratios.p99}×), insert p50 ${insert.p50} ms`)
+    ctx.step(
+      `Inbox at ${rows.toLocaleString("en")} rows: plugin ${level.plugin.throughput} req/s p99 ${level.plugin.p99} ms (÷ Medusa ${level.ratios.throughput}×, ${level.ratios.p99}×), insert p50 ${insert.p50} ms`,
+    )
   }
   ctx.step(`Retention prune of ${filled.toLocaleString("en")} settled rows older than ${RETENTION_DAYS} days, acks running`)
   const countEligible = () => withDb(store.databaseUrl, (db) => countPrunable(db, RETENTION_DAYS))
-  const prune = filled
-    ? await runPrune(store, { ...settings, runId: `${settings.runId}_prune` }, PRUNE_INPUT, countEligible)
-    : null
+  const prune = filled ? await runPrune(store, { ...settings, runId: `${settings.runId}_prune` }, PRUNE_INPUT, countEligible) : null
   // The prune's load named the pool's unpaid sessions: set its rows aside, as the ack runs' are, so no later job re-drives them.
-  await withDb(store.databaseUrl, (db) => setAside(db, { eventIdPrefix: `evt_bench_${settings.runId}_prune_` }, "benchmark: ack-only delivery"))
+  await withDb(store.databaseUrl, (db) =>
+    setAside(db, { eventIdPrefix: `evt_bench_${settings.runId}_prune_` }, "benchmark: ack-only delivery"),
+  )
   if (prune) {
-    ctx.step(`Prune: ${prune.eligibleBefore - prune.eligibleAfter} rows in ${prune.output?.seconds ?? "–"} s${prune.error ? ` (failed: ${prune.error})` : ""}; ` +
-      `edge p99 during ÷ before ${prune.ratios.p99}×, throughput ${prune.ratios.throughput}×`)
+    ctx.step(
+      `Prune: ${prune.eligibleBefore - prune.eligibleAfter} rows in ${prune.output?.seconds ?? "–"} s${prune.error ? ` (failed: ${prune.error})` : ""}; ` +
+        `edge p99 during ÷ before ${prune.ratios.p99}×, throughput ${prune.ratios.throughput}×`,
+    )
   }
   await store.stop("SIGKILL")
   // Last, on the store's stopped database, so that writing 200 000 rows weighs on no other figure.

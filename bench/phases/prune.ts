@@ -26,19 +26,35 @@ export type PruneResult = {
 }
 
 /** Runs plugin-route slices of `sliceSize` until `done()` (at least one), and sums them. */
-async function loadWhile(store: StoreProcess, settings: AckSettings, label: string, done: () => boolean, sliceSize = 600): Promise<AckWindow> {
+async function loadWhile(
+  store: StoreProcess,
+  settings: AckSettings,
+  label: string,
+  done: () => boolean,
+  sliceSize = 600,
+): Promise<AckWindow> {
   const latencies: number[] = []
   let durationMs = 0
   let failures = 0
   let slice = 0
   do {
-    const { run } = await runSlice(store, "plugin", 32, settings, { prefix: `evt_bench_${settings.runId}_${label}_${slice++}_`, amount: sliceSize, warmup: 32 })
+    const { run } = await runSlice(store, "plugin", 32, settings, {
+      prefix: `evt_bench_${settings.runId}_${label}_${slice++}_`,
+      amount: sliceSize,
+      warmup: 32,
+    })
     latencies.push(...run.latencies)
     durationMs += run.durationMs
     failures += run.non2xx + run.errors + run.timeouts
   } while (!done())
   const latency = summarize(latencies)
-  return { requests: latencies.length, seconds: round(durationMs / 1000, 1), throughput: round((latencies.length / durationMs) * 1000, 1), latency, failures }
+  return {
+    requests: latencies.length,
+    seconds: round(durationMs / 1000, 1),
+    throughput: round((latencies.length / durationMs) * 1000, 1),
+    latency,
+    failures,
+  }
 }
 
 /**
@@ -50,9 +66,17 @@ export async function runPrune(
   store: StoreProcess,
   settings: AckSettings,
   input: PruneInput,
-  countEligible: () => Promise<number>
+  countEligible: () => Promise<number>,
 ): Promise<PruneResult> {
-  const before = await loadWhile(store, settings, "pre_prune", (() => { let slices = 0; return () => ++slices >= 3 })())
+  const before = await loadWhile(
+    store,
+    settings,
+    "pre_prune",
+    (() => {
+      let slices = 0
+      return () => ++slices >= 3
+    })(),
+  )
   const eligibleBefore = await countEligible()
   const dir = mkdtempSync(join(tmpdir(), "mpw-bench-prune-"))
   try {
@@ -62,12 +86,15 @@ export async function runPrune(
     writeFileSync(inFile, JSON.stringify(input))
     let finished = false
     let error: string | null = null
-    const exec = store.exec(SCRIPT, [inFile, marker, outFile]).then(
-      () => undefined,
-      (failure: unknown) => {
-        error = (failure instanceof Error ? failure.message : String(failure)).split("\n").slice(-6).join(" ").slice(0, 600)
-      }
-    ).finally(() => (finished = true))
+    const exec = store
+      .exec(SCRIPT, [inFile, marker, outFile])
+      .then(
+        () => undefined,
+        (failure: unknown) => {
+          error = (failure instanceof Error ? failure.message : String(failure)).split("\n").slice(-6).join(" ").slice(0, 600)
+        },
+      )
+      .finally(() => (finished = true))
     while (!existsSync(marker) && !finished) {
       await new Promise((resolve) => setTimeout(resolve, 100))
     }

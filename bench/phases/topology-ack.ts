@@ -47,21 +47,31 @@ async function drain(databaseUrl: string, prefix: string): Promise<{ seconds: nu
 }
 
 /** One child per server, all at once, `amount` each after `warmup`. */
-function spread(urls: readonly string[], perServer: { amount: number; warmup: number; connections: number }, templates: EventTemplate[], secret: string, prefix: string) {
+function spread(
+  urls: readonly string[],
+  perServer: { amount: number; warmup: number; connections: number },
+  templates: EventTemplate[],
+  secret: string,
+  prefix: string,
+) {
   return Promise.all(
     urls.map((url, index) =>
-      runChild<AckJob, AckRunResult>(ACK_CHILD, {
-        url: `${url}/hooks/payment/stripe_mpw`,
-        connections: perServer.connections,
-        warmup: perServer.warmup,
-        amount: perServer.amount,
-        templates,
-        idPrefix: `${prefix}s${index}_`,
-        secret,
-        timeoutSeconds: 30,
-        sessionPrefix: `payses_${prefix}s${index}_`,
-      }, 300_000)
-    )
+      runChild<AckJob, AckRunResult>(
+        ACK_CHILD,
+        {
+          url: `${url}/hooks/payment/stripe_mpw`,
+          connections: perServer.connections,
+          warmup: perServer.warmup,
+          amount: perServer.amount,
+          templates,
+          idPrefix: `${prefix}s${index}_`,
+          secret,
+          timeoutSeconds: 30,
+          sessionPrefix: `payses_${prefix}s${index}_`,
+        },
+        300_000,
+      ),
+    ),
   )
 }
 
@@ -78,7 +88,7 @@ export async function ackAcrossServers(
   store: StoreProcess,
   servers: readonly StoreProcess[],
   kinds: Record<string, number[]>,
-  settings: { n: number; templates: EventTemplate[]; secret: string; runId: string }
+  settings: { n: number; templates: EventTemplate[]; secret: string; runId: string },
 ): Promise<TopologyAck> {
   const urls = servers.map((server) => server.url)
   const connections = Math.max(1, Math.round(32 / urls.length))
@@ -88,9 +98,20 @@ export async function ackAcrossServers(
   await drain(store.databaseUrl, warmPrefix)
   const prefix = `evt_bench_${settings.runId}_`
   const entries = Object.entries(kinds)
-  const all = await new CpuMeter(cpuScope(servers[0], entries.flatMap(([, pids]) => pids))).start()
+  const all = await new CpuMeter(
+    cpuScope(
+      servers[0],
+      entries.flatMap(([, pids]) => pids),
+    ),
+  ).start()
   const perKind = await Promise.all(entries.map(([, pids]) => new CpuMeter({ ...cpuScope(servers[0]), rootPids: pids }).start()))
-  const runs = await spread(urls, { amount: Math.ceil(settings.n / urls.length), warmup: connections, connections }, settings.templates, settings.secret, prefix)
+  const runs = await spread(
+    urls,
+    { amount: Math.ceil(settings.n / urls.length), warmup: connections, connections },
+    settings.templates,
+    settings.secret,
+    prefix,
+  )
   const drained = await drain(store.databaseUrl, prefix)
   const spent = await all.stop()
   const kindSpent = await Promise.all(perKind.map((meter) => meter.stop()))

@@ -39,8 +39,15 @@ async function runTopology(ctx: StoreContext, name: string, shape: { servers: nu
   try {
     const kinds = kindsOf(cluster)
     const label = name.replace(/\W+/g, "-")
-    const ack = await ackAcrossServers(store, cluster.servers, kinds, { n: config.inboxN, templates: ctx.pool.templates, secret: ctx.secret, runId: `topo_${label}_${Date.now()}` })
-    ctx.step(`Topology ${name}: ${ack.throughput} acks/s, p99 ${round(ack.latency.p99, 1)} ms, CPU/ack ${JSON.stringify(ack.cpuMsPerAck)} ms`)
+    const ack = await ackAcrossServers(store, cluster.servers, kinds, {
+      n: config.inboxN,
+      templates: ctx.pool.templates,
+      secret: ctx.secret,
+      runId: `topo_${label}_${Date.now()}`,
+    })
+    ctx.step(
+      `Topology ${name}: ${ack.throughput} acks/s, p99 ${round(ack.latency.p99, 1)} ms, CPU/ack ${JSON.stringify(ack.cpuMsPerAck)} ms`,
+    )
     const carts = await createCarts(cluster.servers[0], ctx.seeded, "pp_stripe_mpw", config.topologyCarts, `topo-${label}`)
     const orders = await deliverBurst(cluster.servers[0], ctx.fake, carts, "stripe_mpw", {
       secret: ctx.secret,
@@ -49,7 +56,9 @@ async function runTopology(ctx: StoreContext, name: string, shape: { servers: nu
       baseUrls: cluster.servers.map((server) => server.url),
       kinds,
     })
-    ctx.step(`Topology ${name}: ${orders.orders}/${orders.carts} orders, ${orders.ordersPerSecond} orders/s, CPU/order ${JSON.stringify(orders.cpuMsPerOrderByKind)} + PostgreSQL ${orders.cpuMsPerOrder?.postgres} ms, lost ${orders.lost}, double-captured ${orders.doubleCaptured}`)
+    ctx.step(
+      `Topology ${name}: ${orders.orders}/${orders.carts} orders, ${orders.ordersPerSecond} orders/s, CPU/order ${JSON.stringify(orders.cpuMsPerOrderByKind)} + PostgreSQL ${orders.cpuMsPerOrder?.postgres} ms, lost ${orders.lost}, double-captured ${orders.doubleCaptured}`,
+    )
     return { name, processes: shape, ack, orders }
   } finally {
     await stopCluster(cluster)

@@ -39,7 +39,11 @@ function stripeContenders(body: string): Labeled[] {
     },
     { name: "Stripe.webhooks.constructEvent", role: "library", run: () => Stripe.webhooks.constructEvent(raw, header, STRIPE_SECRET) },
     { name: "  part: JSON.parse(body)", role: "part", run: () => JSON.parse(raw.toString("utf8")) },
-    { name: "  part: HMAC + JSON.parse", role: "part", run: () => [createHmac("sha256", key).update(prefix).update(raw).digest("hex"), JSON.parse(raw.toString("utf8"))] },
+    {
+      name: "  part: HMAC + JSON.parse",
+      role: "part",
+      run: () => [createHmac("sha256", key).update(prefix).update(raw).digest("hex"), JSON.parse(raw.toString("utf8"))],
+    },
   ]
 }
 
@@ -61,7 +65,11 @@ function standardContenders(body: string): Labeled[] {
     },
     { name: "new Webhook(secret).verify", role: "library", run: () => new Webhook(SW_SECRET).verify(body, headers) },
     { name: "  part: JSON.parse(body)", role: "part", run: () => JSON.parse(raw.toString("utf8")) },
-    { name: "  part: HMAC + JSON.parse", role: "part", run: () => [createHmac("sha256", key).update(prefix).update(raw).digest("base64"), JSON.parse(raw.toString("utf8"))] },
+    {
+      name: "  part: HMAC + JSON.parse",
+      role: "part",
+      run: () => [createHmac("sha256", key).update(prefix).update(raw).digest("base64"), JSON.parse(raw.toString("utf8"))],
+    },
     { name: "  part: standardwebhooks sign (JS SHA-256)", role: "part", run: () => webhook.sign(id, new Date(timestamp * 1000), body) },
   ]
 }

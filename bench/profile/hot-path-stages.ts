@@ -28,8 +28,12 @@ export default async function hotPathStages({ container, args }: ExecArgs): Prom
   const data: Record<string, unknown> = JSON.parse(signed.body)
   const header = signed.headers["stripe-signature"]
   const recordInput = (eventId: string) => ({
-    provider_id: "stripe_mpw", event_id: eventId, event_type: "payment_intent.succeeded", source: "webhook" as const,
-    body_hash: bodyHash(raw), raw_body: signed.body,
+    provider_id: "stripe_mpw",
+    event_id: eventId,
+    event_type: "payment_intent.succeeded",
+    source: "webhook" as const,
+    body_hash: bodyHash(raw),
+    raw_body: signed.body,
   })
   const stages: Stage[] = [
     {

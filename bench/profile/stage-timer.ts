@@ -32,7 +32,10 @@ async function concurrent(stage: Stage, calls: number, inFlight: number): Promis
 }
 
 /** Times every stage: a warm-up, `rounds` sequential rounds (median), then one concurrent run. */
-export async function timeStages(stages: readonly Stage[], options: { warmup?: number; rounds?: number; perRound?: number; concurrentCalls?: number } = {}): Promise<StageTiming[]> {
+export async function timeStages(
+  stages: readonly Stage[],
+  options: { warmup?: number; rounds?: number; perRound?: number; concurrentCalls?: number } = {},
+): Promise<StageTiming[]> {
   const timings: StageTiming[] = []
   for (const stage of stages) {
     await sequential(stage, options.warmup ?? 40)

@@ -22,7 +22,10 @@ function packageOf(url: string, functionName: string): string {
 }
 
 function shortUrl(url: string): string {
-  return url.replace(/^file:\/\//, "").replace(/^.*node_modules\//, "").replace(/^.*\.medusa\/server\//, "mpw:")
+  return url
+    .replace(/^file:\/\//, "")
+    .replace(/^.*node_modules\//, "")
+    .replace(/^.*\.medusa\/server\//, "mpw:")
 }
 
 function top(totals: Map<string, number>, busy: number, count: number): ProfileLine[] {
@@ -54,14 +57,27 @@ export function summarizeProfile(file: string, count = 15): ProfileSummary {
     const name = `${functionName || "(anonymous)"} ${url ? `${shortUrl(url)}:${lineNumber + 1}` : ""}`.trim()
     byFunction.set(name, (byFunction.get(name) ?? 0) + micros)
   })
-  return { busyMs: Math.round(busy / 1000), idleMs: Math.round(idle / 1000), byPackage: top(byPackage, busy, count), byFunction: top(byFunction, busy, count) }
+  return {
+    busyMs: Math.round(busy / 1000),
+    idleMs: Math.round(idle / 1000),
+    byPackage: top(byPackage, busy, count),
+    byFunction: top(byFunction, busy, count),
+  }
 }
 
 /** Printable lines of a summary. */
 export function renderProfile(title: string, summary: ProfileSummary, requests: number): string {
-  const lines = [`${title}: busy ${summary.busyMs} ms (${((summary.busyMs * 1000) / Math.max(requests, 1)).toFixed(0)} µs per request), idle ${summary.idleMs} ms`]
-  lines.push("  by package:", ...summary.byPackage.map((line) => `    ${String(line.ms).padStart(6)} ms ${String(line.share).padStart(5)}%  ${line.name}`))
-  lines.push("  by function:", ...summary.byFunction.map((line) => `    ${String(line.ms).padStart(6)} ms ${String(line.share).padStart(5)}%  ${line.name}`))
+  const lines = [
+    `${title}: busy ${summary.busyMs} ms (${((summary.busyMs * 1000) / Math.max(requests, 1)).toFixed(0)} µs per request), idle ${summary.idleMs} ms`,
+  ]
+  lines.push(
+    "  by package:",
+    ...summary.byPackage.map((line) => `    ${String(line.ms).padStart(6)} ms ${String(line.share).padStart(5)}%  ${line.name}`),
+  )
+  lines.push(
+    "  by function:",
+    ...summary.byFunction.map((line) => `    ${String(line.ms).padStart(6)} ms ${String(line.share).padStart(5)}%  ${line.name}`),
+  )
   return lines.join("\n")
 }
 

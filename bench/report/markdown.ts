@@ -25,7 +25,7 @@ function verifySection(section: Section<VerifyCase[]>): string[] {
     const library = verifyCase.rows.find((row) => row.role === "library")
     lines.push(
       `| ${verifyCase.scheme} | ${Math.round(verifyCase.bodyBytes / 1024)} KB | ${cell(floor?.usPerOp, 2)} | ${cell(plugin?.usPerOp, 2)} (${cell(plugin?.vsHmac, 2)}×) | ` +
-        `${cell(library?.usPerOp, 2)} (${cell(library?.vsHmac, 2)}×) |`
+        `${cell(library?.usPerOp, 2)} (${cell(library?.vsHmac, 2)}×) |`,
     )
   }
   return lines
@@ -40,15 +40,24 @@ function stagesSection(section: Section<StageTiming[]>): string[] {
     "|---|---|---|",
   ]
   for (const stage of section.result) {
-    lines.push(`| ${stage.name.startsWith(" ") ? `↳ ${stage.name.trim()}` : stage.name} | ${cell(stage.usPerCallAlone, 1)} | ${cell(stage.callsPerSecondAt32)} |`)
+    lines.push(
+      `| ${stage.name.startsWith(" ") ? `↳ ${stage.name.trim()}` : stage.name} | ${cell(stage.usPerCallAlone, 1)} | ${cell(stage.callsPerSecondAt32)} |`,
+    )
   }
   return lines
 }
 
 function targetsSection(results: BenchResults): string[] {
-  const lines = ["**Targets** (each a ratio against a baseline measured in the same run):", "", "| target | measured | wanted | met | why not (measured) |", "|---|---|---|---|---|"]
+  const lines = [
+    "**Targets** (each a ratio against a baseline measured in the same run):",
+    "",
+    "| target | measured | wanted | met | why not (measured) |",
+    "|---|---|---|---|---|",
+  ]
   for (const target of results.targets) {
-    lines.push(`| ${target.name} | ${cell(target.value, 3)} | ${target.target} | ${target.pass ? "yes" : "**no**"} | ${target.reason ?? ""} |`)
+    lines.push(
+      `| ${target.name} | ${cell(target.value, 3)} | ${target.target} | ${target.pass ? "yes" : "**no**"} | ${target.reason ?? ""} |`,
+    )
   }
   return lines
 }

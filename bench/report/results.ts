@@ -52,7 +52,13 @@ export function readResults(): BenchResults | null {
   try {
     const parsed = JSON.parse(readFileSync(FILE, "utf8")) as Partial<BenchResults>
     return parsed.sections
-      ? { fullRun: parsed.fullRun ?? null, loadChecks: parsed.loadChecks ?? null, sections: parsed.sections, failures: parsed.failures ?? {}, targets: [] }
+      ? {
+          fullRun: parsed.fullRun ?? null,
+          loadChecks: parsed.loadChecks ?? null,
+          sections: parsed.sections,
+          failures: parsed.failures ?? {},
+          targets: [],
+        }
       : null
   } catch {
     return null
@@ -62,8 +68,13 @@ export function readResults(): BenchResults | null {
 /** Merges this run's sections over the earlier ones; `check` judges every target against the result. */
 export function mergeResults(
   earlier: BenchResults | null,
-  run: { sections: BenchResults["sections"]; loadChecks: LoadCheck[] | null; fullRun: BenchResults["fullRun"]; failures: Record<string, string> },
-  check: (sections: BenchResults["sections"]) => BenchResults["targets"]
+  run: {
+    sections: BenchResults["sections"]
+    loadChecks: LoadCheck[] | null
+    fullRun: BenchResults["fullRun"]
+    failures: Record<string, string>
+  },
+  check: (sections: BenchResults["sections"]) => BenchResults["targets"],
 ): BenchResults {
   // A full run replaces every section but a failed phase's; a phase run alone replaces its own and keeps the rest.
   const previous = earlier?.sections ?? {}

@@ -12,15 +12,25 @@ export type AckPool = {
   templates: EventTemplate[]
 }
 
-
 /** Parses a FakeStripe payload and rewrites its PaymentIntent as fully paid. */
 function paidTemplate(payload: string): EventTemplate {
   const parsed: unknown = JSON.parse(payload)
-  if (!isRecord(parsed) || typeof parsed.id !== "string" || typeof parsed.type !== "string" || !isRecord(parsed.data) || !isRecord(parsed.data.object)) {
+  if (
+    !isRecord(parsed) ||
+    typeof parsed.id !== "string" ||
+    typeof parsed.type !== "string" ||
+    !isRecord(parsed.data) ||
+    !isRecord(parsed.data.object)
+  ) {
     throw new Error("FakeStripe produced an event without id, type or data.object")
   }
   const intent = parsed.data.object
-  return { ...parsed, id: parsed.id, type: parsed.type, data: { object: { ...intent, status: "succeeded", amount_received: intent.amount } } }
+  return {
+    ...parsed,
+    id: parsed.id,
+    type: parsed.type,
+    data: { object: { ...intent, status: "succeeded", amount_received: intent.amount } },
+  }
 }
 
 /**

@@ -19,7 +19,12 @@ async function post(url: string, body: string, headers: Record<string, string>):
  * 400 from the plugin's edge while one to `stripe_stripe` gets Medusa's 200; a signed one is
  * recorded and answered by the edge itself; and the job claims it once it is backdated. The store must run with `PAYMENT_WEBHOOKS_JOB_INTERVAL_MS` short.
  */
-export async function checkPluginLoaded(store: StoreProcess, template: EventTemplate, secret: string, jobWaitMs = 20_000): Promise<LoadCheck[]> {
+export async function checkPluginLoaded(
+  store: StoreProcess,
+  template: EventTemplate,
+  secret: string,
+  jobWaitMs = 20_000,
+): Promise<LoadCheck[]> {
   const checks: LoadCheck[] = []
   const forgedBody = eventBody(template, "evt_bench_forged")
   const forged = signDelivery(forgedBody, "whsec_forged_by_the_benchmark")
@@ -29,7 +34,11 @@ export async function checkPluginLoaded(store: StoreProcess, template: EventTemp
   const plugin = await post(`${store.url}/hooks/payment/stripe_mpw`, forged.body, forged.headers)
   checks.push({ name: "middleware: forged → stripe_mpw answers 400", ok: plugin.status === 400, detail: `${plugin.status} ${plugin.text}` })
   const medusa = await post(`${store.url}/hooks/payment/stripe_stripe`, forged.body, forged.headers)
-  checks.push({ name: "Medusa's route: forged → stripe_stripe answers 200", ok: medusa.status === 200, detail: `${medusa.status} ${medusa.text}` })
+  checks.push({
+    name: "Medusa's route: forged → stripe_stripe answers 200",
+    ok: medusa.status === 200,
+    detail: `${medusa.status} ${medusa.text}`,
+  })
 
   const signed = signDelivery(eventBody(template, PROBE_EVENT), secret)
   const accepted = await post(`${store.url}/hooks/payment/stripe_mpw`, signed.body, signed.headers)

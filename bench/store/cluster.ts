@@ -24,7 +24,9 @@ export async function flushBenchRedis(): Promise<void> {
       await redis.connect()
       await redis.flushdb()
     } catch (error) {
-      throw new Error(`Redis is not reachable at ${REDIS} (${error instanceof Error ? error.message : String(error)}). Start it, or set BENCH_REDIS.`)
+      throw new Error(
+        `Redis is not reachable at ${REDIS} (${error instanceof Error ? error.message : String(error)}). Start it, or set BENCH_REDIS.`,
+      )
     } finally {
       redis.disconnect()
     }
@@ -48,7 +50,11 @@ export type Cluster = { servers: StoreProcess[]; worker: StoreProcess | null; al
  * and, with `worker`, one `MEDUSA_WORKER_MODE=worker`, all on the store's database with the Redis
  * modules; the worker first, so the queues have their consumer before the first delivery.
  */
-export async function startCluster(store: StoreProcess, shape: { servers: number; worker: boolean }, env: NodeJS.ProcessEnv): Promise<Cluster> {
+export async function startCluster(
+  store: StoreProcess,
+  shape: { servers: number; worker: boolean },
+  env: NodeJS.ProcessEnv,
+): Promise<Cluster> {
   const started: StoreProcess[] = []
   try {
     let worker: StoreProcess | null = null

@@ -18,4 +18,8 @@ class HoldingEventBusService extends local.service {
   }
 }
 
-module.exports = { default: { service: HoldingEventBusService, loaders: local.loaders }, service: HoldingEventBusService, loaders: local.loaders }
+module.exports = {
+  default: { service: HoldingEventBusService, loaders: local.loaders },
+  service: HoldingEventBusService,
+  loaders: local.loaders,
+}

@@ -47,7 +47,9 @@ module.exports = defineConfig({
   modules: [
     // BENCH_REDIS_URL gives the bench store the production modules, as the plugin's own helper builds them.
     ...redisModules({ redisUrl: process.env.BENCH_REDIS_URL, lockingRedisUrl: process.env.BENCH_LOCKING_REDIS_URL }),
-    ...(process.env.BENCH_HOLD_DELAYED_EVENTS === "1" ? [{ key: "event_bus", resolve: require("node:path").join(__dirname, "event-bus-hold.js") }] : []),
+    ...(process.env.BENCH_HOLD_DELAYED_EVENTS === "1"
+      ? [{ key: "event_bus", resolve: require("node:path").join(__dirname, "event-bus-hold.js") }]
+      : []),
     {
       resolve: "@medusajs/medusa/payment",
       options: {

@@ -45,7 +45,7 @@ export default async function pruneInbox({ container, args }: ExecArgs): Promise
   let rowsPruned = 0
   let calls = 0
   let lastResult: unknown = null
-  for (; calls < input.maxCalls; ) {
+  for (; calls < input.maxCalls;) {
     lastResult = await inbox.pruneSettled({ olderThanDays: input.olderThanDays, batchSize: input.batchSize, budgetMs: input.budgetMs })
     calls++
     const pruned = prunedCount(lastResult)

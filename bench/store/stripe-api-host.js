@@ -24,7 +24,12 @@ function pointMedusaStripeAt(baseUrl) {
     return
   }
   function BenchStripe(key, config) {
-    return new Original(key, { ...(config || {}), host: url.hostname, port: Number(url.port || 80), protocol: url.protocol.replace(":", "") })
+    return new Original(key, {
+      ...(config || {}),
+      host: url.hostname,
+      port: Number(url.port || 80),
+      protocol: url.protocol.replace(":", ""),
+    })
   }
   Object.setPrototypeOf(BenchStripe, Original)
   BenchStripe.prototype = Original.prototype

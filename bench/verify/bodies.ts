@@ -44,9 +44,9 @@ export function stripeEventBody(bytes: number): string {
           type: "payment_intent.succeeded",
         },
         null,
-        2
+        2,
       ),
-    bytes
+    bytes,
   )
 }
 
@@ -66,10 +66,13 @@ export function yocoEventBody(bytes: number): string {
           currency: "ZAR",
           status: "succeeded",
           mode: "test",
-          paymentMethodDetails: { type: "card", card: { maskedCard: "************1111", scheme: "visa", expiryMonth: 12, expiryYear: 2030 } },
+          paymentMethodDetails: {
+            type: "card",
+            card: { maskedCard: "************1111", scheme: "visa", expiryMonth: 12, expiryYear: 2030 },
+          },
           metadata: { checkoutId: "ch_benchVerify000000000", ...metadata },
         },
       }),
-    bytes
+    bytes,
   )
 }

@@ -26,7 +26,10 @@ function timeCalls(run: () => unknown, times: number): number {
  * Warms every contender up, then runs `rounds` rounds; in each round every contender (in turn, so
  * drift hits all alike) makes enough calls to last about `roundMs`. Returns the median µs per call.
  */
-export function timeContenders(contenders: readonly Contender[], options: { rounds?: number; roundMs?: number; warmupMs?: number } = {}): Timing[] {
+export function timeContenders(
+  contenders: readonly Contender[],
+  options: { rounds?: number; roundMs?: number; warmupMs?: number } = {},
+): Timing[] {
   const rounds = options.rounds ?? 7
   const roundMs = options.roundMs ?? 20
   const warmupMs = options.warmupMs ?? 60

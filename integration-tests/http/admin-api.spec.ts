@@ -19,7 +19,6 @@ const STRIPE_SECRET = "whsec_admin_api_secret"
 const { stripe } = usePspFakes(STRIPE_SECRET)
 const STRIPE = "stripe_stripe"
 
-
 /** A 400 whose message names what was wrong (the parameter a person misspelt or set out of range). */
 function expectRefused(answer: { status: number; body: { message?: string } }, names: string): void {
   expect(answer.status).toBe(400)
@@ -39,11 +38,19 @@ medusaIntegrationTestRunner({
     })
 
     /** Calls the admin API as a person with a secret key would (or with `authorization`); the status and parsed body, whatever the status. */
-    const admin = (method: "GET" | "POST", path: string, body?: object, authorization?: string) => client.adminAnswer(method, path, body, authorization)
+    const admin = (method: "GET" | "POST", path: string, body?: object, authorization?: string) =>
+      client.adminAnswer(method, path, body, authorization)
 
     /** Records an event as the edge does, without announcing it: only the test's own calls process it. */
     async function recordUnannounced(event: FakeStripeEvent) {
-      return inbox().recordDelivery({ provider_id: STRIPE, event_id: event.id, event_type: event.type, source: "webhook", body_hash: "test", raw_body: stripe.payloadOf(event) })
+      return inbox().recordDelivery({
+        provider_id: STRIPE,
+        event_id: event.id,
+        event_type: event.type,
+        source: "webhook",
+        body_hash: "test",
+        raw_body: stripe.payloadOf(event),
+      })
     }
 
     /** A dashboard refund whose `charge.refunded` failed for good: Stripe answered 500 on the processor's last attempt. */
@@ -52,7 +59,9 @@ medusaIntegrationTestRunner({
       stripe.refundFromDashboard(paid.intentId, 400)
       const event = stripe.eventFor(paid.intentId, "charge.refunded")
       const { id } = await recordUnannounced(event)
-      await withDatabase(dbConfig.clientUrl, (db) => db.query("UPDATE payment_webhook_event SET attempts = $2 WHERE id = $1", [id, inbox().inboxOptions.maxAttempts - 1]))
+      await withDatabase(dbConfig.clientUrl, (db) =>
+        db.query("UPDATE payment_webhook_event SET attempts = $2 WHERE id = $1", [id, inbox().inboxOptions.maxAttempts - 1]),
+      )
       stripe.failNext({ method: "GET", path: "/v1/refunds", status: 500, shouldRetry: false })
       expect(await processDelivery(getContainer(), id)).toMatchObject({ status: "failed" })
       return { ...paid, id, event }
@@ -77,7 +86,9 @@ medusaIntegrationTestRunner({
 
       const received = new Date(shown.received_at).getTime()
       const at = (ms: number) => encodeURIComponent(new Date(received + ms).toISOString())
-      expect(idsOf((await admin("GET", `/admin/payment-webhooks?q=${session.id}&received_from=${at(0)}&received_to=${at(1)}`)).body)).toEqual([row.id])
+      expect(
+        idsOf((await admin("GET", `/admin/payment-webhooks?q=${session.id}&received_from=${at(0)}&received_to=${at(1)}`)).body),
+      ).toEqual([row.id])
       expect(idsOf((await admin("GET", `/admin/payment-webhooks?q=${session.id}&received_from=${at(1)}`)).body)).toEqual([])
       expect(idsOf((await admin("GET", `/admin/payment-webhooks?q=${session.id}&received_to=${at(0)}`)).body)).toEqual([])
 
@@ -92,17 +103,28 @@ medusaIntegrationTestRunner({
       expect(before.status).toBe(200)
       const sessionId = `payses_admin_api_${Date.now()}`
       const input = (n: number) => ({
-        provider_id: STRIPE, event_id: `evt_admin_api_${n}_${Date.now()}`, event_type: "payment_intent.succeeded", source: "webhook" as const,
-        body_hash: "test", raw_body: "{}", session_id: sessionId,
+        provider_id: STRIPE,
+        event_id: `evt_admin_api_${n}_${Date.now()}`,
+        event_type: "payment_intent.succeeded",
+        source: "webhook" as const,
+        body_hash: "test",
+        raw_body: "{}",
+        session_id: sessionId,
       })
-      const attention = await recordSettled(inbox(), input(1), { status: "failed", reason: "paid, but its session was deleted", needs_attention: true })
+      const attention = await recordSettled(inbox(), input(1), {
+        status: "failed",
+        reason: "paid, but its session was deleted",
+        needs_attention: true,
+      })
       await recordSettled(inbox(), input(2), { status: "ignored", reason: "not handled" })
       const { id: waiting } = await inbox().recordDelivery(input(3))
 
       const after = await admin("GET", "/admin/payment-webhooks/summary")
       expect(after.body.counts).toEqual({
-        received: before.body.counts.received + 1, processed: before.body.counts.processed,
-        ignored: before.body.counts.ignored + 1, failed: before.body.counts.failed + 1,
+        received: before.body.counts.received + 1,
+        processed: before.body.counts.processed,
+        ignored: before.body.counts.ignored + 1,
+        failed: before.body.counts.failed + 1,
       })
       expect(after.body.needs_attention).toBe(before.body.needs_attention + 1)
       expect(new Date(after.body.oldest_unprocessed_at).getTime()).toBeLessThanOrEqual(Date.now())
@@ -110,7 +132,10 @@ medusaIntegrationTestRunner({
       expect(idsOf((await admin("GET", `/admin/payment-webhooks?session_id=${sessionId}&needs_attention=true`)).body)).toEqual([attention])
       expect(idsOf((await admin("GET", `/admin/payment-webhooks?session_id=${sessionId}&needs_attention=false`)).body)).toHaveLength(2)
       expect((await admin("GET", "/admin/payment-webhooks/summary?status=failed")).status).toBe(400)
-      expect((await admin("GET", `/admin/payment-webhooks/${waiting}`)).body.payment_webhook).toMatchObject({ id: waiting, status: "received" })
+      expect((await admin("GET", `/admin/payment-webhooks/${waiting}`)).body.payment_webhook).toMatchObject({
+        id: waiting,
+        status: "received",
+      })
     })
 
     it("a delivery's detail shows each attempt with its error and process, then what processing did; 404 for an unknown id", async () => {
@@ -125,12 +150,31 @@ medusaIntegrationTestRunner({
 
       const detail = await admin("GET", `/admin/payment-webhooks/${id}`)
       expect(detail.status).toBe(200)
-      expect(detail.body.payment_webhook).toMatchObject({ id, status: "processed", attempts: 2, deliveries: 2, order_id: paid.order.id, psp_reference: paid.intentId })
+      expect(detail.body.payment_webhook).toMatchObject({
+        id,
+        status: "processed",
+        attempts: 2,
+        deliveries: 2,
+        order_id: paid.order.id,
+        psp_reference: paid.intentId,
+      })
       expect(detail.body.payment_webhook).not.toHaveProperty("raw_body")
-      expect(detail.body.mapped).toMatchObject({ event_type: "charge.refunded", session_id: paid.session.id, psp_reference: paid.intentId, currency_code: "usd" })
+      expect(detail.body.mapped).toMatchObject({
+        event_type: "charge.refunded",
+        session_id: paid.session.id,
+        psp_reference: paid.intentId,
+        currency_code: "usd",
+      })
 
       const timeline: PaymentWebhookTimelineEntry[] = detail.body.timeline
-      expect(timeline.map((entry) => entry.kind)).toEqual(["received", "delivered_again", "attempt", "retry_scheduled", "attempt", "processed"])
+      expect(timeline.map((entry) => entry.kind)).toEqual([
+        "received",
+        "delivered_again",
+        "attempt",
+        "retry_scheduled",
+        "attempt",
+        "processed",
+      ])
       const here = { kind: process.env.MEDUSA_WORKER_MODE || "shared", pid: process.pid, host: hostname() }
       const attempts = timeline.filter((entry) => entry.kind === "attempt")
       expect(attempts[0]).toMatchObject({ attempt: 1, error: expect.stringMatching(/\S/), process: here })
@@ -172,7 +216,9 @@ medusaIntegrationTestRunner({
     it("the order view puts the PSP's capture next to Medusa's, survives a failing PSP, and answers 404 for an unknown order", async () => {
       const { email, cart, intentId } = await checkouts.stripeCart()
       stripe.authorize(intentId)
-      await stripe.deliver(checkouts.stripeHook, stripe.eventFor(intentId, "payment_intent.amount_capturable_updated"), { secret: STRIPE_SECRET })
+      await stripe.deliver(checkouts.stripeHook, stripe.eventFor(intentId, "payment_intent.amount_capturable_updated"), {
+        secret: STRIPE_SECRET,
+      })
       const order = await client.waitForOrder(email)
       const payment = order.payment_collections[0].payments[0]
       await client.admin("POST", `/admin/payments/${payment.id}/capture`, {})
@@ -180,7 +226,9 @@ medusaIntegrationTestRunner({
       const view = await admin("GET", `/admin/payment-webhooks/orders/${order.id}`)
       expect(view.status).toBe(200)
       expect(view.body.order_id).toBe(order.id)
-      expect(view.body.payment_webhooks.map((row: PaymentWebhookRow) => row.event_type)).toContain("payment_intent.amount_capturable_updated")
+      expect(view.body.payment_webhooks.map((row: PaymentWebhookRow) => row.event_type)).toContain(
+        "payment_intent.amount_capturable_updated",
+      )
       expect(view.body.payment_webhooks.every((row: PaymentWebhookRow) => row.order_id === order.id)).toBe(true)
       const [shown] = view.body.payments
       expect(shown).toMatchObject({ payment_id: payment.id, provider_id: "pp_stripe_stripe", currency_code: "usd" })
@@ -192,15 +240,22 @@ medusaIntegrationTestRunner({
       stripe.failNext({ method: "GET", path: new RegExp(`^/v1/payment_intents/${intentId}`), status: 500, shouldRetry: false })
       const failing = await admin("GET", `/admin/payment-webhooks/orders/${order.id}`)
       expect(failing.status).toBe(200)
-      expect(failing.body.payments[0]).toMatchObject({ psp: null, psp_error: expect.stringMatching(/\S/), medusa: { captured: cart.total } })
+      expect(failing.body.payments[0]).toMatchObject({
+        psp: null,
+        psp_error: expect.stringMatching(/\S/),
+        medusa: { captured: cart.total },
+      })
 
       expect((await admin("GET", "/admin/payment-webhooks/orders/order_unknown")).status).toBe(404)
     })
 
     it("refuses every admin route without a valid key: 401", async () => {
       const routes: Array<["GET" | "POST", string, object?]> = [
-        ["GET", "/admin/payment-webhooks"], ["GET", "/admin/payment-webhooks/summary"], ["GET", "/admin/payment-webhooks/pwhevt_any"],
-        ["GET", "/admin/payment-webhooks/orders/order_any"], ["POST", "/admin/payment-webhooks/replay", { since: "2026-01-01", dry_run: true }],
+        ["GET", "/admin/payment-webhooks"],
+        ["GET", "/admin/payment-webhooks/summary"],
+        ["GET", "/admin/payment-webhooks/pwhevt_any"],
+        ["GET", "/admin/payment-webhooks/orders/order_any"],
+        ["POST", "/admin/payment-webhooks/replay", { since: "2026-01-01", dry_run: true }],
         ["POST", "/admin/payment-webhooks/pwhevt_any/replay"],
       ]
       for (const [method, path, body] of routes) {
@@ -211,8 +266,12 @@ medusaIntegrationTestRunner({
 
     it("replay leaves a delivery a processor holds alone (409), replays a processed one on purpose, and refuses unknown fields", async () => {
       const input = (name: string) => ({
-        provider_id: STRIPE, event_id: `evt_admin_api_${name}_${Date.now()}`, event_type: "payment_intent.succeeded", source: "webhook" as const,
-        body_hash: "test", raw_body: "{}",
+        provider_id: STRIPE,
+        event_id: `evt_admin_api_${name}_${Date.now()}`,
+        event_type: "payment_intent.succeeded",
+        source: "webhook" as const,
+        body_hash: "test",
+        raw_body: "{}",
       })
       // Claimed by a processor that is still at work: its lease is live.
       const { id: heldId } = await inbox().recordDelivery(input("held"))
@@ -221,19 +280,32 @@ medusaIntegrationTestRunner({
       const refused = await admin("POST", `/admin/payment-webhooks/${heldId}/replay`)
       expect(refused.status).toBe(409)
       expect(refused.body.message).toContain("being processed")
-      expect((await admin("GET", `/admin/payment-webhooks/${heldId}`)).body.payment_webhook).toMatchObject({ status: "received", attempts: 1 })
+      expect((await admin("GET", `/admin/payment-webhooks/${heldId}`)).body.payment_webhook).toMatchObject({
+        status: "received",
+        attempts: 1,
+      })
       // The holder's claim still stands: it settles the row, nobody else's attempt started.
       expect(await inbox().settle(claim!, { status: "ignored", reason: "test" })).toBe(true)
 
       // Settled `processed`: a person may replay it; a bulk replay that picked it as `failed` leaves it alone.
-      const processedId = await recordSettled(inbox(), input("processed"), { status: "processed", reason: null, outcome: { refunds: ["ref_kept"] } })
+      const processedId = await recordSettled(inbox(), input("processed"), {
+        status: "processed",
+        reason: null,
+        outcome: { refunds: ["ref_kept"] },
+      })
       expect(await inbox().requeue(processedId, { expectedStatus: "failed" })).toBe("changed")
-      expect((await inbox().listPaymentWebhookEvents({ id: processedId }))[0]).toMatchObject({ status: "processed", outcome: { refunds: ["ref_kept"] } })
+      expect((await inbox().listPaymentWebhookEvents({ id: processedId }))[0]).toMatchObject({
+        status: "processed",
+        outcome: { refunds: ["ref_kept"] },
+      })
       const replayed = await admin("POST", `/admin/payment-webhooks/${processedId}/replay`)
       expect(replayed.status).toBe(200)
       expect(replayed.body.payment_webhook).toMatchObject({ id: processedId, attempts: 1 })
 
-      for (const [path, body] of [[`/admin/payment-webhooks/${processedId}/replay?force=true`, undefined], [`/admin/payment-webhooks/${processedId}/replay`, { force: true }]] as const) {
+      for (const [path, body] of [
+        [`/admin/payment-webhooks/${processedId}/replay?force=true`, undefined],
+        [`/admin/payment-webhooks/${processedId}/replay`, { force: true }],
+      ] as const) {
         const bad = await admin("POST", path, body)
         expectRefused(bad, "force")
       }
@@ -245,14 +317,29 @@ medusaIntegrationTestRunner({
       const since = new Date().toISOString()
       const ids: string[] = []
       for (const n of [1, 2, 3]) {
-        ids.push(await recordSettled(inbox(), {
-          provider_id: STRIPE, event_id: `evt_admin_api_batch_${n}_${Date.now()}`, event_type: "charge.refunded", source: "webhook",
-          body_hash: "test", raw_body: "{}",
-        }, { status: "failed", reason: "the PSP answered 500" }))
+        ids.push(
+          await recordSettled(
+            inbox(),
+            {
+              provider_id: STRIPE,
+              event_id: `evt_admin_api_batch_${n}_${Date.now()}`,
+              event_type: "charge.refunded",
+              source: "webhook",
+              body_hash: "test",
+              raw_body: "{}",
+            },
+            { status: "failed", reason: "the PSP answered 500" },
+          ),
+        )
       }
       const first = await admin("POST", "/admin/payment-webhooks/replay", { since, provider: STRIPE, limit: 2 })
       expect(first.body).toMatchObject({ dry_run: false, count: 2, remaining: 1, next_after: ids[1] })
-      const next = await admin("POST", "/admin/payment-webhooks/replay", { since, provider: STRIPE, limit: 2, after: first.body.next_after })
+      const next = await admin("POST", "/admin/payment-webhooks/replay", {
+        since,
+        provider: STRIPE,
+        limit: 2,
+        after: first.body.next_after,
+      })
       expect(next.body).toMatchObject({ count: 1, remaining: 0, next_after: null })
       for (const id of ids) {
         expect((await admin("GET", `/admin/payment-webhooks/${id}`)).body.payment_webhook.status).not.toBe("failed")
@@ -264,10 +351,18 @@ medusaIntegrationTestRunner({
     it("the order_id filter and the order view both find a delivery that names only the order's PSP payment", async () => {
       const { order, intentId } = await checkouts.capturedStripeOrder()
       // A refund as the PSP may send it: no session on it, only the PaymentIntent.
-      const refundId = await recordSettled(inbox(), {
-        provider_id: STRIPE, event_id: `evt_admin_api_by_reference_${Date.now()}`, event_type: "charge.refunded", source: "webhook",
-        body_hash: "test", raw_body: "{}",
-      }, { status: "ignored", reason: "test", facts: { psp_reference: intentId } })
+      const refundId = await recordSettled(
+        inbox(),
+        {
+          provider_id: STRIPE,
+          event_id: `evt_admin_api_by_reference_${Date.now()}`,
+          event_type: "charge.refunded",
+          source: "webhook",
+          body_hash: "test",
+          raw_body: "{}",
+        },
+        { status: "ignored", reason: "test", facts: { psp_reference: intentId } },
+      )
       const listed = await admin("GET", `/admin/payment-webhooks?order_id=${order.id}`)
       expect(listed.status).toBe(200)
       const view = await admin("GET", `/admin/payment-webhooks/orders/${order.id}`)

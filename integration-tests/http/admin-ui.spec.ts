@@ -5,9 +5,7 @@ import { Client } from "pg"
 import type { Browser, Locator, Page } from "playwright-core"
 import { FakeStripe } from "../../src/testing/stripe"
 import { createAdminUser, launchChromium, logIn } from "../support/admin-browser"
-import {
-  deliveryOfSession, payStripeCartIntoOrder, payStripeCartWithFailedDelivery, type ScenarioStore,
-} from "../support/admin-scenario"
+import { deliveryOfSession, payStripeCartIntoOrder, payStripeCartWithFailedDelivery, type ScenarioStore } from "../support/admin-scenario"
 import { StoreClient } from "../support/store-client"
 import { StoreProcess } from "../support/store-process"
 import { until } from "../support/until"
@@ -18,7 +16,8 @@ const WEBHOOK_SECRET = "whsec_admin_ui_secret"
 const ADMIN_EMAIL = "owner@example.com"
 const ADMIN_PASSWORD = "admin-ui-password"
 // The README's screenshots are rewritten only on request (UPDATE_SCREENSHOTS=1), so a test run leaves the tree as it was.
-const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === "1" ? join(__dirname, "..", "..", "docs") : mkdtempSync(join(tmpdir(), "mpw-admin-shots-"))
+const SCREENSHOTS =
+  process.env.UPDATE_SCREENSHOTS === "1" ? join(__dirname, "..", "..", "docs") : mkdtempSync(join(tmpdir(), "mpw-admin-shots-"))
 
 /**
  * The admin extensions in a real browser: a real store process with the admin enabled (the
@@ -102,7 +101,11 @@ describe("the admin's payment webhooks page and order widget", () => {
     // The status filter (a Radix select) leaves only the failed one.
     await page.getByTestId("payment-webhooks-status-filter").click()
     await page.getByRole("option", { name: "failed" }).click()
-    await until(() => page.getByTestId("payment-webhook-row").count(), (n) => n === 1, "the status filter to leave one row")
+    await until(
+      () => page.getByTestId("payment-webhook-row").count(),
+      (n) => n === 1,
+      "the status filter to leave one row",
+    )
     expect(await page.getByTestId("payment-webhook-row").getAttribute("data-session-id")).toBe(failed.session.id)
     expect(page.url()).toContain("status=failed")
     await page.getByRole("button", { name: "Clear filters" }).click()
@@ -111,7 +114,11 @@ describe("the admin's payment webhooks page and order widget", () => {
     // The search finds a delivery by its PaymentIntent.
     await page.getByTestId("payment-webhooks-search").fill(paid.intentId)
     await page.getByTestId("payment-webhooks-search").press("Enter")
-    await until(() => page.getByTestId("payment-webhook-row").count(), (n) => n === 1, "the search to leave one row")
+    await until(
+      () => page.getByTestId("payment-webhook-row").count(),
+      (n) => n === 1,
+      "the search to leave one row",
+    )
     expect(await page.getByTestId("payment-webhook-row").getAttribute("data-session-id")).toBe(paid.session.id)
     await page.getByRole("button", { name: "Clear filters" }).click()
     await rowOf(failed.session.id).waitFor()
@@ -128,7 +135,11 @@ describe("the admin's payment webhooks page and order widget", () => {
     const widget = page.getByTestId("order-payment-webhooks-widget")
     await widget.waitFor({ timeout: 60_000 })
     const event = widget.locator(`[data-testid=order-payment-webhook]`)
-    await until(() => event.count(), (n) => n === 1, "the widget to list the order's one event")
+    await until(
+      () => event.count(),
+      (n) => n === 1,
+      "the widget to list the order's one event",
+    )
     await waitForStatus(event.first().getByTestId("webhook-status"), "processed")
     const comparison = widget.getByTestId("order-payment-comparison").first()
     await comparison.waitFor()
@@ -141,7 +152,11 @@ describe("the admin's payment webhooks page and order widget", () => {
 
     await widget.getByTestId("order-payment-webhooks-link").click()
     await page.getByTestId("payment-webhooks-order-filter").waitFor()
-    await until(() => page.getByTestId("payment-webhook-row").count(), (n) => n === 1, "the page filtered on the order")
+    await until(
+      () => page.getByTestId("payment-webhook-row").count(),
+      (n) => n === 1,
+      "the page filtered on the order",
+    )
     expect(await page.getByTestId("payment-webhook-row").getAttribute("data-session-id")).toBe(paid.session.id)
   })
 
@@ -152,7 +167,11 @@ describe("the admin's payment webhooks page and order widget", () => {
     await drawer.waitFor()
     expect(await drawer.getByTestId("payment-webhook-drawer-status").getAttribute("data-status")).toBe("failed")
     await drawer.getByTestId("payment-webhook-last-error").waitFor()
-    await until(() => drawer.getByTestId("timeline-entry").count(), (n) => n >= 2, "the drawer's timeline")
+    await until(
+      () => drawer.getByTestId("timeline-entry").count(),
+      (n) => n >= 2,
+      "the drawer's timeline",
+    )
     // The drawer slides in: the picture is taken once its animations are over.
     await drawer.evaluate((element) => Promise.all(element.getAnimations({ subtree: true }).map((animation) => animation.finished)))
     await screenshot(page, "admin-drawer.png")
@@ -161,7 +180,7 @@ describe("the admin's payment webhooks page and order widget", () => {
     await until(
       () => drawer.getByTestId("payment-webhook-drawer-status").getAttribute("data-status"),
       (status) => status === "processed",
-      "the drawer to show the replayed delivery processed"
+      "the drawer to show the replayed delivery processed",
     )
     expect(await deliveryOfSession(scenario.client, failed.session.id)).toMatchObject({ status: "processed" })
     const order = await scenario.client.waitForOrder(failed.email, { timeoutMs: 30_000 })
@@ -208,7 +227,12 @@ describe("the admin's payment webhooks page and order widget", () => {
 
 /** Waits until a status badge shows `status`; fails naming the status it shows instead. */
 async function waitForStatus(badge: Locator, status: string): Promise<void> {
-  await until(() => badge.getAttribute("data-status", { timeout: 60_000 }), (shown) => shown === status, `the status badge to show ${status}`, 60_000)
+  await until(
+    () => badge.getAttribute("data-status", { timeout: 60_000 }),
+    (shown) => shown === status,
+    `the status badge to show ${status}`,
+    60_000,
+  )
 }
 
 /** Takes a screenshot (under docs/ for the README with UPDATE_SCREENSHOTS=1), and checks it stays small enough to commit. */

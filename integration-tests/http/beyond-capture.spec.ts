@@ -30,7 +30,15 @@ medusaIntegrationTestRunner({
       client = store.client
       checkouts = new Checkouts({ ...store, stripe, stripeSecret: STRIPE_SECRET, inbox }, "beyond")
       const eventBus = getContainer().resolve(Modules.EVENT_BUS)
-      for (const name of ["payment_failed", "payment_canceled", "refund_failed", "dispute_opened", "dispute_closed", "amount_mismatch", "refund_recorded"]) {
+      for (const name of [
+        "payment_failed",
+        "payment_canceled",
+        "refund_failed",
+        "dispute_opened",
+        "dispute_closed",
+        "amount_mismatch",
+        "refund_recorded",
+      ]) {
         eventBus.subscribe(`payment-webhooks.${name}`, async (event) => {
           emitted.push({ name, data: event.data as Record<string, unknown> })
         })
@@ -43,28 +51,55 @@ medusaIntegrationTestRunner({
 
     async function sessionStatus(sessionId: string): Promise<string> {
       const query = getContainer().resolve(ContainerRegistrationKeys.QUERY)
-      const { data: [session] } = await query.graph({ entity: "payment_session", fields: ["status"], filters: { id: sessionId } })
+      const {
+        data: [session],
+      } = await query.graph({ entity: "payment_session", fields: ["status"], filters: { id: sessionId } })
       return session.status
     }
 
     it("a declined payment tells the store why and leaves the session open for the customer's retry", async () => {
       const { cart, session, intentId } = await checkouts.stripeCart()
       stripe.fail(intentId, { code: "card_declined", declineCode: "insufficient_funds" })
-      const answer = await stripe.deliver(stripeUrl(), stripe.eventFor(intentId, "payment_intent.payment_failed"), { secret: STRIPE_SECRET })
+      const answer = await stripe.deliver(stripeUrl(), stripe.eventFor(intentId, "payment_intent.payment_failed"), {
+        secret: STRIPE_SECRET,
+      })
       expect(answer.status).toBe(200)
-      const event = await until(async () => emitted.find((e) => e.name === "payment_failed" && e.data.session_id === session.id), Boolean, "payment_failed event")
+      const event = await until(
+        async () => emitted.find((e) => e.name === "payment_failed" && e.data.session_id === session.id),
+        Boolean,
+        "payment_failed event",
+      )
       expect(event?.data).toMatchObject({ cart_id: cart.id, reason: "insufficient_funds" })
-      const [row] = await until(() => rowsOf(session.id), (rows) => rows[0]?.status === "processed", "the decline settled")
-      expect(row).toMatchObject({ status: "processed", event_type: "payment_intent.payment_failed", outcome: { declined: "insufficient_funds" } })
+      const [row] = await until(
+        () => rowsOf(session.id),
+        (rows) => rows[0]?.status === "processed",
+        "the decline settled",
+      )
+      expect(row).toMatchObject({
+        status: "processed",
+        event_type: "payment_intent.payment_failed",
+        outcome: { declined: "insufficient_funds" },
+      })
       expect(await sessionStatus(session.id)).not.toBe("error")
     })
 
     it("a cancellation that arrives after the capture downgrades nothing", async () => {
       const { session, intentId, email } = await checkouts.capturedStripeOrder()
-      const late = stripe.buildEvent("payment_intent.canceled", { ...stripe.intent(intentId), status: "canceled", cancellation_reason: "abandoned" })
+      const late = stripe.buildEvent("payment_intent.canceled", {
+        ...stripe.intent(intentId),
+        status: "canceled",
+        cancellation_reason: "abandoned",
+      })
       expect((await stripe.deliver(stripeUrl(), late, { secret: STRIPE_SECRET })).status).toBe(200)
-      const rows = await until(() => rowsOf(session.id), (all) => all.some((row) => row.event_type === "payment_intent.canceled" && row.status !== "received"), "canceled row settled")
-      expect(rows.find((row) => row.event_type === "payment_intent.canceled")).toMatchObject({ status: "ignored", last_error: expect.stringContaining("does not downgrade") })
+      const rows = await until(
+        () => rowsOf(session.id),
+        (all) => all.some((row) => row.event_type === "payment_intent.canceled" && row.status !== "received"),
+        "canceled row settled",
+      )
+      expect(rows.find((row) => row.event_type === "payment_intent.canceled")).toMatchObject({
+        status: "ignored",
+        last_error: expect.stringContaining("does not downgrade"),
+      })
       expect(await sessionStatus(session.id)).toBe("authorized")
       expect((await client.orderByEmail(email))?.payment_collections[0].payments[0].captured_at).not.toBeNull()
       expect(emitted.some((e) => e.name === "payment_canceled" && e.data.session_id === session.id)).toBe(false)
@@ -76,7 +111,11 @@ medusaIntegrationTestRunner({
       const fullEvent = stripe.eventFor(full.intentId, "charge.refunded")
       await stripe.deliver(stripeUrl(), fullEvent, { secret: STRIPE_SECRET })
       await stripe.deliver(stripeUrl(), fullEvent, { secret: STRIPE_SECRET, timestamp: Math.floor(Date.now() / 1000) })
-      const fullOrder = await until(() => client.orderByEmail(full.email), (o) => refundedTotal(o) > 0, "full refund recorded")
+      const fullOrder = await until(
+        () => client.orderByEmail(full.email),
+        (o) => refundedTotal(o) > 0,
+        "full refund recorded",
+      )
       expect(refundedTotal(fullOrder)).toBe(full.cart.total)
 
       const partial = await checkouts.capturedStripeOrder()
@@ -84,7 +123,11 @@ medusaIntegrationTestRunner({
         stripe.refundFromDashboard(partial.intentId, cents)
         await stripe.deliver(stripeUrl(), stripe.eventFor(partial.intentId, "charge.refunded"), { secret: STRIPE_SECRET })
       }
-      const partialOrder = await until(() => client.orderByEmail(partial.email), (o) => refundedTotal(o) >= 12, "partial refunds recorded")
+      const partialOrder = await until(
+        () => client.orderByEmail(partial.email),
+        (o) => refundedTotal(o) >= 12,
+        "partial refunds recorded",
+      )
       await sleep(2_000)
       expect(refundedTotal(await client.orderByEmail(partial.email))).toBe(12)
       expect(partialOrder?.payment_collections[0].payments[0].refunds).toHaveLength(2)
@@ -98,7 +141,11 @@ medusaIntegrationTestRunner({
       await client.admin("POST", `/admin/payments/${payment.id}/refund`, { amount: 10 })
       expect(stripe.refundsOf(paid.intentId)).toHaveLength(1)
       await stripe.deliver(stripeUrl(), stripe.eventFor(paid.intentId, "charge.refunded"), { secret: STRIPE_SECRET })
-      await until(() => rowsOf(paid.session.id), (rows) => rows.some((row) => row.event_type === "charge.refunded" && row.status === "processed"), "refund event processed")
+      await until(
+        () => rowsOf(paid.session.id),
+        (rows) => rows.some((row) => row.event_type === "charge.refunded" && row.status === "processed"),
+        "refund event processed",
+      )
       const order = await client.orderByEmail(paid.email)
       expect(order?.payment_collections[0].payments[0].refunds).toHaveLength(1)
       expect(refundedTotal(order)).toBe(10)
@@ -114,13 +161,21 @@ medusaIntegrationTestRunner({
       // The merchant refunds R10 in Yoco's dashboard.
       const refund = await fetch(`${yoco.url}/checkouts/${checkoutId}/refund`, {
         method: "POST",
-        headers: { authorization: `Bearer ${FakeYoco.TEST_KEY}`, "content-type": "application/json", "idempotency-key": `dash-${checkoutId}` },
+        headers: {
+          authorization: `Bearer ${FakeYoco.TEST_KEY}`,
+          "content-type": "application/json",
+          "idempotency-key": `dash-${checkoutId}`,
+        },
         body: JSON.stringify({ amount: 1000 }),
       })
       expect(refund.status).toBe(202)
       const delivered = await yoco.refundSucceeded(checkoutId, { deliverTo: url })
       await yoco.deliver(url, delivered.event)
-      const order = await until(() => client.orderByEmail(email), (o) => refundedTotal(o) > 0, "Yoco refund recorded")
+      const order = await until(
+        () => client.orderByEmail(email),
+        (o) => refundedTotal(o) > 0,
+        "Yoco refund recorded",
+      )
       await sleep(2_000)
       expect(refundedTotal(await client.orderByEmail(email))).toBe(10)
       expect(order?.payment_collections[0].payments[0].refunds).toHaveLength(1)
@@ -130,15 +185,35 @@ medusaIntegrationTestRunner({
       const paid = await checkouts.capturedStripeOrder()
       const dispute = stripe.dispute(paid.intentId, { reason: "fraudulent" })
       await stripe.deliver(stripeUrl(), stripe.eventFor(paid.intentId, "charge.dispute.created"), { secret: STRIPE_SECRET })
-      const opened = await until(async () => emitted.find((e) => e.name === "dispute_opened" && e.data.order_id === paid.order.id), Boolean, "dispute_opened")
-      expect(opened?.data.dispute).toMatchObject({ id: dispute.id, reason: "fraudulent", status: "needs_response", amount: paid.cart.total })
+      const opened = await until(
+        async () => emitted.find((e) => e.name === "dispute_opened" && e.data.order_id === paid.order.id),
+        Boolean,
+        "dispute_opened",
+      )
+      expect(opened?.data.dispute).toMatchObject({
+        id: dispute.id,
+        reason: "fraudulent",
+        status: "needs_response",
+        amount: paid.cart.total,
+      })
 
       stripe.closeDispute(dispute.id, "lost")
       await stripe.deliver(stripeUrl(), stripe.eventFor(paid.intentId, "charge.dispute.closed"), { secret: STRIPE_SECRET })
-      await until(async () => emitted.find((e) => e.name === "dispute_closed" && e.data.order_id === paid.order.id), Boolean, "dispute_closed")
+      await until(
+        async () => emitted.find((e) => e.name === "dispute_closed" && e.data.order_id === paid.order.id),
+        Boolean,
+        "dispute_closed",
+      )
       const query = getContainer().resolve(ContainerRegistrationKeys.QUERY)
-      const { data: [order] } = await query.graph({ entity: "order", fields: ["metadata"], filters: { id: paid.order.id } })
-      expect(order.metadata?.payment_dispute).toMatchObject({ id: dispute.id, status: "lost", reason: "fraudulent", evidence_due_by: expect.any(String) })
+      const {
+        data: [order],
+      } = await query.graph({ entity: "order", fields: ["metadata"], filters: { id: paid.order.id } })
+      expect(order.metadata?.payment_dispute).toMatchObject({
+        id: dispute.id,
+        status: "lost",
+        reason: "fraudulent",
+        evidence_due_by: expect.any(String),
+      })
     })
 
     it("an authorization for another amount is refused: no order, failed with the reason, event emitted", async () => {
@@ -163,7 +238,11 @@ medusaIntegrationTestRunner({
       })
       const answer = await stripe.deliver(stripeUrl(), foreign, { secret: STRIPE_SECRET })
       expect(answer.status).toBe(200)
-      const [row] = await until(() => rowsOf("payses_from_another_environment"), (rows) => rows[0]?.status === "ignored", "the foreign event ignored")
+      const [row] = await until(
+        () => rowsOf("payses_from_another_environment"),
+        (rows) => rows[0]?.status === "ignored",
+        "the foreign event ignored",
+      )
       expect(row).toMatchObject({ status: "ignored", last_error: expect.stringContaining("does not exist"), outcome: null })
     })
   },

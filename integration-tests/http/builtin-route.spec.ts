@@ -43,9 +43,13 @@ medusaIntegrationTestRunner({
 
     it("completes a Stripe cart through Medusa's route: the provider verifies and maps, Medusa's subscriber places the order", async () => {
       const { customer, cart, intentId } = await authorizedStripeCart()
-      const answer = await stripe.deliver(`${client.baseUrl}/hooks/payment/stripe_stripe`, stripe.eventFor(intentId, "payment_intent.amount_capturable_updated"), {
-        secret: STRIPE_SECRET,
-      })
+      const answer = await stripe.deliver(
+        `${client.baseUrl}/hooks/payment/stripe_stripe`,
+        stripe.eventFor(intentId, "payment_intent.amount_capturable_updated"),
+        {
+          secret: STRIPE_SECRET,
+        },
+      )
       expect(answer.status).toBe(200)
       const order = await client.waitForOrder(customer, { timeoutMs: 30_000 })
       expect(order.total).toBe(cart.total)
@@ -57,7 +61,10 @@ medusaIntegrationTestRunner({
       const cart = await client.cartReadyToPay({ ...seeded.markets.zar, variantId: seeded.variantId, email: customer })
       const { session } = await client.startPayment(cart.id, "pp_yoco_yoco")
       await yoco.pay(String(session.data.checkout_id), { deliverTo: `${client.baseUrl}/hooks/payment/yoco_yoco` })
-      const order = await client.waitForOrder(customer, { timeoutMs: 30_000, ready: (o) => !!o.payment_collections[0]?.payments[0]?.captured_at })
+      const order = await client.waitForOrder(customer, {
+        timeoutMs: 30_000,
+        ready: (o) => !!o.payment_collections[0]?.payments[0]?.captured_at,
+      })
       expect(order.total).toBe(cart.total)
       expect(order.payment_collections[0].payments[0].captures).toHaveLength(1)
     })

@@ -11,7 +11,14 @@ jest.setTimeout(180_000)
 usePspFakes("whsec_health_secret")
 
 /** A row of the inbox as a test writes it straight into the table: ages in SQL intervals, e.g. `'100 days'`. */
-type SeedRow = { id: string; status: "received" | "processed" | "ignored" | "failed"; received: string; processed?: string; nextAttempt?: string; needsAttention?: boolean }
+type SeedRow = {
+  id: string
+  status: "received" | "processed" | "ignored" | "failed"
+  received: string
+  processed?: string
+  nextAttempt?: string
+  needsAttention?: boolean
+}
 
 medusaIntegrationTestRunner({
   // An hour: the scheduled job never runs on its own during this file, so each test decides when it does.
@@ -35,7 +42,7 @@ medusaIntegrationTestRunner({
                received_at, processed_at, next_attempt_at, needs_attention, created_at, updated_at)
              VALUES ($1, 'stripe_stripe', $1, 'payment_intent.succeeded', $2, 'webhook', 1, 1, 'test',
                now() - $3::interval, now() - $4::interval, now() + $5::interval, $6, now() - $3::interval, now())`,
-            [row.id, row.status, row.received, row.processed ?? null, row.nextAttempt ?? null, row.needsAttention ?? false]
+            [row.id, row.status, row.received, row.processed ?? null, row.nextAttempt ?? null, row.needsAttention ?? false],
           )
         }
       })
@@ -94,11 +101,13 @@ medusaIntegrationTestRunner({
       expect(body).toMatchObject({ status: "degraded", backlog: { unprocessed: 2, overdue: 1 }, failures_24h: 1, needs_attention_24h: 1 })
       expect(body.backlog!.oldest_age_seconds).toBeGreaterThanOrEqual(5 * 3600)
       expect(body.backlog!.oldest_age_seconds).toBeLessThan(5 * 3600 + 120)
-      expect(body.problems).toEqual(expect.arrayContaining([
-        "1 deliveries are due but the job has not taken them up",
-        expect.stringContaining("1 deliveries failed in the last 24 h"),
-        expect.stringContaining("1 payments need a person's attention"),
-      ]))
+      expect(body.problems).toEqual(
+        expect.arrayContaining([
+          "1 deliveries are due but the job has not taken them up",
+          expect.stringContaining("1 deliveries failed in the last 24 h"),
+          expect.stringContaining("1 payments need a person's attention"),
+        ]),
+      )
     })
 
     it("prunes settled rows older than retentionDays in the job's pass, keeping recent, failed and flagged ones", async () => {
@@ -109,16 +118,20 @@ medusaIntegrationTestRunner({
         { id: "pwhevt_health_old_failed", status: "failed", received: "100 days", processed: "100 days" },
         { id: "pwhevt_health_old_flagged", status: "processed", received: "100 days", processed: "100 days", needsAttention: true },
       ])
-      await withDatabase(dbConfig.clientUrl, (db) => db.query(
-        `INSERT INTO payment_reconciliation_check (id, provider_id, session_id, checks, last_result, last_checked_at, next_check_at)
+      await withDatabase(dbConfig.clientUrl, (db) =>
+        db.query(
+          `INSERT INTO payment_reconciliation_check (id, provider_id, session_id, checks, last_result, last_checked_at, next_check_at)
          VALUES ('pwhchk_old', 'stripe_stripe', 'payses_old', 9, 'requires_payment_method', now() - interval '4 days', now() - interval '3 days'),
-                ('pwhchk_recent', 'stripe_stripe', 'payses_recent', 1, 'requires_payment_method', now() - interval '1 hour', now() + interval '1 hour')`
-      ))
+                ('pwhchk_recent', 'stripe_stripe', 'payses_recent', 1, 'requires_payment_method', now() - interval '1 hour', now() + interval '1 hour')`,
+        ),
+      )
 
       const { result } = await runJob()
       expect(result.retention).toMatchObject({ pruned: 2, checks_pruned: 1 })
       const left = await withDatabase(dbConfig.clientUrl, async (db) => ({
-        events: (await db.query<{ id: string }>("SELECT id FROM payment_webhook_event WHERE id LIKE 'pwhevt_health_%' ORDER BY id")).rows.map((row) => row.id),
+        events: (
+          await db.query<{ id: string }>("SELECT id FROM payment_webhook_event WHERE id LIKE 'pwhevt_health_%' ORDER BY id")
+        ).rows.map((row) => row.id),
         checks: (await db.query<{ id: string }>("SELECT id FROM payment_reconciliation_check ORDER BY id")).rows.map((row) => row.id),
       }))
       expect(left).toEqual({
@@ -146,10 +159,13 @@ medusaIntegrationTestRunner({
 
     it("has the database cancel a read that outlasts its timeout, so no health probe keeps a connection waiting", async () => {
       await runJob()
-      const waitingReads = (db: Parameters<Parameters<typeof withDatabase>[1]>[0]) => db.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM pg_stat_activity
-         WHERE pid <> pg_backend_pid() AND wait_event_type = 'Lock' AND query ILIKE '%payment_webhook_event%'`
-      ).then((result) => result.rows[0].n)
+      const waitingReads = (db: Parameters<Parameters<typeof withDatabase>[1]>[0]) =>
+        db
+          .query<{ n: number }>(
+            `SELECT count(*)::int AS n FROM pg_stat_activity
+         WHERE pid <> pg_backend_pid() AND wait_event_type = 'Lock' AND query ILIKE '%payment_webhook_event%'`,
+          )
+          .then((result) => result.rows[0].n)
       await withDatabase(dbConfig.clientUrl, async (db) => {
         // Another session holds the inbox table: every read of it waits.
         await db.query("BEGIN")
@@ -157,7 +173,9 @@ medusaIntegrationTestRunner({
         try {
           const { status, body } = await health()
           expect(status).toBe(503)
-          expect(body.problems).toEqual([expect.stringMatching(/^The webhook inbox could not be read: .*canceling statement due to statement timeout/)])
+          expect(body.problems).toEqual([
+            expect.stringMatching(/^The webhook inbox could not be read: .*canceling statement due to statement timeout/),
+          ])
           // The lock is still held, yet no read of the health check is left waiting on it.
           expect(await waitingReads(db)).toBe(0)
         } finally {

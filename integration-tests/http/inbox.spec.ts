@@ -30,9 +30,11 @@ medusaIntegrationTestRunner({
       const store = await seededClient(getContainer(), api.defaults.baseURL)
       client = store.client
       checkouts = new Checkouts({ ...store, stripe, stripeSecret: STRIPE_SECRET, inbox }, "inbox")
-      getContainer().resolve(Modules.EVENT_BUS).subscribe("payment-webhooks.delivery_recorded", async (event) => {
-        announced.push(String((event.data as { id: string }).id))
-      })
+      getContainer()
+        .resolve(Modules.EVENT_BUS)
+        .subscribe("payment-webhooks.delivery_recorded", async (event) => {
+          announced.push(String((event.data as { id: string }).id))
+        })
     })
 
     const stripeUrl = () => checkouts.stripeHook
@@ -47,7 +49,14 @@ medusaIntegrationTestRunner({
     /** Records an event as the edge does, without announcing it: as if the process died right after its 200. */
     async function recordUnannounced(event: FakeStripeEvent) {
       const body = stripe.payloadOf(event)
-      return inbox().recordDelivery({ provider_id: STRIPE, event_id: event.id, event_type: event.type, source: "webhook", body_hash: "test", raw_body: body })
+      return inbox().recordDelivery({
+        provider_id: STRIPE,
+        event_id: event.id,
+        event_type: event.type,
+        source: "webhook",
+        body_hash: "test",
+        raw_body: body,
+      })
     }
 
     it("refuses forged, tampered, expired and unsigned deliveries with 400: nothing recorded, no order", async () => {
@@ -64,11 +73,17 @@ medusaIntegrationTestRunner({
           "stripe-signature": signStripePayload({ payload: body, secret: STRIPE_SECRET, timestamp: Math.floor(Date.now() / 1000) - 3600 }),
         }),
         await post(stripeUrl(), body, {}),
-        await post(stripeUrl(), `{"hello":"world"}`, { "stripe-signature": signStripePayload({ payload: `{"hello":"world"}`, secret: STRIPE_SECRET }) }),
+        await post(stripeUrl(), `{"hello":"world"}`, {
+          "stripe-signature": signStripePayload({ payload: `{"hello":"world"}`, secret: STRIPE_SECRET }),
+        }),
       ]
       expect(answers.map((answer) => answer.status)).toEqual([400, 400, 400, 400, 400])
       expect(answers.map((answer) => JSON.parse(answer.text).reason)).toEqual([
-        "no_matching_signature", "no_matching_signature", "timestamp_outside_tolerance", "missing_header", "malformed_body",
+        "no_matching_signature",
+        "no_matching_signature",
+        "timestamp_outside_tolerance",
+        "missing_header",
+        "malformed_body",
       ])
       await sleep(3_000)
       expect(await rowOfEvent(inbox(), STRIPE, event.id)).toBeUndefined()
@@ -146,11 +161,17 @@ medusaIntegrationTestRunner({
       const event = stripe.eventFor(intentId, "payment_intent.amount_capturable_updated")
       const { id } = await recordUnannounced(event)
       // Received (and signed) ten minutes ago; the processor never checks a signature's age again.
-      await withDatabase(dbConfig.clientUrl, (db) => db.query("UPDATE payment_webhook_event SET received_at = now() - interval '10 minutes' WHERE id = $1", [id]))
+      await withDatabase(dbConfig.clientUrl, (db) =>
+        db.query("UPDATE payment_webhook_event SET received_at = now() - interval '10 minutes' WHERE id = $1", [id]),
+      )
       const { result } = await redrivePaymentWebhooksWorkflow(getContainer()).run({ input: { reconcile: false } })
       expect(result.redriven.processed).toBeGreaterThanOrEqual(1)
       const order = await client.waitForOrder(email)
-      expect(await rowOfEvent(inbox(), STRIPE, event.id)).toMatchObject({ status: "processed", attempts: 1, outcome: { order_id: order.id } })
+      expect(await rowOfEvent(inbox(), STRIPE, event.id)).toMatchObject({
+        status: "processed",
+        attempts: 1,
+        outcome: { order_id: order.id },
+      })
     })
 
     it("lets one processor claim an event that two take up at once", async () => {
@@ -171,7 +192,10 @@ medusaIntegrationTestRunner({
       // Eight claims whose processes died: the ninth must not start the work again.
       await withDatabase(dbConfig.clientUrl, (db) => db.query("UPDATE payment_webhook_event SET attempts = 8 WHERE id = $1", [id]))
       expect(await processDelivery(getContainer(), id)).toMatchObject({ status: "failed" })
-      expect(await rowOfEvent(inbox(), STRIPE, event.id)).toMatchObject({ status: "failed", last_error: expect.stringContaining("gave up after 8 attempts") })
+      expect(await rowOfEvent(inbox(), STRIPE, event.id)).toMatchObject({
+        status: "failed",
+        last_error: expect.stringContaining("gave up after 8 attempts"),
+      })
     })
 
     it("never records a refund twice when a claim's lease runs out while its PSP call hangs", async () => {
@@ -184,7 +208,9 @@ medusaIntegrationTestRunner({
       // renewing it): a second one takes the row meanwhile.
       const first = processDelivery(getContainer(), id)
       await sleep(1_000)
-      await withDatabase(dbConfig.clientUrl, (db) => db.query("UPDATE payment_webhook_event SET lease_until = now() - interval '1 second' WHERE id = $1", [id]))
+      await withDatabase(dbConfig.clientUrl, (db) =>
+        db.query("UPDATE payment_webhook_event SET lease_until = now() - interval '1 second' WHERE id = $1", [id]),
+      )
       const second = await processDelivery(getContainer(), id)
       const results = [await first, second].map((result) => result.status).sort()
       expect(results).toEqual(["claim_lost", "processed"])
@@ -226,10 +252,15 @@ medusaIntegrationTestRunner({
         ["amount 1e308", { ...event, id: `${event.id}_huge`, data: { object: { ...intent, amount_received: 1e308 } } }],
         ["amount fractional", { ...event, id: `${event.id}_frac`, data: { object: { ...intent, amount_received: 25.5 } } }],
         ["currency a number", { ...event, id: `${event.id}_cur`, data: { object: { ...intent, currency: 840 } } }],
-        ["NUL in the session id", { ...event, id: `${event.id}_nul`, data: { object: { ...intent, metadata: { session_id: `${session.id}\u0000x` } } } }],
+        [
+          "NUL in the session id",
+          { ...event, id: `${event.id}_nul`, data: { object: { ...intent, metadata: { session_id: `${session.id}\u0000x` } } } },
+        ],
       ]
       const capturedAtStripe = stripe.captureCount(intentId)
-      const answers = await Promise.all(variants.map(([, body]) => stripe.deliver(stripeUrl(), JSON.stringify(body), { secret: STRIPE_SECRET })))
+      const answers = await Promise.all(
+        variants.map(([, body]) => stripe.deliver(stripeUrl(), JSON.stringify(body), { secret: STRIPE_SECRET })),
+      )
       expect(answers.map((answer) => answer.status)).toEqual(variants.map(() => 200))
       for (const [what, body] of variants) {
         const row = await settledRowOfEvent(inbox(), STRIPE, String(body.id))

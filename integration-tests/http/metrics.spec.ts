@@ -48,31 +48,43 @@ async function pointsOf(name: string): Promise<Point[]> {
     .filter((scope) => scope.scope.name === METER_NAME)
     .flatMap((scope) => scope.metrics)
     .filter((metric) => metric.descriptor.name === name)
-    .flatMap((metric) => (metric.dataPoints as Array<DataPoint<number | Histogram>>).map((point) => ({ attributes: point.attributes, value: point.value })))
+    .flatMap((metric) =>
+      (metric.dataPoints as Array<DataPoint<number | Histogram>>).map((point) => ({ attributes: point.attributes, value: point.value })),
+    )
 }
 
-const matches = (point: Point, where: Record<string, string>) => Object.entries(where).every(([key, value]) => point.attributes[key] === value)
+const matches = (point: Point, where: Record<string, string>) =>
+  Object.entries(where).every(([key, value]) => point.attributes[key] === value)
 
 /** A counter's or gauge's total over the points whose attributes match. */
 async function total(name: string, where: Record<string, string> = {}): Promise<number> {
-  return (await pointsOf(name)).filter((point) => matches(point, where)).reduce((sum, point) => sum + (typeof point.value === "number" ? point.value : 0), 0)
+  return (await pointsOf(name))
+    .filter((point) => matches(point, where))
+    .reduce((sum, point) => sum + (typeof point.value === "number" ? point.value : 0), 0)
 }
 
 /** How many values a histogram recorded over the points whose attributes match. */
 async function recorded(name: string, where: Record<string, string> = {}): Promise<number> {
-  return (await pointsOf(name)).filter((point) => matches(point, where)).reduce((sum, point) => sum + (typeof point.value === "number" ? 0 : point.value.count), 0)
+  return (await pointsOf(name))
+    .filter((point) => matches(point, where))
+    .reduce((sum, point) => sum + (typeof point.value === "number" ? 0 : point.value.count), 0)
 }
 
 /** A front server built as `medusa start` builds its own: every request through Medusa's `traceRequestHandler`, then on to the app. */
 async function tracedFront(target: string): Promise<{ url: string; close: () => Promise<void> }> {
   const server = http.createServer((req, res) => {
-    void startCommand.traceRequestHandler(async () => {
-      const upstream = http.request(new URL(req.url ?? "/", target), { method: req.method, headers: req.headers }, (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers)
-        answer.pipe(res)
-      })
-      req.pipe(upstream)
-    }, req, res, undefined)
+    void startCommand.traceRequestHandler(
+      async () => {
+        const upstream = http.request(new URL(req.url ?? "/", target), { method: req.method, headers: req.headers }, (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers)
+          answer.pipe(res)
+        })
+        req.pipe(upstream)
+      },
+      req,
+      res,
+      undefined,
+    )
   })
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
   const { port } = server.address() as AddressInfo
@@ -98,7 +110,12 @@ medusaIntegrationTestRunner({
       checkouts = new Checkouts({ ...store, stripe, stripeSecret: STRIPE_SECRET, inbox }, "metrics")
       front = await tracedFront(client.baseUrl)
       const eventBus = getContainer().resolve(Modules.EVENT_BUS)
-      for (const name of ["payment-webhooks.delivery_failed", "payment-webhooks.backlog_stale", "payment-webhooks.payment_needs_attention", "payment-webhooks.amount_mismatch"]) {
+      for (const name of [
+        "payment-webhooks.delivery_failed",
+        "payment-webhooks.backlog_stale",
+        "payment-webhooks.payment_needs_attention",
+        "payment-webhooks.amount_mismatch",
+      ]) {
         eventBus.subscribe(name, async (event) => void alerts.push({ name, data: event.data as Record<string, unknown> }))
       }
       const logger = getContainer().resolve<Logger>(ContainerRegistrationKeys.LOGGER)
@@ -142,7 +159,9 @@ medusaIntegrationTestRunner({
       const forged = [
         await post(`${front.url}/hooks/payment/${STRIPE}`, forgedBody, { "stripe-signature": forgedSignature }),
         await post(`${front.url}/hooks/payment/yoco_yoco`, `{"id":"evt_forged","type":"payment.succeeded"}`, {
-          "webhook-id": "msg_forged", "webhook-timestamp": String(Math.floor(Date.now() / 1000)), "webhook-signature": yocoSignature,
+          "webhook-id": "msg_forged",
+          "webhook-timestamp": String(Math.floor(Date.now() / 1000)),
+          "webhook-signature": yocoSignature,
         }),
       ]
       expect([first.status, again.status, ...forged]).toEqual([200, 200, 400, 400])
@@ -192,8 +211,11 @@ medusaIntegrationTestRunner({
       // No span (of any request) holds a signature header or a signature's value, and no log line a signature.
       const leaked = spans.getFinishedSpans().flatMap((span) =>
         Object.entries(span.attributes)
-          .filter(([name, value]) => name.endsWith("-signature") || signaturesSent.some((signature) => JSON.stringify(value ?? "").includes(signature)))
-          .map(([name]) => `${span.name}: ${name}`)
+          .filter(
+            ([name, value]) =>
+              name.endsWith("-signature") || signaturesSent.some((signature) => JSON.stringify(value ?? "").includes(signature)),
+          )
+          .map(([name]) => `${span.name}: ${name}`),
       )
       expect(leaked).toEqual([])
       const logs = everyLogLine().join("\n")
@@ -208,13 +230,23 @@ medusaIntegrationTestRunner({
       expect((await stripe.deliver(`${client.baseUrl}/hooks/payment/${STRIPE}`, wrong, { secret: STRIPE_SECRET })).status).toBe(200)
       const row = await settledRowOfEvent(inbox(), STRIPE, wrong.id)
       expect(row).toMatchObject({ status: "failed" })
-      const [failed] = await until(async () => alertsNamed("delivery_failed"), (found) => found.length > 0, "delivery_failed")
+      const [failed] = await until(
+        async () => alertsNamed("delivery_failed"),
+        (found) => found.length > 0,
+        "delivery_failed",
+      )
       // A failed row is never taken up again: the alert stays one.
       await redrive()
       expect(alertsNamed("delivery_failed")).toHaveLength(1)
       expect(failed.data).toMatchObject({
-        delivery_id: row.id, provider_id: STRIPE, event_id: wrong.id, event_type: "payment_intent.amount_capturable_updated",
-        session_id: session.id, psp_reference: intentId, attempts: 1, reason: expect.stringContaining("differs from the session's"),
+        delivery_id: row.id,
+        provider_id: STRIPE,
+        event_id: wrong.id,
+        event_type: "payment_intent.amount_capturable_updated",
+        session_id: session.id,
+        psp_reference: intentId,
+        attempts: 1,
+        reason: expect.stringContaining("differs from the session's"),
       })
       const lines = errorLines().filter((line) => line.includes(wrong.id))
       expect(lines).toHaveLength(1)
@@ -229,15 +261,26 @@ medusaIntegrationTestRunner({
     })
 
     it("alerts once when a delivery has been due longer than alertBacklogAgeSeconds, never for one in its retry backoff, and the gauges show it", async () => {
-      const record = async (name: string) => (await inbox().recordDelivery({
-        provider_id: STRIPE, event_id: `evt_stale_${name}_${Date.now()}`, event_type: "payment_intent.succeeded", source: "webhook", body_hash: "stale", raw_body: "{}",
-      })).id
+      const record = async (name: string) =>
+        (
+          await inbox().recordDelivery({
+            provider_id: STRIPE,
+            event_id: `evt_stale_${name}_${Date.now()}`,
+            event_type: "payment_intent.succeeded",
+            source: "webhook",
+            body_hash: "stale",
+            raw_body: "{}",
+          })
+        ).id
       const inBackoff = await record("backoff")
       const ids: string[] = []
       await withDatabase(dbConfig.clientUrl, async (db) => {
         try {
           // Received five hours ago and retried since: waiting out a backoff that outlasts the test. Not late.
-          await db.query(`UPDATE payment_webhook_event SET received_at = now() - interval '5 hours', next_attempt_at = now() + interval '1 hour' WHERE id = $1`, [inBackoff])
+          await db.query(
+            `UPDATE payment_webhook_event SET received_at = now() - interval '5 hours', next_attempt_at = now() + interval '1 hour' WHERE id = $1`,
+            [inBackoff],
+          )
           const errorsBefore = errorLines().length
           await redrive()
           expect(alertsNamed("backlog_stale")).toHaveLength(0)
@@ -249,17 +292,23 @@ medusaIntegrationTestRunner({
           ids.push(await record("due_3h"), await record("due_2h"))
           await db.query(
             `UPDATE payment_webhook_event SET received_at = now() - make_interval(hours => CASE WHEN id = $1 THEN 3 ELSE 2 END) WHERE id = ANY($2)`,
-            [ids[0], ids]
+            [ids[0], ids],
           )
           await watchBacklog(getContainer(), inbox())
           await watchBacklog(getContainer(), inbox())
-          const [stale] = await until(async () => alertsNamed("backlog_stale"), (found) => found.length > 0, "backlog_stale")
+          const [stale] = await until(
+            async () => alertsNamed("backlog_stale"),
+            (found) => found.length > 0,
+            "backlog_stale",
+          )
           await new Promise((resolve) => setTimeout(resolve, 1_000))
           expect(alertsNamed("backlog_stale")).toHaveLength(1)
           expect(stale.data).toMatchObject({ count: 3, oldest_id: ids[0], oldest_provider_id: STRIPE, threshold_seconds: 900 })
           expect(Number(stale.data.oldest_age_seconds)).toBeGreaterThanOrEqual(3 * 3600)
           expect(Number(stale.data.oldest_age_seconds)).toBeLessThan(5 * 3600)
-          const newErrors = errorLines().slice(errorsBefore).filter((line) => line.includes("backlog"))
+          const newErrors = errorLines()
+            .slice(errorsBefore)
+            .filter((line) => line.includes("backlog"))
           expect(newErrors).toHaveLength(1)
           expect(newErrors[0]).toContain(ids[0])
           expect(await total(MetricNames.BACKLOG_SIZE)).toBe(3)
@@ -283,7 +332,11 @@ medusaIntegrationTestRunner({
       const row = await settledRowOfEvent(inbox(), STRIPE, wrong.id)
       expect(row).toMatchObject({ status: "failed", needs_attention: true })
       const ofThis = (name: string) => alertsNamed(name).filter((alert) => alert.data.session_id === session.id)
-      await until(async () => [...ofThis("delivery_failed"), ...ofThis("payment_needs_attention"), ...ofThis("amount_mismatch")], (found) => found.length === 3, "the alerts")
+      await until(
+        async () => [...ofThis("delivery_failed"), ...ofThis("payment_needs_attention"), ...ofThis("amount_mismatch")],
+        (found) => found.length === 3,
+        "the alerts",
+      )
       const linesOfThis = () => errorLines().filter((line) => line.includes(wrong.id) || line.includes(intentId))
       const linesBefore = linesOfThis().length
 
@@ -303,16 +356,29 @@ medusaIntegrationTestRunner({
       const event = stripe.eventFor(intentId, "payment_intent.amount_capturable_updated")
       // Recorded, then claimed `maxAttempts` times by processes that died before they settled it.
       const { id } = await inbox().recordDelivery({
-        provider_id: STRIPE, event_id: event.id, event_type: event.type, source: "webhook", body_hash: "test", raw_body: stripe.payloadOf(event),
+        provider_id: STRIPE,
+        event_id: event.id,
+        event_type: event.type,
+        source: "webhook",
+        body_hash: "test",
+        raw_body: stripe.payloadOf(event),
       })
-      await withDatabase(dbConfig.clientUrl, (db) => db.query("UPDATE payment_webhook_event SET attempts = $2 WHERE id = $1", [id, inbox().inboxOptions.maxAttempts]))
+      await withDatabase(dbConfig.clientUrl, (db) =>
+        db.query("UPDATE payment_webhook_event SET attempts = $2 WHERE id = $1", [id, inbox().inboxOptions.maxAttempts]),
+      )
       expect(await processDelivery(getContainer(), id)).toMatchObject({ status: "failed", reason: expect.stringContaining("gave up") })
       expect((await inbox().listPaymentWebhookEvents({ id }))[0]).toMatchObject({ status: "failed", needs_attention: true })
       const [attention] = await until(
-        async () => alertsNamed("payment_needs_attention").filter((alert) => alert.data.event_id === event.id), (found) => found.length > 0, "payment_needs_attention"
+        async () => alertsNamed("payment_needs_attention").filter((alert) => alert.data.event_id === event.id),
+        (found) => found.length > 0,
+        "payment_needs_attention",
       )
       expect(attention.data).toMatchObject({ session_id: session.id, psp_reference: intentId, reason: expect.stringContaining("gave up") })
-      await until(async () => alertsNamed("delivery_failed").filter((alert) => alert.data.event_id === event.id), (found) => found.length === 1, "delivery_failed")
+      await until(
+        async () => alertsNamed("delivery_failed").filter((alert) => alert.data.event_id === event.id),
+        (found) => found.length === 1,
+        "delivery_failed",
+      )
     })
   },
 })

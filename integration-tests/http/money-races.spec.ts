@@ -44,7 +44,14 @@ medusaIntegrationTestRunner({
       client = store.client
       checkouts = new Checkouts({ ...store, stripe, stripeSecret: STRIPE_SECRET, inbox }, "races")
       const eventBus = getContainer().resolve(Modules.EVENT_BUS)
-      for (const name of ["payment_needs_attention", "refund_failed", "refund_recorded", "payment_failed", "payment_canceled", "dispute_opened"]) {
+      for (const name of [
+        "payment_needs_attention",
+        "refund_failed",
+        "refund_recorded",
+        "payment_failed",
+        "payment_canceled",
+        "dispute_opened",
+      ]) {
         eventBus.subscribe(`payment-webhooks.${name}`, async (event) => {
           emitted.push({ name, data: event.data as Record<string, unknown> })
         })
@@ -53,9 +60,14 @@ medusaIntegrationTestRunner({
 
     const hook = (key: string) => `${client.baseUrl}/hooks/payment/${key}`
     const stripeClient = () => new Stripe("sk_test_integration", { ...stripe.clientConfig(), maxNetworkRetries: 0 })
-    const eventsNamed = (name: string, sessionId: string) => emitted.filter((event) => event.name === name && event.data.session_id === sessionId).map((event) => event.data)
-    const refundCallsFor = (intentId: string) => stripe.requests.filter((request) => request.method === "POST" && request.path === "/v1/refunds" && request.body.payment_intent === intentId)
-    const stripeCalls = (path: RegExp) => stripe.requests.filter((request) => request.method === "POST" && path.test(request.path) && request.status === 200)
+    const eventsNamed = (name: string, sessionId: string) =>
+      emitted.filter((event) => event.name === name && event.data.session_id === sessionId).map((event) => event.data)
+    const refundCallsFor = (intentId: string) =>
+      stripe.requests.filter(
+        (request) => request.method === "POST" && request.path === "/v1/refunds" && request.body.payment_intent === intentId,
+      )
+    const stripeCalls = (path: RegExp) =>
+      stripe.requests.filter((request) => request.method === "POST" && path.test(request.path) && request.status === 200)
 
     /** Runs the processor over due rows (as the job does) until the event's row has settled; retries come due after a second. */
     async function settled(providerKey: string, eventId: string) {
@@ -66,7 +78,7 @@ medusaIntegrationTestRunner({
         },
         (row) => !!row && row.status !== "received",
         `event ${eventId} settled`,
-        90_000
+        90_000,
       )
     }
 
@@ -77,7 +89,9 @@ medusaIntegrationTestRunner({
 
     async function paymentData(paymentId: string): Promise<Record<string, unknown>> {
       const query = getContainer().resolve(ContainerRegistrationKeys.QUERY)
-      const { data: [payment] } = await query.graph({ entity: "payment", fields: ["id", "data"], filters: { id: paymentId } })
+      const {
+        data: [payment],
+      } = await query.graph({ entity: "payment", fields: ["id", "data"], filters: { id: paymentId } })
       return payment.data ?? {}
     }
 
@@ -116,7 +130,11 @@ medusaIntegrationTestRunner({
         // Yoco makes the refund at once but answers the store only 4 s later; its webhook comes meanwhile.
         yoco.delayNext(1, 4_000, { path: /\/refund$/, afterRunning: true })
         const refunding = client.admin("POST", `/admin/payments/${paymentId}/refund`, { amount: 10 })
-        await until(async () => yoco.checkout(checkoutId).refunds.length, (count) => count === 1, "the refund made at Yoco")
+        await until(
+          async () => yoco.checkout(checkoutId).refunds.length,
+          (count) => count === 1,
+          "the refund made at Yoco",
+        )
         const { event } = await yoco.refundSucceeded(checkoutId, { deliverTo: [] })
         expect((await yoco.deliver(hook("yoco_yoco"), event)).status).toBe(200)
         await refunding
@@ -137,7 +155,11 @@ medusaIntegrationTestRunner({
         // Stripe makes the refund at once but answers the store only 6 s later; its webhook comes meanwhile.
         stripe.delayNext({ method: "POST", path: "/v1/refunds", ms: 6_000, afterRunning: true })
         const refunding = client.admin("POST", `/admin/payments/${paymentId}/refund`, { amount: 10 })
-        await until(async () => stripe.refundsOf(intentId).length, (count) => count === 1, "the refund made at Stripe")
+        await until(
+          async () => stripe.refundsOf(intentId).length,
+          (count) => count === 1,
+          "the refund made at Stripe",
+        )
         const event = stripe.eventFor(intentId, "charge.refunded")
         expect((await stripe.deliver(hook("stripe_auto"), event, { secret: STRIPE_SECRET })).status).toBe(200)
         await refunding
@@ -155,8 +177,15 @@ medusaIntegrationTestRunner({
         // Stripe refunds, takes 5 s, then the store hears its call fail: Medusa deletes its Refund row.
         stripe.delayNext({ method: "POST", path: "/v1/refunds", ms: 5_000, afterRunning: true })
         stripe.failNext({ method: "POST", path: "/v1/refunds", status: 500, shouldRetry: false, afterRunning: true })
-        const refunding = client.admin("POST", `/admin/payments/${paymentId}/refund`, { amount: 10 }).then(() => "refunded", () => "failed")
-        await until(async () => stripe.refundsOf(intentId).length, (count) => count === 1, "the refund made at Stripe")
+        const refunding = client.admin("POST", `/admin/payments/${paymentId}/refund`, { amount: 10 }).then(
+          () => "refunded",
+          () => "failed",
+        )
+        await until(
+          async () => stripe.refundsOf(intentId).length,
+          (count) => count === 1,
+          "the refund made at Stripe",
+        )
         // The webhook is processed while Medusa's call is still in flight (its Refund row exists): it must wait.
         const event = stripe.eventFor(intentId, "charge.refunded")
         expect((await stripe.deliver(hook("stripe_auto"), event, { secret: STRIPE_SECRET })).status).toBe(200)
@@ -212,7 +241,13 @@ medusaIntegrationTestRunner({
         expect(refundedOf(await client.orderByEmail(email))).toBe(10)
         expect(stripe.charge(String(stripe.intent(intentId).latest_charge)).amount_refunded).toBe(0)
         expect(eventsNamed("payment_needs_attention", session.id)).toEqual([
-          expect.objectContaining({ psp_reference: intentId, amount: 10, currency_code: "usd", medusa_refunded: 10, reason: expect.stringContaining(made.id) }),
+          expect.objectContaining({
+            psp_reference: intentId,
+            amount: 10,
+            currency_code: "usd",
+            medusa_refunded: 10,
+            reason: expect.stringContaining(made.id),
+          }),
         ])
         expect(emitted.filter((event) => event.name === "refund_failed" && event.data.refund_id === made.id)).toHaveLength(1)
       })
@@ -236,7 +271,9 @@ medusaIntegrationTestRunner({
         expect((await yoco.deliver(hook("yoco_yoco"), event)).status).toBe(200)
         const row = await settled("yoco_yoco", messageIdOf(event))
         expect(row).toMatchObject({ needs_attention: true })
-        expect(eventsNamed("payment_needs_attention", session.id)).toEqual([expect.objectContaining({ psp_reference: checkoutId, amount: 10, medusa_refunded: 10 })])
+        expect(eventsNamed("payment_needs_attention", session.id)).toEqual([
+          expect.objectContaining({ psp_reference: checkoutId, amount: 10, medusa_refunded: 10 }),
+        ])
       })
     })
 
@@ -316,7 +353,12 @@ medusaIntegrationTestRunner({
         const row = await deliverStripe("stripe_stripe", stripe.eventFor(intentId, "payment_intent.canceled"))
         expect(row).toMatchObject({ needs_attention: true })
         expect(eventsNamed("payment_needs_attention", session.id)).toEqual([
-          expect.objectContaining({ psp_reference: intentId, amount: 25, currency_code: "usd", reason: expect.stringContaining("canceled") }),
+          expect.objectContaining({
+            psp_reference: intentId,
+            amount: 25,
+            currency_code: "usd",
+            reason: expect.stringContaining("canceled"),
+          }),
         ])
         expect(capturedOf(await client.orderByEmail(email))).toBe(0)
       })
@@ -333,7 +375,11 @@ medusaIntegrationTestRunner({
         const disputed = await capturedStripeOrder()
         stripe.dispute(disputed.intentId)
         const dispute = await deliverStripe("stripe_auto", stripe.eventFor(disputed.intentId, "charge.dispute.created"))
-        await until(async () => emitted.filter((e) => e.name === "dispute_opened").length, (count) => count >= 1, "dispute_opened")
+        await until(
+          async () => emitted.filter((e) => e.name === "dispute_opened").length,
+          (count) => count >= 1,
+          "dispute_opened",
+        )
 
         for (const row of [decline, cancel, dispute]) {
           const replay = await client.admin<{ result: { status: string } }>("POST", `/admin/payment-webhooks/${row?.id}/replay`)
@@ -354,7 +400,11 @@ medusaIntegrationTestRunner({
         stripe.delayNext({ method: "GET", path: `/v1/payment_intents/${intentId}`, ms: 7_000 })
         const event = stripe.eventFor(intentId, "payment_intent.amount_capturable_updated")
         expect((await stripe.deliver(hook("stripe_stripe"), event, { secret: STRIPE_SECRET })).status).toBe(200)
-        const row = await until(() => rowOfEvent(inbox(), "stripe_stripe", event.id), (found) => (found?.attempts ?? 0) >= 1, "the first claim")
+        const row = await until(
+          () => rowOfEvent(inbox(), "stripe_stripe", event.id),
+          (found) => (found?.attempts ?? 0) >= 1,
+          "the first claim",
+        )
         await new Promise((resolve) => setTimeout(resolve, 4_500))
         // Past the first lease: a second processor (the job, a replay) finds the row still held.
         expect(await processDelivery(getContainer(), String(row?.id))).toEqual({ status: "skipped" })

@@ -41,9 +41,11 @@ medusaIntegrationTestRunner({
       const store = await seededClient(getContainer(), api.defaults.baseURL)
       ;({ seeded, client } = store)
       checkouts = new Checkouts({ ...store, stripe, stripeSecret: STRIPE_SECRET, inbox }, "money")
-      getContainer().resolve(Modules.EVENT_BUS).subscribe("payment-webhooks.payment_needs_attention", async (event) => {
-        attention.push(event.data as Record<string, unknown>)
-      })
+      getContainer()
+        .resolve(Modules.EVENT_BUS)
+        .subscribe("payment-webhooks.payment_needs_attention", async (event) => {
+          attention.push(event.data as Record<string, unknown>)
+        })
     })
 
     const hook = (key: string) => `${client.baseUrl}/hooks/payment/${key}`
@@ -51,7 +53,9 @@ medusaIntegrationTestRunner({
 
     async function sessionStatus(sessionId: string): Promise<string | undefined> {
       const query = getContainer().resolve(ContainerRegistrationKeys.QUERY)
-      const { data: [session] } = await query.graph({ entity: "payment_session", fields: ["status"], filters: { id: sessionId }, withDeleted: true })
+      const {
+        data: [session],
+      } = await query.graph({ entity: "payment_session", fields: ["status"], filters: { id: sessionId }, withDeleted: true })
       return session?.status
     }
 
@@ -118,9 +122,13 @@ medusaIntegrationTestRunner({
       const intentId = String(session.data.id)
       stripe.authorize(intentId) // automatic capture: succeeded
       // Before the webhook arrives the customer adds an item: Medusa tries to delete the paid session.
-      await client.store("POST", `/store/carts/${paidCart.id}/line-items`, { variant_id: seeded.variantId, quantity: 1 }).catch(() => undefined)
+      await client
+        .store("POST", `/store/carts/${paidCart.id}/line-items`, { variant_id: seeded.variantId, quantity: 1 })
+        .catch(() => undefined)
       expect(stripe.intent(intentId).status).toBe("succeeded")
-      expect(stripe.requests.filter((request) => request.path === `/v1/payment_intents/${intentId}/cancel` && request.status === 200)).toHaveLength(0)
+      expect(
+        stripe.requests.filter((request) => request.path === `/v1/payment_intents/${intentId}/cancel` && request.status === 200),
+      ).toHaveLength(0)
 
       // The provider refused to cancel a succeeded intent, so Medusa kept the session: the webhook makes the order.
       const row = await deliverStripe("stripe_auto", intentId, "payment_intent.succeeded")
@@ -134,7 +142,9 @@ medusaIntegrationTestRunner({
       const { email, cart: paidCart, session } = await checkouts.cart("pp_yoco_yoco")
       const checkoutId = String(session.data.checkout_id)
       const { event } = await yoco.pay(checkoutId, { deliverTo: [] })
-      await client.store("POST", `/store/carts/${paidCart.id}/line-items`, { variant_id: seeded.variantId, quantity: 1 }).catch(() => undefined)
+      await client
+        .store("POST", `/store/carts/${paidCart.id}/line-items`, { variant_id: seeded.variantId, quantity: 1 })
+        .catch(() => undefined)
       expect(await sessionKept(session.id)).toBe(true)
 
       await yoco.deliver(hook("yoco_yoco"), event)
@@ -146,7 +156,10 @@ medusaIntegrationTestRunner({
 
     /** The payment session as the database holds it, deleted or not; undefined once Medusa deleted the row itself. */
     async function sessionRow(sessionId: string) {
-      return withDatabase(dbConfig.clientUrl, async (db) => (await db.query("SELECT id, deleted_at FROM payment_session WHERE id = $1", [sessionId])).rows[0])
+      return withDatabase(
+        dbConfig.clientUrl,
+        async (db) => (await db.query("SELECT id, deleted_at FROM payment_session WHERE id = $1", [sessionId])).rows[0],
+      )
     }
 
     it("2. (Stripe) an authorization the cart change released is not reported when its late event arrives: no money is held", async () => {
@@ -163,7 +176,11 @@ medusaIntegrationTestRunner({
 
       expect((await stripe.deliver(hook("stripe_stripe"), authorized, { secret: STRIPE_SECRET })).status).toBe(200)
       const row = await settledRowOfEvent(inbox(), "stripe_stripe", authorized.id)
-      expect(row).toMatchObject({ status: "ignored", needs_attention: false, last_error: expect.stringContaining("the PSP reports its payment canceled: no money is held") })
+      expect(row).toMatchObject({
+        status: "ignored",
+        needs_attention: false,
+        last_error: expect.stringContaining("the PSP reports its payment canceled: no money is held"),
+      })
       expect(attention.slice(reported)).toEqual([])
       expect(await client.orderByEmail(email)).toBeUndefined()
     })
@@ -176,8 +193,14 @@ medusaIntegrationTestRunner({
       await withDatabase(dbConfig.clientUrl, (db) => db.query("DELETE FROM payment_session WHERE id = $1", [session.id]))
 
       const row = await deliverStripe("stripe_auto", intentId, "payment_intent.succeeded")
-      expect(row).toMatchObject({ status: "failed", needs_attention: true, last_error: expect.stringContaining(`payment session ${session.id}, which this store created and has since deleted`) })
-      expect(attention).toContainEqual(expect.objectContaining({ session_id: session.id, psp_reference: intentId, amount: 25, currency_code: "usd" }))
+      expect(row).toMatchObject({
+        status: "failed",
+        needs_attention: true,
+        last_error: expect.stringContaining(`payment session ${session.id}, which this store created and has since deleted`),
+      })
+      expect(attention).toContainEqual(
+        expect.objectContaining({ session_id: session.id, psp_reference: intentId, amount: 25, currency_code: "usd" }),
+      )
       expect(await client.orderByEmail(email)).toBeUndefined()
     })
 
@@ -191,8 +214,19 @@ medusaIntegrationTestRunner({
       const { event } = await yoco.pay(checkoutId, { deliverTo: [] })
       await yoco.deliver(hook("yoco_yoco"), event)
       const row = await settledRowOfEvent(inbox(), "yoco_yoco", messageIdOf(event))
-      expect(row).toMatchObject({ status: "failed", needs_attention: true, last_error: expect.stringContaining(`payment session ${session.id}, which this store created and has since deleted`) })
-      expect(attention).toContainEqual(expect.objectContaining({ session_id: session.id, psp_reference: checkoutId, amount: yoco.checkout(checkoutId).amount / 100, currency_code: "zar" }))
+      expect(row).toMatchObject({
+        status: "failed",
+        needs_attention: true,
+        last_error: expect.stringContaining(`payment session ${session.id}, which this store created and has since deleted`),
+      })
+      expect(attention).toContainEqual(
+        expect.objectContaining({
+          session_id: session.id,
+          psp_reference: checkoutId,
+          amount: yoco.checkout(checkoutId).amount / 100,
+          currency_code: "zar",
+        }),
+      )
       expect(await client.orderByEmail(email)).toBeUndefined()
     })
 
@@ -203,8 +237,14 @@ medusaIntegrationTestRunner({
       await withDatabase(dbConfig.clientUrl, (db) => db.query("UPDATE payment_session SET deleted_at = now() WHERE id = $1", [session.id]))
 
       const row = await deliverStripe("stripe_auto", intentId, "payment_intent.succeeded")
-      expect(row).toMatchObject({ status: "failed", needs_attention: true, last_error: expect.stringContaining(`payment session ${session.id}`) })
-      expect(attention).toContainEqual(expect.objectContaining({ session_id: session.id, psp_reference: intentId, amount: 25, currency_code: "usd" }))
+      expect(row).toMatchObject({
+        status: "failed",
+        needs_attention: true,
+        last_error: expect.stringContaining(`payment session ${session.id}`),
+      })
+      expect(attention).toContainEqual(
+        expect.objectContaining({ session_id: session.id, psp_reference: intentId, amount: 25, currency_code: "usd" }),
+      )
       expect(await client.orderByEmail(email)).toBeUndefined()
     })
 
@@ -212,12 +252,19 @@ medusaIntegrationTestRunner({
       const stranger = `payses_${Date.now()}notours`
       const other = `payses_${Date.now()}otherstore`
       const reported = attention.length
-      const foreign: Array<Record<string, string>> = [{ session_id: stranger }, { session_id: other, store_marker: storeMarker(["whsec_another_store"], other) }]
+      const foreign: Array<Record<string, string>> = [
+        { session_id: stranger },
+        { session_id: other, store_marker: storeMarker(["whsec_another_store"], other) },
+      ]
       for (const metadata of foreign) {
         const intent = await stripeClient().paymentIntents.create({ amount: 2500, currency: "usd", metadata })
         stripe.authorize(intent.id) // automatic capture: succeeded
         const row = await deliverStripe("stripe_auto", intent.id, "payment_intent.succeeded")
-        expect(row).toMatchObject({ status: "ignored", needs_attention: false, last_error: `payment session ${metadata.session_id} does not exist in this store` })
+        expect(row).toMatchObject({
+          status: "ignored",
+          needs_attention: false,
+          last_error: `payment session ${metadata.session_id} does not exist in this store`,
+        })
       }
       expect(attention.slice(reported)).toEqual([])
     })
@@ -268,13 +315,20 @@ medusaIntegrationTestRunner({
       await yoco.pay(cheap.id, { deliverTo: [] })
       // The session points at a checkout of R2.00 (paid) while it is for R25.00.
       await withDatabase(dbConfig.clientUrl, (db) =>
-        db.query("UPDATE payment_session SET data = jsonb_set(data, '{checkout_id}', to_jsonb($1::text)) WHERE id = $2", [cheap.id, yocoUnderpaid.session.id])
+        db.query("UPDATE payment_session SET data = jsonb_set(data, '{checkout_id}', to_jsonb($1::text)) WHERE id = $2", [
+          cheap.id,
+          yocoUnderpaid.session.id,
+        ]),
       )
 
       await redrivePaymentWebhooksWorkflow(getContainer()).run({ input: { reconcileAfterSeconds: 0 } })
       for (const { email, session } of [underpaid, yocoUnderpaid]) {
         const [row] = await inbox().listPaymentWebhookEvents({ session_id: session.id, source: "reconciliation" })
-        expect([session.id, row?.status, row?.last_error]).toEqual([session.id, "failed", expect.stringContaining("differs from the session's")])
+        expect([session.id, row?.status, row?.last_error]).toEqual([
+          session.id,
+          "failed",
+          expect.stringContaining("differs from the session's"),
+        ])
         expect(await client.orderByEmail(email)).toBeUndefined()
         expect(attention).toContainEqual(expect.objectContaining({ session_id: session.id }))
       }

@@ -88,7 +88,10 @@ describe("the built package, installed in a store", () => {
     expect(result.identifiers).toEqual(["stripe", "yoco"])
     expect(result.inboxService).toBe("function")
     expect(result.kit).toEqual(expect.arrayContaining(["FakeStripe", "FakeYoco", "signStripeEvent", "signYocoEvent"]))
-    expect(result.urls).toEqual([expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/), expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/api$/)])
+    expect(result.urls).toEqual([
+      expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
+      expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/api$/),
+    ])
     expect(result.signature).toMatch(/^t=\d+,v1=[0-9a-f]{64}$/)
   })
 
@@ -132,7 +135,7 @@ describe("the built package, installed in a store", () => {
         // The admin page and order widget, as the store's admin build loads them from `medusa-payment-webhooks/admin`.
         ".medusa/server/src/admin/index.js",
         ".medusa/server/src/admin/index.mjs",
-      ])
+      ]),
     )
     expect(files.filter((file) => /\/migrations\/Migration\d+\.js$/.test(file)).length).toBeGreaterThan(0)
     expect(files.filter((file) => file.startsWith("src/") || file.startsWith("integration-tests/"))).toEqual([])

@@ -30,7 +30,12 @@ medusaIntegrationTestRunner({
      */
     async function settledRowOf(eventId: string) {
       const inbox = getContainer().resolve<PaymentWebhooksModuleService>(PAYMENT_WEBHOOKS_MODULE)
-      const [row] = await until(() => inbox.listPaymentWebhookEvents({ event_id: eventId }), ([first]) => !!first && first.status !== "received", `event ${eventId} settled`, 10_000)
+      const [row] = await until(
+        () => inbox.listPaymentWebhookEvents({ event_id: eventId }),
+        ([first]) => !!first && first.status !== "received",
+        `event ${eventId} settled`,
+        10_000,
+      )
       return row
     }
 
@@ -75,7 +80,9 @@ medusaIntegrationTestRunner({
       expect(stripe.captureCount(intentId)).toBe(1)
       expect(stripe.intent(intentId).status).toBe("succeeded")
       // A second capture from the admin (a double click, a retried request) must not reach Stripe again.
-      const again = await client.admin<{ payment: { captures: unknown[] } }>("POST", `/admin/payments/${payment.id}/capture`, {}).catch(() => undefined)
+      const again = await client
+        .admin<{ payment: { captures: unknown[] } }>("POST", `/admin/payments/${payment.id}/capture`, {})
+        .catch(() => undefined)
       expect(again?.payment.captures ?? [1]).toHaveLength(1)
       expect(stripe.captureCount(intentId)).toBe(1)
     })
@@ -106,7 +113,11 @@ medusaIntegrationTestRunner({
       const tampered = JSON.parse(JSON.stringify(event))
       tampered.data.object.amount_capturable = 1
       const header = signStripePayload({ payload: JSON.stringify(event), secret: WEBHOOK_SECRET })
-      await fetch(url, { method: "POST", headers: { "content-type": "application/json", "stripe-signature": header }, body: JSON.stringify(tampered) })
+      await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json", "stripe-signature": header },
+        body: JSON.stringify(tampered),
+      })
       await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(event) })
 
       // The built-in route waits 5 s before processing; give it well past that.

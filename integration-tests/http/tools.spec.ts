@@ -37,32 +37,54 @@ medusaIntegrationTestRunner({
     })
 
     /** `GET /admin/payment-webhooks` with a query string; the status and parsed body. */
-    const listWebhooks = (query: string, token = adminToken) => client.adminAnswer("GET", `/admin/payment-webhooks?${query}`, undefined, basicAuth(token))
+    const listWebhooks = (query: string, token = adminToken) =>
+      client.adminAnswer("GET", `/admin/payment-webhooks?${query}`, undefined, basicAuth(token))
 
     /** A row in the inbox: recorded as the edge would have, and settled as the processor would have unless `received`. */
     type TestRow = {
-      session_id: string; provider_id?: string; event_id?: string; event_type?: string; action?: string; currency_code?: string
-      raw_body?: string; status?: "received" | "processed" | "ignored" | "failed"; last_error?: string | null
+      session_id: string
+      provider_id?: string
+      event_id?: string
+      event_type?: string
+      action?: string
+      currency_code?: string
+      raw_body?: string
+      status?: "received" | "processed" | "ignored" | "failed"
+      last_error?: string | null
     }
     async function record(row: TestRow): Promise<string> {
       const input = {
-        provider_id: row.provider_id ?? "stripe_stripe", event_id: row.event_id ?? `evt_tools_${Math.random().toString(36).slice(2)}`,
-        event_type: row.event_type ?? "payment_intent.amount_capturable_updated", source: "webhook" as const, body_hash: "tools",
-        raw_body: row.raw_body ?? `{"id":"evt_tools","big":"${"x".repeat(2000)}"}`, session_id: row.session_id,
+        provider_id: row.provider_id ?? "stripe_stripe",
+        event_id: row.event_id ?? `evt_tools_${Math.random().toString(36).slice(2)}`,
+        event_type: row.event_type ?? "payment_intent.amount_capturable_updated",
+        source: "webhook" as const,
+        body_hash: "tools",
+        raw_body: row.raw_body ?? `{"id":"evt_tools","big":"${"x".repeat(2000)}"}`,
+        session_id: row.session_id,
       }
       const status = row.status ?? "received"
       if (status === "received") {
         return (await inbox().recordDelivery(input)).id
       }
       return recordSettled(inbox(), input, {
-        status, reason: row.last_error ?? null,
+        status,
+        reason: row.last_error ?? null,
         facts: { session_id: row.session_id, action: row.action ?? "authorized", amount: 25, currency_code: row.currency_code ?? "usd" },
       })
     }
 
     it("answers --help with exit 0 for the program and every command, and exits 2 for an unknown command", async () => {
-      const commands = [[], ["trigger"], ["status"], ["replay"], ["yoco"], ["yoco", "webhooks"], ["yoco", "webhooks", "register"],
-        ["yoco", "webhooks", "list"], ["yoco", "webhooks", "delete"]]
+      const commands = [
+        [],
+        ["trigger"],
+        ["status"],
+        ["replay"],
+        ["yoco"],
+        ["yoco", "webhooks"],
+        ["yoco", "webhooks", "register"],
+        ["yoco", "webhooks", "list"],
+        ["yoco", "webhooks", "delete"],
+      ]
       const runs = await Promise.all(commands.map((words) => cli([...words, "--help"])))
       runs.forEach((run, index) => {
         expect({ command: commands[index], code: run.code }).toEqual({ command: commands[index], code: 0 })
@@ -78,8 +100,15 @@ medusaIntegrationTestRunner({
       const intentId = String(session.data.id)
       stripe.authorize(intentId)
       const args = [
-        "trigger", "stripe", "payment_intent.amount_capturable_updated", "--session", session.id, "--intent", intentId,
-        "--url", `${client.baseUrl}/hooks/payment/stripe_stripe`,
+        "trigger",
+        "stripe",
+        "payment_intent.amount_capturable_updated",
+        "--session",
+        session.id,
+        "--intent",
+        intentId,
+        "--url",
+        `${client.baseUrl}/hooks/payment/stripe_stripe`,
       ]
 
       const forged = await cli([...args, "--amount", String(cart.total), "--currency", "usd", "--secret", "whsec_not_the_store_secret"])
@@ -95,7 +124,11 @@ medusaIntegrationTestRunner({
       const order = await client.waitForOrder(email)
       expect(order.total).toBe(cart.total)
       // The order exists a moment before the processor settles the row with the session it learnt.
-      const rows = await until(() => inbox().listPaymentWebhookEvents({ session_id: session.id }), (found) => found[0]?.status === "processed", "the row settled")
+      const rows = await until(
+        () => inbox().listPaymentWebhookEvents({ session_id: session.id }),
+        (found) => found[0]?.status === "processed",
+        "the row settled",
+      )
       expect(rows).toHaveLength(1)
       expect(rows[0]).toMatchObject({ event_type: "payment_intent.amount_capturable_updated", action: "authorized" })
     })
@@ -106,8 +139,17 @@ medusaIntegrationTestRunner({
       // The customer pays; the fake delivers nothing itself: the tool sends the event.
       await yoco.pay(checkoutId, { deliverTo: [] })
       const sent = await cli([
-        "trigger", "yoco", "payment.succeeded", "--session", session.id, "--checkout", checkoutId,
-        "--url", `${client.baseUrl}/hooks/payment/yoco_yoco`, "--secret", yoco.webhookSecret,
+        "trigger",
+        "yoco",
+        "payment.succeeded",
+        "--session",
+        session.id,
+        "--checkout",
+        checkoutId,
+        "--url",
+        `${client.baseUrl}/hooks/payment/yoco_yoco`,
+        "--secret",
+        yoco.webhookSecret,
       ])
       expect(sent.stderr).toBe("")
       expect(sent.code).toBe(0)
@@ -117,9 +159,21 @@ medusaIntegrationTestRunner({
 
     it("status prints the latest deliveries as a table with their statuses, attempts and errors", async () => {
       const sessionId = `payses_tools_status_${Date.now()}`
-      await record({ session_id: sessionId, event_type: "payment_intent.created", action: "pending", status: "ignored", last_error: "pending: nothing for Medusa to do yet" })
+      await record({
+        session_id: sessionId,
+        event_type: "payment_intent.created",
+        action: "pending",
+        status: "ignored",
+        last_error: "pending: nothing for Medusa to do yet",
+      })
       await record({ session_id: sessionId, status: "failed", last_error: "Lock timeout while completing the cart" })
-      await record({ session_id: sessionId, provider_id: "yoco_yoco", event_type: "payment.succeeded", action: "captured", currency_code: "zar" })
+      await record({
+        session_id: sessionId,
+        provider_id: "yoco_yoco",
+        event_type: "payment.succeeded",
+        action: "captured",
+        currency_code: "zar",
+      })
 
       const run = await cli(["status", "--url", client.baseUrl, "--session", sessionId], { MEDUSA_ADMIN_TOKEN: adminToken })
       expect(run.stderr).toBe("")
@@ -128,11 +182,31 @@ medusaIntegrationTestRunner({
       expect(lines[0]).toMatch(/^TIME\s+PROVIDER\s+EVENT\s+SESSION\s+STATUS\s+ATTEMPTS\s+ERROR$/)
       const time = "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ"
       expect(lines[1]).toMatch(new RegExp(`^${time}\\s+yoco_yoco\\s+payment\\.succeeded\\s+${sessionId}\\s+received\\s+0\\s+-$`))
-      expect(lines[2]).toMatch(new RegExp(`^${time}\\s+stripe_stripe\\s+payment_intent\\.amount_capturable_updated\\s+${sessionId}\\s+failed\\s+1\\s+Lock timeout while completing the cart$`))
-      expect(lines[3]).toMatch(new RegExp(`^${time}\\s+stripe_stripe\\s+payment_intent\\.created\\s+${sessionId}\\s+ignored\\s+1\\s+pending: nothing for Medusa to do yet$`))
+      expect(lines[2]).toMatch(
+        new RegExp(
+          `^${time}\\s+stripe_stripe\\s+payment_intent\\.amount_capturable_updated\\s+${sessionId}\\s+failed\\s+1\\s+Lock timeout while completing the cart$`,
+        ),
+      )
+      expect(lines[3]).toMatch(
+        new RegExp(
+          `^${time}\\s+stripe_stripe\\s+payment_intent\\.created\\s+${sessionId}\\s+ignored\\s+1\\s+pending: nothing for Medusa to do yet$`,
+        ),
+      )
       expect(lines[5]).toBe("1-3 of 3, newest first")
 
-      const onlyFailed = await cli(["status", "--url", client.baseUrl, "--token", adminToken, "--session", sessionId, "--status", "failed", "--provider", "stripe"])
+      const onlyFailed = await cli([
+        "status",
+        "--url",
+        client.baseUrl,
+        "--token",
+        adminToken,
+        "--session",
+        sessionId,
+        "--status",
+        "failed",
+        "--provider",
+        "stripe",
+      ])
       expect(onlyFailed.stdout.trim().split("\n")).toHaveLength(4)
       expect(onlyFailed.stdout).toContain("Lock timeout")
 
@@ -192,7 +266,11 @@ medusaIntegrationTestRunner({
       stripe.authorize(intentId)
       const event = stripe.eventFor(intentId, "payment_intent.amount_capturable_updated")
       const id = await record({
-        session_id: session.id, event_id: event.id, raw_body: stripe.payloadOf(event), status: "failed", last_error: "Lock timeout while completing the cart",
+        session_id: session.id,
+        event_id: event.id,
+        raw_body: stripe.payloadOf(event),
+        status: "failed",
+        last_error: "Lock timeout while completing the cart",
       })
       expect(await client.orderByEmail(email)).toBeUndefined()
 

@@ -27,7 +27,9 @@ async function flushRedisDb(db: number): Promise<void> {
     await redis.connect()
     await redis.flushdb()
   } catch (error) {
-    throw new Error(`Redis is not reachable at ${REDIS} (${error instanceof Error ? error.message : String(error)}). Start it, or set TOPOLOGY_REDIS.`)
+    throw new Error(
+      `Redis is not reachable at ${REDIS} (${error instanceof Error ? error.message : String(error)}). Start it, or set TOPOLOGY_REDIS.`,
+    )
   } finally {
     redis.disconnect()
   }
@@ -104,14 +106,16 @@ describe("two servers and a worker on Redis", () => {
   async function inboxRows(eventIds: string[]): Promise<InboxRow[]> {
     const result = await db.query<InboxRow>(
       "SELECT event_id, status, deliveries, history FROM payment_webhook_event WHERE event_id = ANY($1) AND deleted_at IS NULL",
-      [eventIds]
+      [eventIds],
     )
     return result.rows
   }
 
   /** The kinds of process (`server`, `worker`, `shared`) that made processing attempts on these rows. */
   function attemptProcessKinds(rows: InboxRow[]): string[] {
-    const kinds = rows.flatMap((row) => (row.history ?? []).filter((entry) => entry.kind === "attempt").map((entry) => entry.process?.kind ?? "unknown"))
+    const kinds = rows.flatMap((row) =>
+      (row.history ?? []).filter((entry) => entry.kind === "attempt").map((entry) => entry.process?.kind ?? "unknown"),
+    )
     return [...new Set(kinds)].sort()
   }
 
@@ -154,7 +158,7 @@ describe("two servers and a worker on Redis", () => {
     }
     const orders = await db.query<{ email: string; orders: number }>(
       `SELECT email, count(*)::int AS orders FROM "order" WHERE email = ANY($1) AND deleted_at IS NULL GROUP BY email`,
-      [carts.map((cart) => cart.email)]
+      [carts.map((cart) => cart.email)],
     )
     expect(orders.rows.map((row) => row.orders)).toEqual(carts.map(() => 1))
 
@@ -164,7 +168,7 @@ describe("two servers and a worker on Redis", () => {
       () => inboxRows(authorizedIds),
       (rows) => rows.length === CARTS && rows.every((row) => row.status === "processed"),
       "every authorization processed",
-      120_000
+      120_000,
     )
     for (const row of authorizedRows) {
       expect(row.deliveries).toBe(answered.filter((answer) => answer.event === row.event_id).length)
@@ -184,7 +188,7 @@ describe("two servers and a worker on Redis", () => {
       () => inboxRows(succeeded.map((event) => event.id)),
       (rows) => rows.length === CARTS && rows.every((row) => row.status !== "received"),
       "every capture notice settled",
-      120_000
+      120_000,
     )
 
     for (const cart of carts) {
@@ -204,10 +208,16 @@ describe("two servers and a worker on Redis", () => {
 
     // The job runs on the worker alone: its heartbeat names the process, and a server's health check reports it.
     const jobRun = await until(
-      () => db.query<{ process_kind: string; finished_at: Date | null }>("SELECT process_kind, finished_at FROM payment_webhook_job_run WHERE id = $1", [REDRIVE_JOB_NAME]).then((result) => result.rows[0]),
+      () =>
+        db
+          .query<{ process_kind: string; finished_at: Date | null }>(
+            "SELECT process_kind, finished_at FROM payment_webhook_job_run WHERE id = $1",
+            [REDRIVE_JOB_NAME],
+          )
+          .then((result) => result.rows[0]),
       (row) => !!row?.finished_at,
       "a finished pass of the job",
-      60_000
+      60_000,
     )
     expect(jobRun.process_kind).toBe("worker")
     // 200 once the job's latest pass is fresh (a pass slower than three 1 s periods on a busy machine answers 503 a moment).
@@ -215,10 +225,16 @@ describe("two servers and a worker on Redis", () => {
       () => clientA.admin<HealthReport>("GET", "/admin/payment-webhooks/health").catch(() => undefined),
       (report) => !!report,
       "a 200 from the health check",
-      60_000
+      60_000,
     )
     expect(health!.job?.process_kind).toBe("worker")
-    expect(health!.modules).toMatchObject({ event_bus: "redis", workflow_engine: "redis", cache: "redis", locking: "redis", worker_mode: "server" })
+    expect(health!.modules).toMatchObject({
+      event_bus: "redis",
+      workflow_engine: "redis",
+      cache: "redis",
+      locking: "redis",
+      worker_mode: "server",
+    })
 
     for (const member of [serverA, serverB, worker]) {
       expect(member.log).not.toContain("MEDUSA_WORKER_MODE=")

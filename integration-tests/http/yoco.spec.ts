@@ -63,9 +63,14 @@ medusaIntegrationTestRunner({
     /** Checkouts the store asked the fake to create for `sessionId`. */
     const checkoutsCreatedFor = (sessionId: string) =>
       yoco.requests.filter((request) => {
-        const metadata = request.method === "POST" && request.path === "/api/checkouts" && !request.replayed && typeof request.body === "object" && request.body
-          ? (request.body as { metadata?: { session_id?: unknown } }).metadata
-          : undefined
+        const metadata =
+          request.method === "POST" &&
+          request.path === "/api/checkouts" &&
+          !request.replayed &&
+          typeof request.body === "object" &&
+          request.body
+            ? (request.body as { metadata?: { session_id?: unknown } }).metadata
+            : undefined
         return metadata?.session_id === sessionId
       })
 
@@ -73,7 +78,12 @@ medusaIntegrationTestRunner({
       const { cart, session, checkoutId } = await cartWithCheckout()
       expect(cart.currency_code).toBe("zar")
       expect(checkoutId).toMatch(/^ch_/)
-      expect(session.data).toMatchObject({ checkout_id: checkoutId, redirect_url: expect.stringContaining(checkoutId), session_id: session.id, mode: "test" })
+      expect(session.data).toMatchObject({
+        checkout_id: checkoutId,
+        redirect_url: expect.stringContaining(checkoutId),
+        session_id: session.id,
+        mode: "test",
+      })
       const checkout = yoco.checkout(checkoutId)
       expect(checkout).toMatchObject({ status: "created", amount: Math.round(cart.total * 100), currency: "ZAR", processingMode: "test" })
       expect(checkout.metadata.session_id).toBe(session.id)
@@ -97,7 +107,9 @@ medusaIntegrationTestRunner({
       expect(payment.captures).toHaveLength(1)
       expect(order.payment_status).toBe("captured")
       // Yoco captured when the customer paid: Medusa's capture must not have called Yoco for anything but reads.
-      expect(yoco.requests.filter((request) => request.method === "POST" && request.path.startsWith(`/api/checkouts/${checkoutId}`))).toHaveLength(0)
+      expect(
+        yoco.requests.filter((request) => request.method === "POST" && request.path.startsWith(`/api/checkouts/${checkoutId}`)),
+      ).toHaveLength(0)
     })
 
     it("refuses a forged event with 400 and never completes the cart", async () => {
@@ -123,9 +135,13 @@ medusaIntegrationTestRunner({
       const foreign = (await response.json()) as { id: string }
       const { event: foreignEvent } = await yoco.pay(foreign.id, { deliverTo: [] })
       // The same signed payment, but claiming our session in its metadata: the checkout says otherwise.
-      const claimingOurs = yoco.buildEvent("payment.succeeded", foreign.id, { metadata: { checkoutId: foreign.id, session_id: session.id } })
+      const claimingOurs = yoco.buildEvent("payment.succeeded", foreign.id, {
+        metadata: { checkoutId: foreign.id, session_id: session.id },
+      })
       // A checkout this Yoco account does not know at all.
-      const unknown = yoco.buildEvent("payment.succeeded", checkoutId, { metadata: { checkoutId: "ch_not_ours_at_all", session_id: session.id } })
+      const unknown = yoco.buildEvent("payment.succeeded", checkoutId, {
+        metadata: { checkoutId: "ch_not_ours_at_all", session_id: session.id },
+      })
       // Our own checkout, paid in live mode: this store runs on a test key.
       const { event: live } = await yoco.pay(checkoutId, { deliverTo: [], overrides: { mode: "live" } })
 
@@ -168,7 +184,10 @@ medusaIntegrationTestRunner({
 
       const again = await client.orderByEmail(email)
       expect(again?.id).toBe(order.id)
-      const { orders } = await client.admin<{ orders: Array<{ id: string; email: string }> }>("GET", `/admin/orders?q=${encodeURIComponent(email)}&fields=id,email`)
+      const { orders } = await client.admin<{ orders: Array<{ id: string; email: string }> }>(
+        "GET",
+        `/admin/orders?q=${encodeURIComponent(email)}&fields=id,email`,
+      )
       expect(orders.filter((candidate) => candidate.email === email)).toHaveLength(1)
       expect(again?.total).toBe(cart.total)
       expect(again?.payment_collections).toHaveLength(1)

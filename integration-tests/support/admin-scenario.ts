@@ -4,7 +4,14 @@ import type { SeededStore } from "./seed"
 import { until } from "./until"
 
 /** What the admin page lists: one recorded delivery (the fields the scenarios look at). */
-export type ListedDelivery = { id: string; status: string; session_id: string | null; event_id: string; attempts: number; last_error: string | null }
+export type ListedDelivery = {
+  id: string
+  status: string
+  session_id: string | null
+  event_id: string
+  attempts: number
+  last_error: string | null
+}
 
 /** A cart paid at the fake Stripe (authorized, manual capture) and its signed webhook delivered to the store. */
 export type PaidCart = { email: string; session: StoreSession; intentId: string; event: FakeStripeEvent; deliveryStatus: number }
@@ -37,7 +44,10 @@ export async function payStripeCartIntoOrder(scenario: ScenarioStore, email: str
  * with a 500 (and tells the SDK not to retry), on a store whose inbox gives up after one attempt
  * (`PAYMENT_WEBHOOKS_MAX_ATTEMPTS=1`). Stripe is fine again afterwards, so a replay succeeds.
  */
-export async function payStripeCartWithFailedDelivery(scenario: ScenarioStore, email: string): Promise<PaidCart & { delivery: ListedDelivery }> {
+export async function payStripeCartWithFailedDelivery(
+  scenario: ScenarioStore,
+  email: string,
+): Promise<PaidCart & { delivery: ListedDelivery }> {
   const { client, seeded, stripe } = scenario
   const cart = await client.cartReadyToPay({ ...seeded.markets.usd, variantId: seeded.variantId, email })
   const { session } = await client.startPayment(cart.id, "pp_stripe_stripe")
@@ -50,13 +60,16 @@ export async function payStripeCartWithFailedDelivery(scenario: ScenarioStore, e
     () => deliveryOfSession(client, session.id),
     (row) => row?.status === "failed",
     `the delivery for session ${session.id} to fail`,
-    60_000
+    60_000,
   )
   return { email, session, intentId, event, deliveryStatus: answer.status, delivery: delivery! }
 }
 
 /** The newest delivery recorded for a payment session, through the admin API. */
 export async function deliveryOfSession(client: StoreClient, sessionId: string): Promise<ListedDelivery | undefined> {
-  const list = await client.admin<{ payment_webhooks: ListedDelivery[] }>("GET", `/admin/payment-webhooks?session_id=${encodeURIComponent(sessionId)}`)
+  const list = await client.admin<{ payment_webhooks: ListedDelivery[] }>(
+    "GET",
+    `/admin/payment-webhooks?session_id=${encodeURIComponent(sessionId)}`,
+  )
   return list.payment_webhooks[0]
 }

@@ -19,7 +19,7 @@ export class Checkouts {
 
   constructor(
     private readonly store: CheckoutStore,
-    private readonly emailPrefix: string
+    private readonly emailPrefix: string,
   ) {}
 
   /** The store's Stripe webhook URL. */

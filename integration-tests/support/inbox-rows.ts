@@ -10,11 +10,20 @@ export async function rowOfEvent(inbox: PaymentWebhooksModuleService, providerId
 
 /** Waits until the processor has settled one PSP event's row, and returns it. */
 export function settledRowOfEvent(inbox: PaymentWebhooksModuleService, providerId: string, eventId: string, timeoutMs = 60_000) {
-  return until(() => rowOfEvent(inbox, providerId, eventId), (row) => !!row && row.status !== "received", `event ${eventId} settled`, timeoutMs)
+  return until(
+    () => rowOfEvent(inbox, providerId, eventId),
+    (row) => !!row && row.status !== "received",
+    `event ${eventId} settled`,
+    timeoutMs,
+  )
 }
 
 /** Records a delivery and settles it as the processor would have (for tests of lists, status and replay). */
-export async function recordSettled(inbox: PaymentWebhooksModuleService, input: DeliveryRecordInput, verdict: DeliveryVerdict): Promise<string> {
+export async function recordSettled(
+  inbox: PaymentWebhooksModuleService,
+  input: DeliveryRecordInput,
+  verdict: DeliveryVerdict,
+): Promise<string> {
   const { id } = await inbox.recordDelivery(input)
   const claim = await inbox.claim(id, { evenIfBackingOff: true })
   if (!claim || !(await inbox.settle(claim, verdict))) {

@@ -1,9 +1,16 @@
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import {
-  createApiKeysWorkflow, createProductsWorkflow, createRegionsWorkflow, createSalesChannelsWorkflow,
-  createShippingOptionsWorkflow, createShippingProfilesWorkflow, createStockLocationsWorkflow,
-  createTaxRegionsWorkflow, linkSalesChannelsToApiKeyWorkflow, linkSalesChannelsToStockLocationWorkflow,
+  createApiKeysWorkflow,
+  createProductsWorkflow,
+  createRegionsWorkflow,
+  createSalesChannelsWorkflow,
+  createShippingOptionsWorkflow,
+  createShippingProfilesWorkflow,
+  createStockLocationsWorkflow,
+  createTaxRegionsWorkflow,
+  linkSalesChannelsToApiKeyWorkflow,
+  linkSalesChannelsToStockLocationWorkflow,
   updateStoresWorkflow,
 } from "@medusajs/medusa/core-flows"
 
@@ -20,7 +27,12 @@ export type SeededStore = {
 }
 
 /** USD paid with Stripe (manual and automatic capture). */
-export const USD_MARKET: MarketSpec = { name: "United States", currency: "usd", country: "us", providers: ["pp_stripe_stripe", "pp_stripe_auto"] }
+export const USD_MARKET: MarketSpec = {
+  name: "United States",
+  currency: "usd",
+  country: "us",
+  providers: ["pp_stripe_stripe", "pp_stripe_auto"],
+}
 
 /** ZAR paid with Yoco. */
 export const ZAR_MARKET: MarketSpec = { name: "South Africa", currency: "zar", country: "za", providers: ["pp_yoco_yoco"] }
@@ -39,10 +51,14 @@ export async function seedStore(container: MedusaContainer, markets: MarketSpec[
   const query = container.resolve(ContainerRegistrationKeys.QUERY)
   const fulfillment = container.resolve(Modules.FULFILLMENT)
 
-  const { result: [salesChannel] } = await createSalesChannelsWorkflow(container).run({
+  const {
+    result: [salesChannel],
+  } = await createSalesChannelsWorkflow(container).run({
     input: { salesChannelsData: [{ name: "Webshop" }] },
   })
-  const { data: [store] } = await query.graph({ entity: "store", fields: ["id"] })
+  const {
+    data: [store],
+  } = await query.graph({ entity: "store", fields: ["id"] })
   await updateStoresWorkflow(container).run({
     input: {
       selector: { id: store.id },
@@ -53,7 +69,9 @@ export async function seedStore(container: MedusaContainer, markets: MarketSpec[
     },
   })
 
-  const { result: [apiKey] } = await createApiKeysWorkflow(container).run({
+  const {
+    result: [apiKey],
+  } = await createApiKeysWorkflow(container).run({
     input: { api_keys: [{ title: "Webshop", type: "publishable", created_by: "seed" }] },
   })
   await linkSalesChannelsToApiKeyWorkflow(container).run({ input: { id: apiKey.id, add: [salesChannel.id] } })
@@ -72,7 +90,9 @@ export async function seedStore(container: MedusaContainer, markets: MarketSpec[
     input: markets.map((market) => ({ country_code: market.country, provider_id: "tp_system" })),
   })
 
-  const { result: [location] } = await createStockLocationsWorkflow(container).run({
+  const {
+    result: [location],
+  } = await createStockLocationsWorkflow(container).run({
     input: { locations: [{ name: "Warehouse", address: { address_1: "1 Dock Road", city: "Cape Town", country_code: "za" } }] },
   })
   await linkSalesChannelsToStockLocationWorkflow(container).run({ input: { id: location.id, add: [salesChannel.id] } })
@@ -80,7 +100,9 @@ export async function seedStore(container: MedusaContainer, markets: MarketSpec[
     [Modules.STOCK_LOCATION]: { stock_location_id: location.id },
     [Modules.FULFILLMENT]: { fulfillment_provider_id: "manual_manual" },
   })
-  const { result: [profile] } = await createShippingProfilesWorkflow(container).run({
+  const {
+    result: [profile],
+  } = await createShippingProfilesWorkflow(container).run({
     input: { data: [{ name: "Default", type: "default" }] },
   })
   const fulfillmentSet = await fulfillment.createFulfillmentSets({
@@ -99,40 +121,50 @@ export async function seedStore(container: MedusaContainer, markets: MarketSpec[
   const seeded: SeededStore["markets"] = {}
   for (const [index, market] of markets.entries()) {
     const zone = fulfillmentSet.service_zones.find((candidate) => candidate.name === market.name)
-    const { result: [option] } = await createShippingOptionsWorkflow(container).run({
-      input: [{
-        name: `Standard ${market.currency.toUpperCase()}`,
-        price_type: "flat",
-        provider_id: "manual_manual",
-        service_zone_id: zone!.id,
-        shipping_profile_id: profile.id,
-        type: { label: "Standard", description: "Two days", code: `standard-${market.currency}` },
-        prices: [{ currency_code: market.currency, amount: 5 }],
-        rules: [
-          { attribute: "enabled_in_store", value: "true", operator: "eq" },
-          { attribute: "is_return", value: "false", operator: "eq" },
-        ],
-      }],
+    const {
+      result: [option],
+    } = await createShippingOptionsWorkflow(container).run({
+      input: [
+        {
+          name: `Standard ${market.currency.toUpperCase()}`,
+          price_type: "flat",
+          provider_id: "manual_manual",
+          service_zone_id: zone!.id,
+          shipping_profile_id: profile.id,
+          type: { label: "Standard", description: "Two days", code: `standard-${market.currency}` },
+          prices: [{ currency_code: market.currency, amount: 5 }],
+          rules: [
+            { attribute: "enabled_in_store", value: "true", operator: "eq" },
+            { attribute: "is_return", value: "false", operator: "eq" },
+          ],
+        },
+      ],
     })
     seeded[market.currency] = { regionId: regions[index].id, shippingOptionId: option.id, country: market.country }
   }
 
-  const { result: [product] } = await createProductsWorkflow(container).run({
+  const {
+    result: [product],
+  } = await createProductsWorkflow(container).run({
     input: {
-      products: [{
-        title: "Canvas tote",
-        status: "published",
-        shipping_profile_id: profile.id,
-        options: [{ title: "Size", values: ["One size"] }],
-        variants: [{
-          title: "One size",
-          sku: "TOTE-1",
-          manage_inventory: false,
-          options: { Size: "One size" },
-          prices: markets.map((market) => ({ currency_code: market.currency, amount: 20 })),
-        }],
-        sales_channels: [{ id: salesChannel.id }],
-      }],
+      products: [
+        {
+          title: "Canvas tote",
+          status: "published",
+          shipping_profile_id: profile.id,
+          options: [{ title: "Size", values: ["One size"] }],
+          variants: [
+            {
+              title: "One size",
+              sku: "TOTE-1",
+              manage_inventory: false,
+              options: { Size: "One size" },
+              prices: markets.map((market) => ({ currency_code: market.currency, amount: 20 })),
+            },
+          ],
+          sales_channels: [{ id: salesChannel.id }],
+        },
+      ],
     },
   })
 

@@ -18,7 +18,13 @@ export type AdminOrder = {
   payment_collections: Array<{
     id: string
     status: string
-    payments: Array<{ id: string; amount: number; captured_at: string | null; captures?: Array<{ amount: number }>; refunds?: Array<{ amount: number }> }>
+    payments: Array<{
+      id: string
+      amount: number
+      captured_at: string | null
+      captures?: Array<{ amount: number }>
+      refunds?: Array<{ amount: number }>
+    }>
   }>
 }
 
@@ -27,7 +33,7 @@ export class StoreClient {
   constructor(
     readonly baseUrl: string,
     private readonly publishableKey: string,
-    private readonly adminSecret?: string
+    private readonly adminSecret?: string,
   ) {}
 
   /** POST/GET to the store API; throws on a non-2xx answer with the API's message. */
@@ -47,21 +53,39 @@ export class StoreClient {
    * Calls the admin API and returns its status and parsed body whatever the status; `authorization`
    * replaces the client's own key ("" sends none), for tests of refusals.
    */
-  async adminAnswer(method: "GET" | "POST", path: string, body?: object, authorization = this.adminSecret ? basicAuth(this.adminSecret) : "") {
+  async adminAnswer(
+    method: "GET" | "POST",
+    path: string,
+    body?: object,
+    authorization = this.adminSecret ? basicAuth(this.adminSecret) : "",
+  ) {
     return adminRequest(this.baseUrl, authorization, method, path, body)
   }
 
   /** Creates a cart with one item, an address and a shipping method: ready to pay. */
-  async cartReadyToPay(input: { regionId: string; variantId: string; shippingOptionId: string; country: string; email: string }): Promise<{ id: string; total: number; currency_code: string }> {
+  async cartReadyToPay(input: {
+    regionId: string
+    variantId: string
+    shippingOptionId: string
+    country: string
+    email: string
+  }): Promise<{ id: string; total: number; currency_code: string }> {
     const { cart } = await this.store<{ cart: { id: string } }>("POST", "/store/carts", { region_id: input.regionId, email: input.email })
     await this.store("POST", `/store/carts/${cart.id}/line-items`, { variant_id: input.variantId, quantity: 1 })
     await this.store("POST", `/store/carts/${cart.id}`, {
-      shipping_address: { first_name: "Ada", last_name: "Lovelace", address_1: "12 Long St", city: "Town", postal_code: "8001", country_code: input.country },
+      shipping_address: {
+        first_name: "Ada",
+        last_name: "Lovelace",
+        address_1: "12 Long St",
+        city: "Town",
+        postal_code: "8001",
+        country_code: input.country,
+      },
     })
     const { cart: ready } = await this.store<{ cart: { id: string; total: number; currency_code: string } }>(
       "POST",
       `/store/carts/${cart.id}/shipping-methods`,
-      { option_id: input.shippingOptionId }
+      { option_id: input.shippingOptionId },
     )
     return ready
   }
@@ -71,12 +95,12 @@ export class StoreClient {
     const { payment_collection: collection } = await this.store<{ payment_collection: { id: string } }>(
       "POST",
       "/store/payment-collections",
-      { cart_id: cartId }
+      { cart_id: cartId },
     )
     const { payment_collection: withSession } = await this.store<{ payment_collection: { id: string; payment_sessions: StoreSession[] } }>(
       "POST",
       `/store/payment-collections/${collection.id}/payment-sessions`,
-      { provider_id: providerId }
+      { provider_id: providerId },
     )
     const session = withSession.payment_sessions.find((candidate) => candidate.provider_id === providerId)
     if (!session) {
@@ -87,10 +111,11 @@ export class StoreClient {
 
   /** The order placed with `email`, if any (admin API). */
   async orderByEmail(email: string): Promise<AdminOrder | undefined> {
-    const fields = "id,email,total,payment_status,*payment_collections,*payment_collections.payments,*payment_collections.payments.captures,*payment_collections.payments.refunds"
+    const fields =
+      "id,email,total,payment_status,*payment_collections,*payment_collections.payments,*payment_collections.payments.captures,*payment_collections.payments.refunds"
     const { orders } = await this.admin<{ orders: AdminOrder[] }>(
       "GET",
-      `/admin/orders?q=${encodeURIComponent(email)}&fields=${encodeURIComponent(fields)}`
+      `/admin/orders?q=${encodeURIComponent(email)}&fields=${encodeURIComponent(fields)}`,
     )
     return orders.find((order) => order.email === email)
   }

@@ -69,7 +69,7 @@ export class StoreProcess {
     readonly databaseName: string,
     port: number,
     private readonly extraEnv: NodeJS.ProcessEnv,
-    options: StoreProcessOptions = {}
+    options: StoreProcessOptions = {},
   ) {
     const url = serverUrl()
     url.pathname = `/${databaseName}`
@@ -104,7 +104,12 @@ export class StoreProcess {
    * with `env` added: the servers and the worker of a split deployment. Stop it; `destroy()` the original.
    */
   async sibling(env: NodeJS.ProcessEnv): Promise<StoreProcess> {
-    const sibling = new StoreProcess(this.databaseName, await freePort(), { ...this.extraEnv, ...env }, { cwd: this.cwd, seedScript: this.seedScript })
+    const sibling = new StoreProcess(
+      this.databaseName,
+      await freePort(),
+      { ...this.extraEnv, ...env },
+      { cwd: this.cwd, seedScript: this.seedScript },
+    )
     sibling.seeded = this.seeded
     return sibling
   }
@@ -152,7 +157,12 @@ export class StoreProcess {
 
   /** Starts `medusa start` and resolves once `/health` answers; `env` adds variables for this start only. */
   async start(timeoutMs = 60_000, env: NodeJS.ProcessEnv = {}): Promise<void> {
-    const child = spawn(MEDUSA_BIN, ["start"], { cwd: this.cwd, env: { ...this.env(), ...env }, stdio: ["ignore", "pipe", "pipe"], detached: true })
+    const child = spawn(MEDUSA_BIN, ["start"], {
+      cwd: this.cwd,
+      env: { ...this.env(), ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    })
     this.child = child
     const keep = (chunk: Buffer) => (this.logTail = (this.logTail + chunk).slice(-8000))
     child.stdout?.on("data", keep)
@@ -162,7 +172,10 @@ export class StoreProcess {
       if (child.exitCode !== null) {
         throw new Error(`medusa start exited ${child.exitCode}:\n${this.logTail}`)
       }
-      const ok = await fetch(`${this.url}/health`).then((response) => response.ok, () => false)
+      const ok = await fetch(`${this.url}/health`).then(
+        (response) => response.ok,
+        () => false,
+      )
       if (ok) {
         return
       }

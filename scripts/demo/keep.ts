@@ -15,7 +15,9 @@ export const KEEP_ENV = { MEDUSA_ADMIN: "on", PAYMENT_WEBHOOKS_MAX_ATTEMPTS: "1"
 /** Leaves a failed delivery, prints where to log in, and resolves on Ctrl-C (SIGINT) or SIGTERM. */
 export async function keepRunning(store: StoreProcess, scenario: ScenarioStore, step: (message: string) => void): Promise<void> {
   const failed = await payStripeCartWithFailedDelivery(scenario, `demo-failed-${Date.now()}@example.com`)
-  step(`Cart paid with PaymentIntent ${failed.intentId}: Stripe failed the store's read once, so delivery ${failed.delivery.id} is failed (${failed.delivery.last_error})`)
+  step(
+    `Cart paid with PaymentIntent ${failed.intentId}: Stripe failed the store's read once, so delivery ${failed.delivery.id} is failed (${failed.delivery.last_error})`,
+  )
 
   await createAdminUser(store, DEMO_ADMIN.email, DEMO_ADMIN.password)
   console.log("")

@@ -27,7 +27,7 @@ export async function adminRequest(
   target: AdminTarget,
   method: "GET" | "POST",
   path: string,
-  query: Record<string, string | number | undefined> = {}
+  query: Record<string, string | number | undefined> = {},
 ): Promise<unknown> {
   const url = new URL(path, target.url)
   for (const [name, value] of Object.entries(query)) {

@@ -17,7 +17,12 @@ export function parseOrUsage<T>(parse: () => T): T {
  * Parses a command's arguments strictly (unknown options are a usage error). On `-h`/`--help`
  * prints the command's help and answers undefined: the command then ends successfully.
  */
-export function parseCommandLine<O extends NonNullable<ParseArgsConfig["options"]>>(args: string[], options: O, help: string, context: CliContext) {
+export function parseCommandLine<O extends NonNullable<ParseArgsConfig["options"]>>(
+  args: string[],
+  options: O,
+  help: string,
+  context: CliContext,
+) {
   const parsed = parseOrUsage(() => parseArgs({ args, options, allowPositionals: true, strict: true }))
   if ("help" in parsed.values && parsed.values.help) {
     context.out(help)
@@ -29,7 +34,12 @@ export function parseCommandLine<O extends NonNullable<ParseArgsConfig["options"
 /** Exactly one positional per name (the names are for the error message); missing or extra ones are a usage error. */
 export function positionals(values: readonly string[], names: readonly string[]): string[] {
   if (values.length < names.length) {
-    throw new UsageError(`missing ${names.slice(values.length).map((name) => `<${name}>`).join(" ")}`)
+    throw new UsageError(
+      `missing ${names
+        .slice(values.length)
+        .map((name) => `<${name}>`)
+        .join(" ")}`,
+    )
   }
   if (values.length > names.length) {
     throw new UsageError(`unexpected argument '${values[names.length]}'`)
@@ -67,7 +77,9 @@ export function integer(value: string | undefined, option: string, min: number, 
   }
   const parsed = /^\d+$/.test(value) ? Number(value) : NaN
   if (!Number.isSafeInteger(parsed) || parsed < min || parsed > max) {
-    throw new UsageError(`--${option} must be a whole number from ${min}${max === Number.MAX_SAFE_INTEGER ? "" : ` to ${max}`}, got '${value}'`)
+    throw new UsageError(
+      `--${option} must be a whole number from ${min}${max === Number.MAX_SAFE_INTEGER ? "" : ` to ${max}`}, got '${value}'`,
+    )
   }
   return parsed
 }

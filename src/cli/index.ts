@@ -18,5 +18,5 @@ main(process.argv.slice(2), {
   (error: unknown) => {
     process.stderr.write(`error: ${messageOf(error)}\n`)
     process.exitCode = 1
-  }
+  },
 )

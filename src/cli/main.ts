@@ -13,9 +13,7 @@ function listing(commands: readonly Command[]): string {
 /** The help of the program, or of a command group such as `yoco webhooks`. */
 function groupHelp(prefix: readonly string[], commands: readonly Command[]): string {
   const name = [PROGRAM, ...prefix].join(" ")
-  const intro = prefix.length
-    ? ""
-    : "Developer tools for the Stripe and Yoco webhooks of a Medusa store with medusa-payment-webhooks.\n\n"
+  const intro = prefix.length ? "" : "Developer tools for the Stripe and Yoco webhooks of a Medusa store with medusa-payment-webhooks.\n\n"
   return `Usage: ${name} <command> [options]\n\n${intro}Commands:\n${listing(commands)}\n\nRun '${name} <command> --help' for a command's options.`
 }
 

@@ -1,11 +1,6 @@
 /** Why a webhook delivery was refused; stable codes that logs, metrics and tests can rely on. */
 export type WebhookVerificationReason =
-  | "missing_header"
-  | "malformed_header"
-  | "no_matching_signature"
-  | "timestamp_outside_tolerance"
-  | "not_raw_body"
-  | "malformed_body"
+  "missing_header" | "malformed_header" | "no_matching_signature" | "timestamp_outside_tolerance" | "not_raw_body" | "malformed_body"
 
 /**
  * Thrown when a webhook body cannot be proven to come from the PSP.
@@ -16,7 +11,7 @@ export class WebhookVerificationError extends Error {
 
   constructor(
     readonly reason: WebhookVerificationReason,
-    message: string
+    message: string,
   ) {
     super(message)
   }

@@ -27,32 +27,43 @@ export type RecordedRefund = {
   external: boolean
 }
 
-
 /** The refunds recorded as made at the PSP outside Medusa. */
 export function externalRefundsOf(data: Record<string, unknown> | undefined): RecordedRefund[] {
   const value = data?.[EXTERNAL]
   return (Array.isArray(value) ? value : []).flatMap((entry: unknown) =>
     isRecord(entry) && typeof entry.id === "string" && typeof entry.amount === "number"
-      ? [{
-          psp_refund_id: entry.id,
-          amount: entry.amount,
-          external: true,
-          ...(typeof entry.status === "string" ? { status: entry.status } : {}),
-          ...(typeof entry[MEDUSA_REFUND_ID] === "string" ? { medusa_refund_id: entry[MEDUSA_REFUND_ID] } : {}),
-        }]
-      : []
+      ? [
+          {
+            psp_refund_id: entry.id,
+            amount: entry.amount,
+            external: true,
+            ...(typeof entry.status === "string" ? { status: entry.status } : {}),
+            ...(typeof entry[MEDUSA_REFUND_ID] === "string" ? { medusa_refund_id: entry[MEDUSA_REFUND_ID] } : {}),
+          },
+        ]
+      : [],
   )
 }
 
 /** Payment data with an external refund recorded (once: a retried recording finds it there). */
-export function withExternalRefund(data: Record<string, unknown>, refund: { id: string; amount: number; medusa_refund_id: string }): Record<string, unknown> {
+export function withExternalRefund(
+  data: Record<string, unknown>,
+  refund: { id: string; amount: number; medusa_refund_id: string },
+): Record<string, unknown> {
   const value = data[EXTERNAL]
   const entries = Array.isArray(value) ? value.filter((entry: unknown) => !(isRecord(entry) && entry.id === refund.id)) : []
-  return { ...data, [EXTERNAL]: [...entries, { id: refund.id, amount: refund.amount, status: "succeeded", [MEDUSA_REFUND_ID]: refund.medusa_refund_id }] }
+  return {
+    ...data,
+    [EXTERNAL]: [...entries, { id: refund.id, amount: refund.amount, status: "succeeded", [MEDUSA_REFUND_ID]: refund.medusa_refund_id }],
+  }
 }
 
 /** Payment data with the external refund `refundId`'s status set; undefined when it is not recorded there. */
-export function withExternalRefundStatus(data: Record<string, unknown>, refundId: string, status: string): Record<string, unknown> | undefined {
+export function withExternalRefundStatus(
+  data: Record<string, unknown>,
+  refundId: string,
+  status: string,
+): Record<string, unknown> | undefined {
   const value = data[EXTERNAL]
   if (!Array.isArray(value) || !value.some((entry: unknown) => isRecord(entry) && entry.id === refundId)) {
     return undefined

@@ -1,4 +1,10 @@
-import { externalRefundNote, externalRefundsOf, readExternalRefundNote, withExternalRefund, withExternalRefundStatus } from "./external-refunds"
+import {
+  externalRefundNote,
+  externalRefundsOf,
+  readExternalRefundNote,
+  withExternalRefund,
+  withExternalRefundStatus,
+} from "./external-refunds"
 
 describe("external refund notes", () => {
   it("name the PSP refund and carry the mark, and read back", () => {
@@ -19,7 +25,9 @@ describe("external refunds in a payment's data", () => {
     const once = withExternalRefund({ id: "pi_1" }, { id: "re_dash", amount: 700, medusa_refund_id: "ref_1" })
     const twice = withExternalRefund(once, { id: "re_dash", amount: 700, medusa_refund_id: "ref_1" })
     expect(twice.id).toBe("pi_1")
-    expect(externalRefundsOf(twice)).toEqual([{ psp_refund_id: "re_dash", amount: 700, status: "succeeded", medusa_refund_id: "ref_1", external: true }])
+    expect(externalRefundsOf(twice)).toEqual([
+      { psp_refund_id: "re_dash", amount: 700, status: "succeeded", medusa_refund_id: "ref_1", external: true },
+    ])
   })
 
   it("take a later status, and say so when the refund is not there", () => {

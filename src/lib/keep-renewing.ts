@@ -9,11 +9,16 @@ export function keepRenewing(renew: () => Promise<boolean>, everyMs: number): { 
   let timer: ReturnType<typeof setTimeout> | undefined
   const schedule = () => {
     timer = setTimeout(() => {
-      void renew().then((held) => held, () => true).then((held) => {
-        if (held && !stopped) {
-          schedule()
-        }
-      })
+      void renew()
+        .then(
+          (held) => held,
+          () => true,
+        )
+        .then((held) => {
+          if (held && !stopped) {
+            schedule()
+          }
+        })
     }, everyMs)
     // Renewing never keeps a process alive by itself.
     timer.unref?.()

@@ -31,7 +31,7 @@ export function toRawBody(rawData: unknown): Buffer {
   }
   throw new WebhookVerificationError(
     "not_raw_body",
-    "The webhook body is not the raw request body (got a parsed object); the signature cannot be checked"
+    "The webhook body is not the raw request body (got a parsed object); the signature cannot be checked",
   )
 }
 

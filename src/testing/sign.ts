@@ -7,7 +7,7 @@ import { signStripePayload } from "../providers/stripe/signature"
  */
 export function signStripeEvent(
   event: object | string,
-  options: { secret: string | readonly string[]; timestamp?: number }
+  options: { secret: string | readonly string[]; timestamp?: number },
 ): { body: string; headers: Record<string, string> } {
   const body = typeof event === "string" ? event : JSON.stringify(event, null, 2)
   const signature = signStripePayload({ payload: body, secret: options.secret, timestamp: options.timestamp })
@@ -20,7 +20,7 @@ export function signStripeEvent(
  */
 export function signYocoEvent(
   event: object | string,
-  options: { secret: string; id?: string; timestamp?: number }
+  options: { secret: string; id?: string; timestamp?: number },
 ): { body: string; headers: Record<string, string> } {
   const body = typeof event === "string" ? event : JSON.stringify(event)
   const id = options.id ?? `msg_${Date.now().toString(36)}${Math.random().toString(36).slice(2, 10)}`

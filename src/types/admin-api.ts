@@ -89,7 +89,7 @@ export type PaymentWebhookSummary = {
 
 /** What a timeline entry tells of: the first receipt, then what the row's history recorded. */
 export type PaymentWebhookTimelineKind =
-  | "received" | "delivered_again" | "attempt" | "retry_scheduled" | "processed" | "ignored" | "failed" | "replay_requested"
+  "received" | "delivered_again" | "attempt" | "retry_scheduled" | "processed" | "ignored" | "failed" | "replay_requested"
 
 /** The process that wrote an entry: its Medusa worker mode, pid and host (where the processor ran). */
 export type PaymentWebhookProcess = { kind: string; pid: number; host: string }

@@ -26,8 +26,12 @@ export function pspReferenceOf(data: Record<string, unknown> | null | undefined)
 export function orderPaymentKeysOf(order: KeysRecord): OrderPaymentKeys {
   const collections = (order.payment_collections ?? []).filter((collection) => !!collection)
   return {
-    sessionIds: collections.flatMap((collection) => (collection.payment_sessions ?? []).flatMap((session) => (session ? [session.id] : []))),
-    pspReferences: collections.flatMap((collection) => (collection.payments ?? []).flatMap((payment) => pspReferenceOf(payment?.data) ?? [])),
+    sessionIds: collections.flatMap((collection) =>
+      (collection.payment_sessions ?? []).flatMap((session) => (session ? [session.id] : [])),
+    ),
+    pspReferences: collections.flatMap((collection) =>
+      (collection.payments ?? []).flatMap((payment) => pspReferenceOf(payment?.data) ?? []),
+    ),
   }
 }
 
@@ -37,7 +41,9 @@ export const ORDER_KEY_FIELDS = ["payment_collections.payment_sessions.id", "pay
 /** The keys of order `orderId`; none for an order the store does not have. */
 export async function orderPaymentKeys(container: MedusaContainer, orderId: string): Promise<OrderPaymentKeys> {
   const query = container.resolve(ContainerRegistrationKeys.QUERY)
-  const { data: [order] } = await query.graph({ entity: "order", fields: ["id", ...ORDER_KEY_FIELDS], filters: { id: orderId } }) as { data: KeysRecord[] }
+  const {
+    data: [order],
+  } = (await query.graph({ entity: "order", fields: ["id", ...ORDER_KEY_FIELDS], filters: { id: orderId } })) as { data: KeysRecord[] }
   return order ? orderPaymentKeysOf(order) : { sessionIds: [], pspReferences: [] }
 }
 

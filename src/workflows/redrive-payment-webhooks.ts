@@ -17,27 +17,24 @@ export type RedrivePaymentWebhooksInput = {
   reconcileAfterSeconds?: number
 }
 
-const redriveStep = createStep(
-  "redrive-payment-webhooks",
-  async (input: RedrivePaymentWebhooksInput, { container }) => {
-    // The pass keeps the job's heartbeat, which the health check reads from any process.
-    const summary = await recordJobRun(container, async () => {
-      const redriven: DueSummary = await processDueDeliveries(container, { olderThanSeconds: input.olderThanSeconds })
-      // Retention rides on the job: short statements, a few seconds per pass at most.
-      const retention = await applyRetention(container)
-      let reconciled: ReconcileSummary | null = null
-      if (input.reconcile !== false) {
-        // Reconciliation talks to the PSPs: its failure must never stop the pass above.
-        reconciled = await reconcilePendingSessions(container, { olderThanSeconds: input.reconcileAfterSeconds }).catch((error: unknown) => {
-          container.resolve<Logger>(ContainerRegistrationKeys.LOGGER).warn(`Payment reconciliation failed: ${errorMessage(error)}`)
-          return null
-        })
-      }
-      return { redriven, retention, reconciled }
-    })
-    return new StepResponse(summary)
-  }
-)
+const redriveStep = createStep("redrive-payment-webhooks", async (input: RedrivePaymentWebhooksInput, { container }) => {
+  // The pass keeps the job's heartbeat, which the health check reads from any process.
+  const summary = await recordJobRun(container, async () => {
+    const redriven: DueSummary = await processDueDeliveries(container, { olderThanSeconds: input.olderThanSeconds })
+    // Retention rides on the job: short statements, a few seconds per pass at most.
+    const retention = await applyRetention(container)
+    let reconciled: ReconcileSummary | null = null
+    if (input.reconcile !== false) {
+      // Reconciliation talks to the PSPs: its failure must never stop the pass above.
+      reconciled = await reconcilePendingSessions(container, { olderThanSeconds: input.reconcileAfterSeconds }).catch((error: unknown) => {
+        container.resolve<Logger>(ContainerRegistrationKeys.LOGGER).warn(`Payment reconciliation failed: ${errorMessage(error)}`)
+        return null
+      })
+    }
+    return { redriven, retention, reconciled }
+  })
+  return new StepResponse(summary)
+})
 
 /**
  * Takes up recorded payment webhooks that were not processed (through the one processor), and
@@ -45,5 +42,5 @@ const redriveStep = createStep(
  */
 export const redrivePaymentWebhooksWorkflow = createWorkflow(
   "redrive-payment-webhooks",
-  (input: RedrivePaymentWebhooksInput) => new WorkflowResponse(redriveStep(input))
+  (input: RedrivePaymentWebhooksInput) => new WorkflowResponse(redriveStep(input)),
 )

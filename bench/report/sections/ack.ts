@@ -23,7 +23,7 @@ export function ackSection(section: Section<AckResult>): string[] {
   for (const run of result.runs) {
     lines.push(
       `| ${ROUTE_LABELS[run.target]} | ${run.concurrency} | ${cell(run.throughput)} | ${cell(run.latency.p50)} | ${cell(run.latency.p95)} | ${cell(run.latency.p99)} | ` +
-        `${cell(run.latency.max)} | ${run.non2xx + run.errors + run.timeouts} | ${cell(run.cpuMsPerRequest.store, 2)} + ${cell(run.cpuMsPerRequest.postgres, 2)} | ${cell(run.rss.processMiB)} |`
+        `${cell(run.latency.max)} | ${run.non2xx + run.errors + run.timeouts} | ${cell(run.cpuMsPerRequest.store, 2)} + ${cell(run.cpuMsPerRequest.postgres, 2)} | ${cell(run.rss.processMiB)} |`,
     )
   }
   lines.push("")
@@ -31,7 +31,7 @@ export function ackSection(section: Section<AckResult>): string[] {
     lines.push(
       `- concurrency ${ratios.concurrency}: plugin ÷ Medusa throughput ${times(ratios.throughput)} (target ≥ 1.0), p99 ${times(ratios.p99)} (target ≤ 1.5), ` +
         `CPU per request plugin − Medusa **${ratios.cpuMsPerRequestDelta >= 0 ? "+" : ""}${cell(ratios.cpuMsPerRequestDelta, 2)} ms** (target ≤ +0.1); ` +
-        `plugin entry on ÷ off throughput ${cell(ratios.inboxOnVsOffThroughput, 2)}×`
+        `plugin entry on ÷ off throughput ${cell(ratios.inboxOnVsOffThroughput, 2)}×`,
     )
   }
   return lines

@@ -20,12 +20,16 @@ export function costModelSection(sections: BenchResults["sections"]): string[] {
     const pgOrder = split.orders.cpuMsPerOrder?.postgres
     lines.push(
       `- **Per server core** (two servers and a worker on Redis): an ack costs the servers ${cell(serverAck, 2)} ms of CPU, so about **${cell(perCore(serverAck))} acks/s per server core**` +
-        (ack32 ? `; with the in-memory modules in one process, ${cell(ack32.cpuMsPerRequest.store, 2)} ms, about ${cell(perCore(ack32.cpuMsPerRequest.store))} acks/s per core.` : "."),
+        (ack32
+          ? `; with the in-memory modules in one process, ${cell(ack32.cpuMsPerRequest.store, 2)} ms, about ${cell(perCore(ack32.cpuMsPerRequest.store))} acks/s per core.`
+          : "."),
       `- **Per worker core**: an order costs the worker ${cell(workerOrder)} ms of CPU (the servers ${cell(split.orders.cpuMsPerOrderByKind?.servers, 1)} ms), so about ` +
         `**${cell(workerOrder ? 1000 / workerOrder : null, 1)} orders/s per worker core**; a delivery that changes nothing (a session the store does not have) costs it ${cell(split.ack.cpuMsPerAck.worker, 2)} ms, ` +
         `about ${cell(perCore(split.ack.cpuMsPerAck.worker))}/s per worker core.`,
       `- **PostgreSQL**: ${cell(pgOrder, 1)} ms per order (about ${cell(pgOrder ? 1000 / pgOrder : null, 1)} orders/s per database core) and ${cell(pgAck, 2)} ms per ack with its follow-up` +
-        (ack32 ? ` (${cell(ack32.cpuMsPerRequest.postgres, 3)} ms for the ack's insert alone, about ${cell(perCore(ack32.cpuMsPerRequest.postgres))} inserts/s per core).` : ".")
+        (ack32
+          ? ` (${cell(ack32.cpuMsPerRequest.postgres, 3)} ms for the ack's insert alone, about ${cell(perCore(ack32.cpuMsPerRequest.postgres))} inserts/s per core).`
+          : "."),
     )
   }
   const delivery = sections.delivery?.result
@@ -42,7 +46,7 @@ export function costModelSection(sections: BenchResults["sections"]): string[] {
         (concurrent
           ? `; with \`concurrency: ${concurrent.concurrency}\` the same burst made ${cell(concurrent.ordersPerSecond, 2)} orders/s at ${cell(concurrent.cpuMsPerOrder?.store)} ms per order, ` +
             `so more deliveries at a time do not move it${coreBound(plugin) ? "; worker processes on cores of their own would" : ""}.`
-          : ".")
+          : "."),
     )
   }
   const inbox = sections.inbox?.result
@@ -50,11 +54,15 @@ export function costModelSection(sections: BenchResults["sections"]): string[] {
     const last = inbox.levels[inbox.levels.length - 1]
     lines.push(
       `- **What limits acks first**: the server's CPU, not PostgreSQL's inserts nor the inbox's size` +
-        (ack32 ? ` (per ack at concurrency 32: the store ${cell(ack32.cpuMsPerRequest.store, 2)} ms, PostgreSQL ${cell(ack32.cpuMsPerRequest.postgres, 3)} ms)` : "") +
+        (ack32
+          ? ` (per ack at concurrency 32: the store ${cell(ack32.cpuMsPerRequest.store, 2)} ms, PostgreSQL ${cell(ack32.cpuMsPerRequest.postgres, 3)} ms)`
+          : "") +
         `: at ${last.rows.toLocaleString("en")} rows the insert took ` +
         `${cell(last.insert.noFlush?.p50, 2)} ms without the commit's flush (${cell(last.vsEmpty.insertP50, 2)}× the empty table's) and ${cell(last.insert.p50, 2)} ms with it, ` +
-        `and the plugin's acks/s were ${cell(last.vsEmpty.throughput, 2)}× those on the empty table.`
+        `and the plugin's acks/s were ${cell(last.vsEmpty.throughput, 2)}× those on the empty table.`,
     )
   }
-  return lines.length ? ["**Cost model** (computed from this block's CPU figures; a core's capacity is 1000 ÷ its CPU ms per unit of work):", "", ...lines] : []
+  return lines.length
+    ? ["**Cost model** (computed from this block's CPU figures; a core's capacity is 1000 ÷ its CPU ms per unit of work):", "", ...lines]
+    : []
 }

@@ -6,10 +6,12 @@ import { cell, measuredOn, times } from "./common"
 
 function row(label: string, run: DeliveryRun): string {
   const latency = run.deliveryToOrderMs
-  return `| ${label} | ${run.orders}/${run.carts} | ${cell(latency.p50 / 1000, 2)} | ${cell(latency.p95 / 1000, 2)} | ${cell(latency.p99 / 1000, 2)} | ${cell(latency.max / 1000, 2)} | ` +
+  return (
+    `| ${label} | ${run.orders}/${run.carts} | ${cell(latency.p50 / 1000, 2)} | ${cell(latency.p95 / 1000, 2)} | ${cell(latency.p99 / 1000, 2)} | ${cell(latency.max / 1000, 2)} | ` +
     `${cell(run.firstOrderSeconds, 2)} | ${cell(run.lastOrderSeconds, 2)} | ${cell(run.ordersPerSecond, 2)} | ${cell(run.cpuMsPerOrder?.store)} + ${cell(run.cpuMsPerOrder?.postgres)} | ` +
     `${cell(run.coresBusy?.store, 2)} + ${cell(run.coresBusy?.postgres, 2)} | ` +
     `**${run.lost}** | **${run.doubleCaptured}** | ${nonSuccess(run.burst.statusCounts) + run.burst.errors} |`
+  )
 }
 
 /** Delivery to order: the same burst to this plugin's route and to Medusa's provider on its built-in route. */
@@ -27,14 +29,23 @@ export function deliverySection(section: Section<DeliveryResult>): string[] {
     "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     row(DELIVERY_ROUTES.plugin.label, plugin),
     row(DELIVERY_ROUTES.medusa.label, medusa),
-    ...(result.pluginConcurrent ? [row(`this plugin, processor \`concurrency: ${result.pluginConcurrent.concurrency}\` (its own store start; information)`, result.pluginConcurrent)] : []),
+    ...(result.pluginConcurrent
+      ? [
+          row(
+            `this plugin, processor \`concurrency: ${result.pluginConcurrent.concurrency}\` (its own store start; information)`,
+            result.pluginConcurrent,
+          ),
+        ]
+      : []),
     "",
     `- plugin ÷ Medusa: orders/s ${times(ratios.ordersPerSecond)} (target ≥ 1.0), p50 delivery→order ${times(ratios.p50)} (target < 1.0), ` +
       `p99 ${cell(ratios.p99, 2)}×, last order ${cell(ratios.lastOrder, 2)}×, CPU per order ${cell(ratios.cpuPerOrder, 2)}×; ` +
       `captures at the PSP ${plugin.captures.capturedAtPsp} vs ${medusa.captures.capturedAtPsp}.`,
     ...(result.pluginConcurrent
-      ? [`- with \`concurrency: ${result.pluginConcurrent.concurrency}\` ÷ Medusa: orders/s ${cell((result.pluginConcurrent.ordersPerSecond ?? 0) / (medusa.ordersPerSecond ?? 1), 2)}×, ` +
-          `p50 ${cell(result.pluginConcurrent.deliveryToOrderMs.p50 / medusa.deliveryToOrderMs.p50, 2)}×.`]
+      ? [
+          `- with \`concurrency: ${result.pluginConcurrent.concurrency}\` ÷ Medusa: orders/s ${cell((result.pluginConcurrent.ordersPerSecond ?? 0) / (medusa.ordersPerSecond ?? 1), 2)}×, ` +
+            `p50 ${cell(result.pluginConcurrent.deliveryToOrderMs.p50 / medusa.deliveryToOrderMs.p50, 2)}×.`,
+        ]
       : []),
   ]
 }

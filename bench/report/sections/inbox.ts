@@ -19,13 +19,13 @@ export function inboxSection(section: Section<InboxResult>): string[] {
     lines.push(
       `| ${level.rows.toLocaleString("en")} | ${cell(level.tableBytes / 2 ** 20)} | ${cell(level.plugin.throughput)} | ${cell(level.plugin.p99)} | ${cell(level.medusa.throughput)} | ${cell(level.medusa.p99)} | ` +
         `${cell(level.ratios.throughput, 2)}× | ${cell(level.ratios.p99, 2)}× | ${cell(level.insert.p50, 2)} / ${cell(level.insert.p99, 2)} | ${cell(level.insert.noFlush?.p50, 2)} / ${cell(level.insert.noFlush?.p99, 2)} | ` +
-        `${cell(level.vsEmpty.throughput, 2)}×, ${cell(level.vsEmpty.p99, 2)}×, ${cell(level.vsEmpty.insertP50, 2)}× | ${level.failures} |`
+        `${cell(level.vsEmpty.throughput, 2)}×, ${cell(level.vsEmpty.p99, 2)}×, ${cell(level.vsEmpty.insertP50, 2)}× | ${level.failures} |`,
     )
   }
   lines.push(
     "",
     `- Bytes per row on disk (heap, TOAST and indexes ÷ rows, ${result.rowBytes.rows.toLocaleString("en")} rows): **${result.rowBytes.withBody.toLocaleString("en")}** with raw bodies, ` +
-      `**${result.rowBytes.withoutBody.toLocaleString("en")}** without (${cell(result.rowBytes.withBody / result.rowBytes.withoutBody, 2)}×).`
+      `**${result.rowBytes.withoutBody.toLocaleString("en")}** without (${cell(result.rowBytes.withBody / result.rowBytes.withoutBody, 2)}×).`,
   )
   const prune = result.prune
   if (prune) {
@@ -34,11 +34,11 @@ export function inboxSection(section: Section<InboxResult>): string[] {
       prune.error || !prune.output
         ? `- Retention prune: **did not run** (${prune.error ?? "no result"}); ${pruned.toLocaleString("en")} rows gone.`
         : `- Retention prune of ${prune.eligibleBefore.toLocaleString("en")} settled rows older than ${prune.input.olderThanDays} days: **${cell(prune.output.seconds, 1)} s** ` +
-          `(${pruned.toLocaleString("en")} rows gone, ${prune.eligibleAfter.toLocaleString("en")} left; ${prune.output.calls} call(s) of \`pruneSettled({ batchSize: ${prune.input.batchSize} })\`, ` +
-          `${cell(pruned / prune.output.seconds)} rows/s).`,
+            `(${pruned.toLocaleString("en")} rows gone, ${prune.eligibleAfter.toLocaleString("en")} left; ${prune.output.calls} call(s) of \`pruneSettled({ batchSize: ${prune.input.batchSize} })\`, ` +
+            `${cell(pruned / prune.output.seconds)} rows/s).`,
       `- The edge while it ran (plugin's route, concurrency 32, ${prune.duringLoad.requests.toLocaleString("en")} requests over ${prune.duringLoad.seconds} s) ÷ just before: ` +
         `p99 ${times(prune.ratios.p99)} (${cell(prune.duringLoad.latency.p99)} vs ${cell(prune.before.latency.p99)} ms), p50 ${cell(prune.ratios.p50, 2)}×, ` +
-        `throughput ${cell(prune.ratios.throughput, 2)}×; non-2xx ${prune.duringLoad.failures}.`
+        `throughput ${cell(prune.ratios.throughput, 2)}×; non-2xx ${prune.duringLoad.failures}.`,
     )
   }
   return lines

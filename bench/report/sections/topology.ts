@@ -3,13 +3,17 @@ import type { Section } from "../results"
 import { cell, measuredOn, times } from "./common"
 
 const kindText = (values: Record<string, number> | null | undefined, digits: number) =>
-  Object.entries(values ?? {}).map(([kind, value]) => `${kind} ${cell(value, digits)}`).join(", ")
+  Object.entries(values ?? {})
+    .map(([kind, value]) => `${kind} ${cell(value, digits)}`)
+    .join(", ")
 
 function row(run: TopologyRun): string {
   const { ack, orders } = run
-  return `| ${run.name} | ${cell(ack.throughput)} | ${cell(ack.latency.p99)} | ${kindText(ack.cpuMsPerAck, 2)} | ${cell(ack.drainSeconds, 1)}${ack.unsettled ? ` (${ack.unsettled} unsettled)` : ""} | ` +
+  return (
+    `| ${run.name} | ${cell(ack.throughput)} | ${cell(ack.latency.p99)} | ${kindText(ack.cpuMsPerAck, 2)} | ${cell(ack.drainSeconds, 1)}${ack.unsettled ? ` (${ack.unsettled} unsettled)` : ""} | ` +
     `${orders.orders}/${orders.carts} | ${cell(orders.ordersPerSecond, 2)} | ${cell(orders.deliveryToOrderMs.p50 / 1000, 2)} | ` +
     `${kindText(orders.cpuMsPerOrderByKind, 0)}, postgres ${cell(orders.cpuMsPerOrder?.postgres)} | **${orders.lost}** | **${orders.doubleCaptured}** |`
+  )
 }
 
 /** The production topology against one process: throughput, and CPU per ack and per order by process kind. */

@@ -13,8 +13,14 @@ type Props = {
 function Figure({ label, value, tone, testId }: { label: string; value: number | string; tone?: "red" | "orange"; testId: string }) {
   return (
     <div className="flex flex-col" data-testid={testId} data-value={value}>
-      <Text size="xsmall" className="text-ui-fg-subtle">{label}</Text>
-      <Text size="xlarge" weight="plus" className={clx(tone === "red" && "text-ui-fg-error", tone === "orange" && "text-ui-tag-orange-text")}>
+      <Text size="xsmall" className="text-ui-fg-subtle">
+        {label}
+      </Text>
+      <Text
+        size="xlarge"
+        weight="plus"
+        className={clx(tone === "red" && "text-ui-fg-error", tone === "orange" && "text-ui-tag-orange-text")}
+      >
         {value}
       </Text>
     </div>
@@ -29,17 +35,39 @@ export function AttentionSummary({ summary, onShowAttention, showingAttention }:
       className={clx("flex flex-wrap items-center gap-x-8 gap-y-2 border-b px-6 py-4", attention > 0 && "bg-ui-tag-red-bg")}
       data-testid="payment-webhooks-summary"
     >
-      <Figure label="Need attention" value={summary ? attention : "…"} tone={attention > 0 ? "red" : undefined} testId="summary-needs-attention" />
-      <Figure label="Failed" value={summary?.counts.failed ?? "…"} tone={summary?.counts.failed ? "red" : undefined} testId="summary-failed" />
-      <Figure label="Waiting" value={summary?.counts.received ?? "…"} tone={summary?.counts.received ? "orange" : undefined} testId="summary-received" />
+      <Figure
+        label="Need attention"
+        value={summary ? attention : "…"}
+        tone={attention > 0 ? "red" : undefined}
+        testId="summary-needs-attention"
+      />
+      <Figure
+        label="Failed"
+        value={summary?.counts.failed ?? "…"}
+        tone={summary?.counts.failed ? "red" : undefined}
+        testId="summary-failed"
+      />
+      <Figure
+        label="Waiting"
+        value={summary?.counts.received ?? "…"}
+        tone={summary?.counts.received ? "orange" : undefined}
+        testId="summary-received"
+      />
       <Figure label="Processed" value={summary?.counts.processed ?? "…"} testId="summary-processed" />
       <div className="flex flex-col">
-        <Text size="xsmall" className="text-ui-fg-subtle">Oldest waiting since</Text>
+        <Text size="xsmall" className="text-ui-fg-subtle">
+          Oldest waiting since
+        </Text>
         <Text size="small">{formatTime(summary?.oldest_unprocessed_at)}</Text>
       </div>
       {attention > 0 && (
-        <Button size="small" variant="secondary" className="ml-auto" onClick={() => onShowAttention(!showingAttention)}
-          data-testid="summary-show-attention">
+        <Button
+          size="small"
+          variant="secondary"
+          className="ml-auto"
+          onClick={() => onShowAttention(!showingAttention)}
+          data-testid="summary-show-attention"
+        >
           {showingAttention ? "Show all" : "Show those needing attention"}
         </Button>
       )}

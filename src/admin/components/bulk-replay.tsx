@@ -19,7 +19,9 @@ function aDayAgo(): string {
 
 /** What a bulk replay did, in one line (e.g. "processed 3, failed 1"). */
 function describeResults(result: BulkReplayDone): string {
-  const parts = Object.entries(result.results).filter(([, n]) => n > 0).map(([status, n]) => `${status} ${n}`)
+  const parts = Object.entries(result.results)
+    .filter(([, n]) => n > 0)
+    .map(([status, n]) => `${status} ${n}`)
   if (result.not_replayable) {
     parts.push(`not replayable ${result.not_replayable}`)
   }
@@ -54,7 +56,12 @@ export function BulkReplay({ provider }: { provider?: string }) {
     onSuccess: (result, { since: sinceIso }) => {
       if (!result.dry_run) {
         // One call replays a batch (the API takes at most 100): "Replay the next" runs the following one.
-        setStep((previous) => ({ kind: "done", since: sinceIso, result, total: (previous.kind === "done" ? previous.total : 0) + result.count }))
+        setStep((previous) => ({
+          kind: "done",
+          since: sinceIso,
+          result,
+          total: (previous.kind === "done" ? previous.total : 0) + result.count,
+        }))
         toast.success(`Replayed ${result.count} deliveries: ${describeResults(result)}`)
       }
     },
@@ -73,7 +80,9 @@ export function BulkReplay({ provider }: { provider?: string }) {
   return (
     <Prompt open={open} onOpenChange={openPrompt} variant="confirmation">
       <Prompt.Trigger asChild>
-        <Button size="small" variant="secondary" data-testid="bulk-replay-open">Replay failed since…</Button>
+        <Button size="small" variant="secondary" data-testid="bulk-replay-open">
+          Replay failed since…
+        </Button>
       </Prompt.Trigger>
       <Prompt.Content data-testid="bulk-replay-dialog">
         <Prompt.Header>
@@ -87,9 +96,17 @@ export function BulkReplay({ provider }: { provider?: string }) {
                     which never pays or places an order twice.
                   </Text>
                   <div className="flex flex-col gap-y-1">
-                    <Label size="small" htmlFor="bulk-replay-since">Received since</Label>
-                    <Input id="bulk-replay-since" type="datetime-local" size="small" value={since}
-                      onChange={(event) => setSince(event.target.value)} data-testid="bulk-replay-since" />
+                    <Label size="small" htmlFor="bulk-replay-since">
+                      Received since
+                    </Label>
+                    <Input
+                      id="bulk-replay-since"
+                      type="datetime-local"
+                      size="small"
+                      value={since}
+                      onChange={(event) => setSince(event.target.value)}
+                      data-testid="bulk-replay-since"
+                    />
                   </div>
                 </>
               )}
@@ -98,7 +115,9 @@ export function BulkReplay({ provider }: { provider?: string }) {
                   {step.count === 0
                     ? `No failed delivery since ${formatTime(step.since)}.`
                     : `${step.count} failed ${step.count === 1 ? "delivery" : "deliveries"} since ${formatTime(step.since)} will be replayed.`}
-                  {step.dryRun.not_replayable ? ` ${step.dryRun.not_replayable} of them no longer keep their body and will be left as they are.` : ""}
+                  {step.dryRun.not_replayable
+                    ? ` ${step.dryRun.not_replayable} of them no longer keep their body and will be left as they are.`
+                    : ""}
                   {step.dryRun.remaining ? ` ${step.dryRun.remaining} more match: run it again afterwards.` : ""}
                 </Text>
               )}
@@ -114,20 +133,34 @@ export function BulkReplay({ provider }: { provider?: string }) {
         <Prompt.Footer>
           <Prompt.Cancel>{step.kind === "done" ? "Close" : "Cancel"}</Prompt.Cancel>
           {step.kind === "pick" && (
-            <Button size="small" disabled={!sinceIso} isLoading={dryRun.isPending} onClick={() => dryRun.mutate(sinceIso)}
-              data-testid="bulk-replay-count-button">
+            <Button
+              size="small"
+              disabled={!sinceIso}
+              isLoading={dryRun.isPending}
+              onClick={() => dryRun.mutate(sinceIso)}
+              data-testid="bulk-replay-count-button"
+            >
               Count
             </Button>
           )}
           {step.kind === "confirm" && (
-            <Button size="small" disabled={step.count === 0} isLoading={run.isPending} onClick={() => run.mutate({ since: step.since })}
-              data-testid="bulk-replay-confirm">
+            <Button
+              size="small"
+              disabled={step.count === 0}
+              isLoading={run.isPending}
+              onClick={() => run.mutate({ since: step.since })}
+              data-testid="bulk-replay-confirm"
+            >
               Replay {step.count}
             </Button>
           )}
           {step.kind === "done" && !!step.result.remaining && !!step.result.next_after && (
-            <Button size="small" isLoading={run.isPending} onClick={() => run.mutate({ since: step.since, after: step.result.next_after ?? undefined })}
-              data-testid="bulk-replay-continue">
+            <Button
+              size="small"
+              isLoading={run.isPending}
+              onClick={() => run.mutate({ since: step.since, after: step.result.next_after ?? undefined })}
+              data-testid="bulk-replay-continue"
+            >
               Replay the next {Math.min(step.result.remaining, step.result.count)}
             </Button>
           )}

@@ -18,8 +18,12 @@ type Props = {
 function Fact({ label, children }: { label: string; children: ReactNode }) {
   return (
     <div className="grid grid-cols-[140px_1fr] items-start gap-x-3 py-1">
-      <Text size="small" className="text-ui-fg-subtle">{label}</Text>
-      <Text size="small" className="break-all">{children}</Text>
+      <Text size="small" className="text-ui-fg-subtle">
+        {label}
+      </Text>
+      <Text size="small" className="break-all">
+        {children}
+      </Text>
     </div>
   )
 }
@@ -71,7 +75,11 @@ export function WebhookDrawer({ row, onClose }: Props) {
           <Drawer.Body className="flex flex-col gap-y-6 overflow-y-auto">
             <div className="flex items-center gap-x-2" data-testid="payment-webhook-drawer-status" data-status={current.status}>
               <WebhookStatusBadge status={current.status} />
-              {current.needs_attention && <Badge size="2xsmall" color="red">needs attention</Badge>}
+              {current.needs_attention && (
+                <Badge size="2xsmall" color="red">
+                  needs attention
+                </Badge>
+              )}
               <Text size="small" className="text-ui-fg-subtle">
                 {current.attempts} attempt{current.attempts === 1 ? "" : "s"} · delivered {current.deliveries}×
               </Text>
@@ -83,7 +91,9 @@ export function WebhookDrawer({ row, onClose }: Props) {
             )}
             <Section title="Timeline">
               {detail.isError ? (
-                <Text size="small" className="text-ui-fg-error">Could not load the timeline: {errorMessage(detail.error)}</Text>
+                <Text size="small" className="text-ui-fg-error">
+                  Could not load the timeline: {errorMessage(detail.error)}
+                </Text>
               ) : (
                 <WebhookTimeline entries={detail.data?.timeline ?? []} />
               )}
@@ -95,11 +105,19 @@ export function WebhookDrawer({ row, onClose }: Props) {
                 <Fact label="Source">{current.source}</Fact>
                 <Fact label="Session">{current.session_id ?? "-"}</Fact>
                 <Fact label="Order">
-                  {current.order_id ? <Link to={`/orders/${current.order_id}`} className="text-ui-fg-interactive">{current.order_id}</Link> : "-"}
+                  {current.order_id ? (
+                    <Link to={`/orders/${current.order_id}`} className="text-ui-fg-interactive">
+                      {current.order_id}
+                    </Link>
+                  ) : (
+                    "-"
+                  )}
                 </Fact>
                 <Fact label="Received">{formatTime(current.received_at)}</Fact>
                 <Fact label="Settled">{formatTime(current.processed_at)}</Fact>
-                {current.next_attempt_at && current.status === "received" && <Fact label="Next attempt">{formatTime(current.next_attempt_at)}</Fact>}
+                {current.next_attempt_at && current.status === "received" && (
+                  <Fact label="Next attempt">{formatTime(current.next_attempt_at)}</Fact>
+                )}
                 <Fact label="Body SHA-256">{current.body_hash}</Fact>
               </div>
             </Section>
@@ -114,7 +132,10 @@ export function WebhookDrawer({ row, onClose }: Props) {
               </div>
             </Section>
             <Section title="Outcome">
-              <pre className="txt-compact-xsmall text-ui-fg-subtle whitespace-pre-wrap break-all font-mono" data-testid="payment-webhook-outcome">
+              <pre
+                className="txt-compact-xsmall text-ui-fg-subtle whitespace-pre-wrap break-all font-mono"
+                data-testid="payment-webhook-outcome"
+              >
                 {formatJson(current.outcome)}
               </pre>
             </Section>
@@ -122,9 +143,17 @@ export function WebhookDrawer({ row, onClose }: Props) {
         )}
         <Drawer.Footer>
           <Drawer.Close asChild>
-            <Button size="small" variant="secondary">Close</Button>
+            <Button size="small" variant="secondary">
+              Close
+            </Button>
           </Drawer.Close>
-          <Button size="small" onClick={() => replay.mutate()} isLoading={replay.isPending} disabled={!row} data-testid="payment-webhook-replay">
+          <Button
+            size="small"
+            onClick={() => replay.mutate()}
+            isLoading={replay.isPending}
+            disabled={!row}
+            data-testid="payment-webhook-replay"
+          >
             Replay
           </Button>
         </Drawer.Footer>

@@ -18,7 +18,10 @@ const ALL = "all"
  * every key of it). The admin bundle runs in the browser and cannot reach the provider port.
  */
 // eslint-disable-next-line no-restricted-syntax -- the identifiers are the package's public names, not PSP facts
-const PROVIDERS = [{ value: "stripe", label: "Stripe" }, { value: "yoco", label: "Yoco" }]
+const PROVIDERS = [
+  { value: "stripe", label: "Stripe" },
+  { value: "yoco", label: "Yoco" },
+]
 
 /** The statuses, in the order the filter offers them. */
 const STATUSES: readonly PaymentWebhookStatus[] = ["received", "processed", "ignored", "failed"]
@@ -110,7 +113,9 @@ function FilterSelect({ value, onChange, options, anyLabel, placeholder, testId 
         <Select.Content>
           <Select.Item value={ALL}>{anyLabel}</Select.Item>
           {options.map((option) => (
-            <Select.Item key={option.value} value={option.value}>{option.label}</Select.Item>
+            <Select.Item key={option.value} value={option.value}>
+              {option.label}
+            </Select.Item>
           ))}
         </Select.Content>
       </Select>

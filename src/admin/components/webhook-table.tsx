@@ -40,13 +40,21 @@ export function WebhookTable({ rows, onOpen }: Props) {
               <Table.Cell className="whitespace-nowrap">{formatProvider(row.provider_id)}</Table.Cell>
               <Table.Cell>
                 <div className="flex flex-col">
-                  <Text size="small" leading="compact" className="font-mono">{row.event_type ?? "-"}</Text>
-                  {row.source === "reconciliation" && <Text size="xsmall" className="text-ui-fg-subtle">found by reconciliation</Text>}
+                  <Text size="small" leading="compact" className="font-mono">
+                    {row.event_type ?? "-"}
+                  </Text>
+                  {row.source === "reconciliation" && (
+                    <Text size="xsmall" className="text-ui-fg-subtle">
+                      found by reconciliation
+                    </Text>
+                  )}
                 </div>
               </Table.Cell>
               <Table.Cell>
                 <div className="flex flex-col">
-                  <Text size="small" leading="compact" className="font-mono">{row.session_id ?? "-"}</Text>
+                  <Text size="small" leading="compact" className="font-mono">
+                    {row.session_id ?? "-"}
+                  </Text>
                   {row.order_id && (
                     <Link
                       to={`/orders/${row.order_id}`}
@@ -62,7 +70,11 @@ export function WebhookTable({ rows, onOpen }: Props) {
               <Table.Cell>
                 <div className="flex items-center gap-x-1 whitespace-nowrap">
                   <WebhookStatusBadge status={row.status} />
-                  {row.needs_attention && <Badge size="2xsmall" color="red">needs attention</Badge>}
+                  {row.needs_attention && (
+                    <Badge size="2xsmall" color="red">
+                      needs attention
+                    </Badge>
+                  )}
                 </div>
               </Table.Cell>
               <Table.Cell className="text-right">{row.attempts}</Table.Cell>

@@ -23,7 +23,11 @@ const DOTS: Partial<Record<PaymentWebhookTimelineKind, string>> = {
 /** What happened to a delivery, oldest first: received, each attempt with its error, the verdict and what it did. */
 export function WebhookTimeline({ entries }: { entries: PaymentWebhookTimelineEntry[] }) {
   if (!entries.length) {
-    return <Text size="small" className="text-ui-fg-subtle">Nothing recorded yet.</Text>
+    return (
+      <Text size="small" className="text-ui-fg-subtle">
+        Nothing recorded yet.
+      </Text>
+    )
   }
   return (
     <ol className="flex flex-col gap-y-3" data-testid="payment-webhook-timeline">
@@ -39,7 +43,11 @@ export function WebhookTimeline({ entries }: { entries: PaymentWebhookTimelineEn
               {formatTime(entry.at)}
               {entry.process ? ` · ${entry.process.kind} process ${entry.process.pid} on ${entry.process.host}` : ""}
             </Text>
-            {entry.error && <Text size="xsmall" className="text-ui-fg-error break-words">{entry.error}</Text>}
+            {entry.error && (
+              <Text size="xsmall" className="text-ui-fg-error break-words">
+                {entry.error}
+              </Text>
+            )}
             {entry.outcome && (
               <pre className="txt-compact-xsmall text-ui-fg-subtle mt-1 whitespace-pre-wrap break-all font-mono">
                 {formatJson(entry.outcome)}

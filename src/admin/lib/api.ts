@@ -1,6 +1,12 @@
 import type {
-  BulkReplayRequest, BulkReplayResult, OrderPaymentWebhooks, PaymentWebhookDetail, PaymentWebhookList, PaymentWebhookListQuery,
-  PaymentWebhookReplay, PaymentWebhookSummary,
+  BulkReplayRequest,
+  BulkReplayResult,
+  OrderPaymentWebhooks,
+  PaymentWebhookDetail,
+  PaymentWebhookList,
+  PaymentWebhookListQuery,
+  PaymentWebhookReplay,
+  PaymentWebhookSummary,
 } from "../../types/admin-api"
 import { sdk } from "./sdk"
 

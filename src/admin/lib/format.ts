@@ -9,7 +9,15 @@ export function formatTime(value: string | null | undefined, options: { seconds?
   }
   // The year only when it is not this one, and a 24-hour clock: short enough for a table cell.
   const year = date.getFullYear() === new Date().getFullYear() ? undefined : "numeric"
-  return date.toLocaleString(undefined, { year, month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", second: options.seconds === false ? undefined : "2-digit", hourCycle: "h23" })
+  return date.toLocaleString(undefined, {
+    year,
+    month: "short",
+    day: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    second: options.seconds === false ? undefined : "2-digit",
+    hourCycle: "h23",
+  })
 }
 
 /** An amount in the currency's major unit (as Medusa stores it), with its currency code; "-" when unknown. */

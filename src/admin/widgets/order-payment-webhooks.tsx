@@ -32,27 +32,55 @@ const OrderPaymentWebhooksWidget = ({ data: order }: DetailWidgetProps<AdminOrde
     <Container className="divide-y p-0" data-testid="order-payment-webhooks-widget">
       <div className="flex items-center justify-between px-6 py-4">
         <Heading level="h2">Payment webhooks</Heading>
-        <Link to={`/payment-webhooks?order_id=${encodeURIComponent(order.id)}`} className="text-ui-fg-interactive txt-compact-small"
-          data-testid="order-payment-webhooks-link">
+        <Link
+          to={`/payment-webhooks?order_id=${encodeURIComponent(order.id)}`}
+          className="text-ui-fg-interactive txt-compact-small"
+          data-testid="order-payment-webhooks-link"
+        >
           View all
         </Link>
       </div>
-      {view.isError && <Text size="small" className="text-ui-fg-error px-6 py-4">Could not load: {errorMessage(view.error)}</Text>}
-      {view.isLoading && <Text size="small" className="text-ui-fg-subtle px-6 py-4">Loading…</Text>}
+      {view.isError && (
+        <Text size="small" className="text-ui-fg-error px-6 py-4">
+          Could not load: {errorMessage(view.error)}
+        </Text>
+      )}
+      {view.isLoading && (
+        <Text size="small" className="text-ui-fg-subtle px-6 py-4">
+          Loading…
+        </Text>
+      )}
       {view.data && (
         <>
           <div className="flex flex-col gap-y-2 px-6 py-4">
-            {events.length === 0 && <Text size="small" className="text-ui-fg-subtle">No payment event recorded for this order.</Text>}
+            {events.length === 0 && (
+              <Text size="small" className="text-ui-fg-subtle">
+                No payment event recorded for this order.
+              </Text>
+            )}
             {events.slice(0, SHOWN).map((event) => (
-              <div key={event.id} className="flex items-center justify-between gap-x-2" data-testid="order-payment-webhook" data-id={event.id}>
+              <div
+                key={event.id}
+                className="flex items-center justify-between gap-x-2"
+                data-testid="order-payment-webhook"
+                data-id={event.id}
+              >
                 <div className="flex min-w-0 flex-col">
-                  <Text size="xsmall" className="truncate font-mono">{event.event_type ?? "-"}</Text>
-                  <Text size="xsmall" className="text-ui-fg-subtle">{formatTime(event.received_at)}</Text>
+                  <Text size="xsmall" className="truncate font-mono">
+                    {event.event_type ?? "-"}
+                  </Text>
+                  <Text size="xsmall" className="text-ui-fg-subtle">
+                    {formatTime(event.received_at)}
+                  </Text>
                 </div>
                 <WebhookStatusBadge status={event.status} />
               </div>
             ))}
-            {events.length > SHOWN && <Text size="xsmall" className="text-ui-fg-subtle">and {events.length - SHOWN} more</Text>}
+            {events.length > SHOWN && (
+              <Text size="xsmall" className="text-ui-fg-subtle">
+                and {events.length - SHOWN} more
+              </Text>
+            )}
           </div>
           {view.data.payments.map((payment) => (
             <div key={payment.payment_id} className="px-6 py-4">

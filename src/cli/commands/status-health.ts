@@ -10,19 +10,33 @@ const PATH = "/admin/payment-webhooks/health"
 /** The fields of `GET /admin/payment-webhooks/health` the summary shows. */
 const healthSchema = z.looseObject({
   status: z.string(),
-  job: z.looseObject({
-    last_ran_at: z.string().nullable(),
-    process_kind: z.string(),
-    host: z.string(),
-    pid: z.number(),
-    last_error: z.string().nullable().optional(),
-  }).nullable(),
+  job: z
+    .looseObject({
+      last_ran_at: z.string().nullable(),
+      process_kind: z.string(),
+      host: z.string(),
+      pid: z.number(),
+      last_error: z.string().nullable().optional(),
+    })
+    .nullable(),
   job_interval_ms: z.number(),
   backlog: z.looseObject({ unprocessed: z.number(), oldest_age_seconds: z.number().nullable(), overdue: z.number().optional() }).nullable(),
   failures_24h: z.number().nullable(),
   needs_attention_24h: z.number().nullable().optional(),
-  providers: z.array(z.looseObject({ key: z.string(), webhook_secret_configured: z.boolean().nullable(), webhook_secrets: z.number().nullable().optional() })),
-  modules: z.looseObject({ event_bus: z.string(), workflow_engine: z.string(), cache: z.string(), locking: z.string(), worker_mode: z.string() }),
+  providers: z.array(
+    z.looseObject({
+      key: z.string(),
+      webhook_secret_configured: z.boolean().nullable(),
+      webhook_secrets: z.number().nullable().optional(),
+    }),
+  ),
+  modules: z.looseObject({
+    event_bus: z.string(),
+    workflow_engine: z.string(),
+    cache: z.string(),
+    locking: z.string(),
+    worker_mode: z.string(),
+  }),
   problems: z.array(z.string()),
 })
 
@@ -50,7 +64,12 @@ function backlogLine(health: Health): string {
 }
 
 function providerText(provider: Health["providers"][number]): string {
-  const secret = provider.webhook_secret_configured === null ? "unknown" : provider.webhook_secret_configured ? `${provider.webhook_secrets ?? 1}` : "MISSING"
+  const secret =
+    provider.webhook_secret_configured === null
+      ? "unknown"
+      : provider.webhook_secret_configured
+        ? `${provider.webhook_secrets ?? 1}`
+        : "MISSING"
   return `${provider.key} (secrets: ${secret})`
 }
 

@@ -26,7 +26,16 @@ async function store(status: number, body: string) {
 
 const healthy = {
   status: "degraded",
-  job: { last_ran_at: "2026-11-29T16:00:05.120Z", started_at: "2026-11-29T16:00:05.000Z", process_kind: "worker", host: "worker-1", pid: 42, duration_ms: 120, summary: {}, last_error: null },
+  job: {
+    last_ran_at: "2026-11-29T16:00:05.120Z",
+    started_at: "2026-11-29T16:00:05.000Z",
+    process_kind: "worker",
+    host: "worker-1",
+    pid: 42,
+    duration_ms: 120,
+    summary: {},
+    last_error: null,
+  },
   job_interval_ms: 60_000,
   backlog: { unprocessed: 3, oldest_age_seconds: 75, overdue: 0 },
   failures_24h: 2,
@@ -52,7 +61,10 @@ describe("status --health", () => {
     try {
       const result = await cli(["status", "--health", "--url", answer.url], { MEDUSA_ADMIN_TOKEN: "sk_admin" })
       expect(result.code).toBe(0)
-      expect(answer.received[0]).toMatchObject({ url: "/admin/payment-webhooks/health", headers: { authorization: `Basic ${Buffer.from("sk_admin:").toString("base64")}` } })
+      expect(answer.received[0]).toMatchObject({
+        url: "/admin/payment-webhooks/health",
+        headers: { authorization: `Basic ${Buffer.from("sk_admin:").toString("base64")}` },
+      })
       expect(result.stdout.split("\n")).toEqual([
         "Payment webhooks: degraded (HTTP 200)",
         "Job:        last ran 2026-11-29T16:00:05Z on worker worker-1 pid 42 (every 60 s)",

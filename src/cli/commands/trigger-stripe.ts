@@ -35,7 +35,12 @@ async function intentFacts(values: TriggerValues, context: CliContext, secret: s
 }
 
 /** The Stripe delivery for `trigger stripe <event>`: the pretty-printed Event, Stripe's headers and `Stripe-Signature`. */
-export async function stripeDelivery(event: string, sessionId: string, values: TriggerValues, context: CliContext): Promise<SignedDelivery> {
+export async function stripeDelivery(
+  event: string,
+  sessionId: string,
+  values: TriggerValues,
+  context: CliContext,
+): Promise<SignedDelivery> {
   if (!isStripeEventType(event)) {
     throw new UsageError(`'${event}' is not a Stripe event this plugin handles; one of: ${HANDLED_STRIPE_EVENTS.join(", ")}`)
   }

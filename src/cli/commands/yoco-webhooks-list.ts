@@ -27,7 +27,12 @@ async function run(args: string[], context: CliContext): Promise<number> {
     context.out("No Yoco webhooks registered.")
     return EXIT_OK
   }
-  context.out(formatTable(["ID", "NAME", "MODE", "URL"], webhooks.map((webhook) => [webhook.id, webhook.name, webhook.mode, webhook.url])))
+  context.out(
+    formatTable(
+      ["ID", "NAME", "MODE", "URL"],
+      webhooks.map((webhook) => [webhook.id, webhook.name, webhook.mode, webhook.url]),
+    ),
+  )
   return EXIT_OK
 }
 

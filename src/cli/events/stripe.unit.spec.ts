@@ -36,13 +36,25 @@ describe("buildStripeTriggerEvent", () => {
     const event = build(type)
     expect(event).toMatchObject({ object: "event", type, livemode: false, created: 1_800_000_000 })
     expect(event.id).toMatch(/^evt_/)
-    expect(event.data.object).toMatchObject({ object: "payment_intent", id: INTENT, status, currency: "usd", metadata: { session_id: SESSION } })
+    expect(event.data.object).toMatchObject({
+      object: "payment_intent",
+      id: INTENT,
+      status,
+      currency: "usd",
+      metadata: { session_id: SESSION },
+    })
     expect(mapStripeEvent(asReceived(type))).toMatchObject({ action, data: { session_id: SESSION, amount }, event_type: type })
   })
 
   it("reports what each event type says about the payment", () => {
-    expect(build("payment_intent.amount_capturable_updated").data.object).toMatchObject({ amount_capturable: 2500, capture_method: "manual" })
-    expect(build("payment_intent.succeeded").data.object).toMatchObject({ amount_received: 2500, latest_charge: expect.stringMatching(/^ch_/) })
+    expect(build("payment_intent.amount_capturable_updated").data.object).toMatchObject({
+      amount_capturable: 2500,
+      capture_method: "manual",
+    })
+    expect(build("payment_intent.succeeded").data.object).toMatchObject({
+      amount_received: 2500,
+      latest_charge: expect.stringMatching(/^ch_/),
+    })
     expect(build("payment_intent.payment_failed").data.object).toMatchObject({ last_payment_error: { code: "card_declined" } })
     expect(build("payment_intent.partially_funded").data.object).toMatchObject({
       next_action: { type: "display_bank_transfer_instructions", display_bank_transfer_instructions: { amount_remaining: 1250 } },
@@ -52,20 +64,39 @@ describe("buildStripeTriggerEvent", () => {
   it("sends charge.refunded with the refunded charge, which carries the session id Stripe copies from the intent", () => {
     const event = build("charge.refunded")
     expect(event.data.object).toMatchObject({
-      object: "charge", payment_intent: INTENT, refunded: true, amount_refunded: 2500, metadata: { session_id: SESSION },
+      object: "charge",
+      payment_intent: INTENT,
+      refunded: true,
+      amount_refunded: 2500,
+      metadata: { session_id: SESSION },
     })
     expect(event.data.previous_attributes).toEqual({ amount_refunded: 0, refunded: false })
   })
 
   it("sends refund.created with the refund, and refund.updated with a refund that failed", () => {
-    expect(build("refund.created").data.object).toMatchObject({ object: "refund", payment_intent: INTENT, status: "succeeded", amount: 2500 })
+    expect(build("refund.created").data.object).toMatchObject({
+      object: "refund",
+      payment_intent: INTENT,
+      status: "succeeded",
+      amount: 2500,
+    })
     const updated = build("refund.updated")
-    expect(updated.data.object).toMatchObject({ object: "refund", payment_intent: INTENT, status: "failed", failure_reason: "expired_or_canceled_card" })
+    expect(updated.data.object).toMatchObject({
+      object: "refund",
+      payment_intent: INTENT,
+      status: "failed",
+      failure_reason: "expired_or_canceled_card",
+    })
     expect(updated.data.previous_attributes).toEqual({ status: "succeeded", failure_reason: null })
   })
 
   it("sends disputes about the intent's charge, opened and then lost", () => {
-    expect(build("charge.dispute.created").data.object).toMatchObject({ object: "dispute", payment_intent: INTENT, status: "needs_response", amount: 2500 })
+    expect(build("charge.dispute.created").data.object).toMatchObject({
+      object: "dispute",
+      payment_intent: INTENT,
+      status: "needs_response",
+      amount: 2500,
+    })
     const closed = build("charge.dispute.closed")
     expect(closed.data.object).toMatchObject({ object: "dispute", payment_intent: INTENT, status: "lost" })
     expect(closed.data.previous_attributes).toEqual({ status: "needs_response" })
@@ -74,7 +105,13 @@ describe("buildStripeTriggerEvent", () => {
   it("mints an intent id when none is given, and reuses an event id when asked", () => {
     const fresh = buildStripeTriggerEvent({ type: "payment_intent.succeeded", sessionId: SESSION, amount: 100, currency: "jpy" })
     expect(fresh.data.object).toMatchObject({ id: expect.stringMatching(/^pi_/), amount: 100, currency: "jpy" })
-    const again = buildStripeTriggerEvent({ type: "payment_intent.succeeded", sessionId: SESSION, amount: 100, currency: "jpy", eventId: "evt_same" })
+    const again = buildStripeTriggerEvent({
+      type: "payment_intent.succeeded",
+      sessionId: SESSION,
+      amount: 100,
+      currency: "jpy",
+      eventId: "evt_same",
+    })
     expect(again.id).toBe("evt_same")
   })
 })

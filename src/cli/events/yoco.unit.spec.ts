@@ -5,12 +5,26 @@ import { buildYocoTriggerEvent, type YocoEventType } from "./yoco"
 
 const SESSION = "payses_trigger_unit"
 const CHECKOUT: YocoCheckout = {
-  id: "ch_trigger_unit", redirectUrl: "https://pay.example/ch", status: "completed", amount: 2500, currency: "ZAR",
-  paymentId: "p_trigger_unit", metadata: { session_id: SESSION, checkoutId: "ch_trigger_unit" }, processingMode: "test",
+  id: "ch_trigger_unit",
+  redirectUrl: "https://pay.example/ch",
+  status: "completed",
+  amount: 2500,
+  currency: "ZAR",
+  paymentId: "p_trigger_unit",
+  metadata: { session_id: SESSION, checkoutId: "ch_trigger_unit" },
+  processingMode: "test",
 }
 
 function build(type: YocoEventType, mode: "test" | "live" = "test") {
-  return buildYocoTriggerEvent({ type, sessionId: SESSION, checkoutId: CHECKOUT.id, amount: 2500, currency: "zar", mode, paymentId: CHECKOUT.paymentId })
+  return buildYocoTriggerEvent({
+    type,
+    sessionId: SESSION,
+    checkoutId: CHECKOUT.id,
+    amount: 2500,
+    currency: "zar",
+    mode,
+    paymentId: CHECKOUT.paymentId,
+  })
 }
 
 describe("buildYocoTriggerEvent", () => {
@@ -20,7 +34,12 @@ describe("buildYocoTriggerEvent", () => {
       id: expect.stringMatching(/^evt_/),
       type: "payment.succeeded",
       payload: {
-        id: "p_trigger_unit", type: "payment", amount: 2500, currency: "ZAR", status: "succeeded", mode: "test",
+        id: "p_trigger_unit",
+        type: "payment",
+        amount: 2500,
+        currency: "ZAR",
+        status: "succeeded",
+        mode: "test",
         metadata: { checkoutId: CHECKOUT.id, session_id: SESSION },
       },
     })
@@ -35,8 +54,12 @@ describe("buildYocoTriggerEvent", () => {
   it.each(["refund.succeeded", "refund.failed"] as const)("builds %s about the checkout's payment", (type) => {
     const event = build(type)
     expect(event.payload).toMatchObject({
-      id: expect.stringMatching(/^rf_/), type: "refund", paymentId: CHECKOUT.paymentId, amount: 2500,
-      status: type === "refund.failed" ? "failed" : "succeeded", metadata: { checkoutId: CHECKOUT.id },
+      id: expect.stringMatching(/^rf_/),
+      type: "refund",
+      paymentId: CHECKOUT.paymentId,
+      amount: 2500,
+      status: type === "refund.failed" ? "failed" : "succeeded",
+      metadata: { checkoutId: CHECKOUT.id },
     })
     expect(parseYocoEvent(JSON.parse(JSON.stringify(event)))).toBeDefined()
   })

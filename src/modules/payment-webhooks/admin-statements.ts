@@ -22,9 +22,13 @@ export async function summarizeInbox(manager: SqlEntityManager): Promise<InboxSt
   const rows = await manager.execute<Row[]>(
     `SELECT status, count(*)::int AS rows, (count(*) FILTER (WHERE needs_attention))::int AS attention,
             min(received_at) FILTER (WHERE status = 'received') AS oldest
-     FROM ${INBOX_TABLE} WHERE deleted_at IS NULL GROUP BY status`
+     FROM ${INBOX_TABLE} WHERE deleted_at IS NULL GROUP BY status`,
   )
-  const summary: InboxStatusSummary = { counts: { received: 0, processed: 0, ignored: 0, failed: 0 }, needs_attention: 0, oldest_unprocessed_at: null }
+  const summary: InboxStatusSummary = {
+    counts: { received: 0, processed: 0, ignored: 0, failed: 0 },
+    needs_attention: 0,
+    oldest_unprocessed_at: null,
+  }
   for (const row of rows) {
     const status = STATUSES.find((known) => known === row.status)
     if (status) {
@@ -56,7 +60,10 @@ export type ReplayCandidateQuery = {
 export type ReplayCandidate = { id: string; replayable: boolean }
 
 /** The rows, and how many match in all (`limit` aside). */
-export async function replayCandidates(manager: SqlEntityManager, query: ReplayCandidateQuery): Promise<{ rows: ReplayCandidate[]; total: number }> {
+export async function replayCandidates(
+  manager: SqlEntityManager,
+  query: ReplayCandidateQuery,
+): Promise<{ rows: ReplayCandidate[]; total: number }> {
   const provider = query.providerId
   const providerSql = provider === undefined ? "" : typeof provider === "string" ? "AND provider_id = ?" : "AND provider_id LIKE ?"
   const providerArgs = provider === undefined ? [] : [typeof provider === "string" ? provider : provider.$like]
@@ -69,7 +76,7 @@ export async function replayCandidates(manager: SqlEntityManager, query: ReplayC
      WHERE deleted_at IS NULL AND status = ? AND received_at >= ? ${providerSql} ${afterSql}
      ORDER BY received_at, id
      LIMIT ?`,
-    [query.status, query.since, ...providerArgs, ...afterArgs, query.limit]
+    [query.status, query.since, ...providerArgs, ...afterArgs, query.limit],
   )
   return { rows: rows.map(({ id, replayable }) => ({ id, replayable })), total: rows.length ? Number(rows[0].total) : 0 }
 }

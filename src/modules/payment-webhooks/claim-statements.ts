@@ -27,7 +27,7 @@ const ROW_COLUMNS = `id, provider_id, event_id, event_type, session_id, action, 
 export async function claimRow(
   manager: SqlEntityManager,
   id: string,
-  options: { evenIfBackingOff?: boolean; leaseSeconds: number }
+  options: { evenIfBackingOff?: boolean; leaseSeconds: number },
 ): Promise<ClaimedDelivery | null> {
   const token = randomUUID()
   const rows = await manager.execute<InboxRow[]>(
@@ -38,17 +38,21 @@ export async function claimRow(
        AND (lease_until IS NULL OR lease_until <= now())
        ${options.evenIfBackingOff ? "" : "AND (next_attempt_at IS NULL OR next_attempt_at <= now())"}
      RETURNING ${ROW_COLUMNS}`,
-    [token, options.leaseSeconds, historyEntry("attempt"), id]
+    [token, options.leaseSeconds, historyEntry("attempt"), id],
   )
   return rows[0] ? { ...rows[0], token } : null
 }
 
 /** Extends a live claim by `leaseSeconds`; false when the claim no longer holds. */
-export async function renewClaimRow(manager: SqlEntityManager, claim: Pick<ClaimedDelivery, "id" | "token">, leaseSeconds: number): Promise<boolean> {
+export async function renewClaimRow(
+  manager: SqlEntityManager,
+  claim: Pick<ClaimedDelivery, "id" | "token">,
+  leaseSeconds: number,
+): Promise<boolean> {
   const rows = await manager.execute<Array<{ id: string }>>(
     `UPDATE ${INBOX_TABLE} SET lease_until = now() + make_interval(secs => ?), updated_at = now()
      WHERE id = ? AND claim_token = ? AND status = 'received' RETURNING id`,
-    [leaseSeconds, claim.id, claim.token]
+    [leaseSeconds, claim.id, claim.token],
   )
   return rows.length > 0
 }
@@ -63,13 +67,17 @@ export async function dueRowIds(manager: SqlEntityManager, olderThanSeconds: num
        AND (lease_until IS NULL OR lease_until <= now())
      ORDER BY received_at
      LIMIT ?`,
-    [olderThanSeconds, limit]
+    [olderThanSeconds, limit],
   )
   return rows.map((row) => row.id)
 }
 
 /** Settles a claimed row with its verdict and the facts processing learnt, only while the claim holds. */
-export async function settleRow(manager: SqlEntityManager, claim: Pick<ClaimedDelivery, "id" | "token">, verdict: DeliveryVerdict): Promise<boolean> {
+export async function settleRow(
+  manager: SqlEntityManager,
+  claim: Pick<ClaimedDelivery, "id" | "token">,
+  verdict: DeliveryVerdict,
+): Promise<boolean> {
   const facts = verdict.facts ?? {}
   const rows = await manager.execute<Array<{ id: string }>>(
     `UPDATE ${INBOX_TABLE}
@@ -95,7 +103,7 @@ export async function settleRow(manager: SqlEntityManager, claim: Pick<ClaimedDe
       historyEntry(verdict.status, { error: verdict.reason, outcome: verdict.outcome }),
       claim.id,
       claim.token,
-    ]
+    ],
   )
   return rows.length > 0
 }
@@ -106,7 +114,7 @@ export async function giveBackRow(
   claim: Pick<ClaimedDelivery, "id" | "token">,
   error: string,
   backoffSeconds: number,
-  pspReference: string | null
+  pspReference: string | null,
 ): Promise<boolean> {
   const rows = await manager.execute<Array<{ id: string }>>(
     `UPDATE ${INBOX_TABLE}
@@ -114,7 +122,14 @@ export async function giveBackRow(
          psp_reference = COALESCE(?, psp_reference), history = ${appendHistory("attempts")}
      WHERE id = ? AND claim_token = ?
      RETURNING id`,
-    [storableText(error.slice(0, 2000)), backoffSeconds, storableText(pspReference), historyEntry("retry_scheduled", { error }), claim.id, claim.token]
+    [
+      storableText(error.slice(0, 2000)),
+      backoffSeconds,
+      storableText(pspReference),
+      historyEntry("retry_scheduled", { error }),
+      claim.id,
+      claim.token,
+    ],
   )
   return rows.length > 0
 }
@@ -139,7 +154,11 @@ export type RequeueResult =
  * UPDATE's own RETURNING: the row found a moment before may have been settled, claimed or deleted since,
  * and the UPDATE re-checks its conditions on the row as it stands when it takes it.
  */
-export async function requeueRow(manager: SqlEntityManager, id: string, options: { expectedStatus?: InboxStatus } = {}): Promise<RequeueResult> {
+export async function requeueRow(
+  manager: SqlEntityManager,
+  id: string,
+  options: { expectedStatus?: InboxStatus } = {},
+): Promise<RequeueResult> {
   const expected = options.expectedStatus ? "AND e.status = ?" : ""
   const rows = await manager.execute<Array<{ status: InboxStatus; replayable: boolean; held: boolean; requeued: boolean }>>(
     `WITH found AS (
@@ -155,7 +174,7 @@ export async function requeueRow(manager: SqlEntityManager, id: string, options:
        RETURNING e.id
      )
      SELECT status, replayable, held, EXISTS (SELECT 1 FROM requeued) AS requeued FROM found`,
-    [id, historyEntry("replay_requested"), ...(options.expectedStatus ? [options.expectedStatus] : [])]
+    [id, historyEntry("replay_requested"), ...(options.expectedStatus ? [options.expectedStatus] : [])],
   )
   const found = rows[0]
   if (!found) {

@@ -72,7 +72,9 @@ const NAME = `mpw_record_deliveries_${createHash("sha1").update(SQL).digest("hex
 /** Runs the statement once, named (prepared) or not, cancelled in PostgreSQL past the timeout. */
 async function run(knex: RawRunner, rows: IncomingRow[], options: InsertDeliveriesOptions, prepared: boolean): Promise<WrittenRow[]> {
   const query = knex.raw(SQL, [JSON.stringify(rows)])
-  const result = (await (prepared ? query.options({ name: NAME }) : query).timeout(options.timeoutMs, { cancel: true })) as { rows: WrittenRow[] }
+  const result = (await (prepared ? query.options({ name: NAME }) : query).timeout(options.timeoutMs, { cancel: true })) as {
+    rows: WrittenRow[]
+  }
   return result.rows
 }
 
@@ -93,15 +95,17 @@ export type InsertedDeliveries = { outcomes: RecordOutcome[]; prepared: boolean 
  * become one row (PostgreSQL refuses to touch a row twice in one statement), and rows go in key
  * order so two concurrent groups never wait on each other in a cycle. Answers one outcome per input, in order.
  */
-export async function insertDeliveries(knex: RawRunner, inputs: DeliveryRecordInput[], options: InsertDeliveriesOptions): Promise<InsertedDeliveries> {
+export async function insertDeliveries(
+  knex: RawRunner,
+  inputs: DeliveryRecordInput[],
+  options: InsertDeliveriesOptions,
+): Promise<InsertedDeliveries> {
   const groups = new Map<string, DeliveryRecordInput[]>()
   for (const input of inputs) {
     const key = keyOf(input)
     groups.set(key, [...(groups.get(key) ?? []), input])
   }
-  const rows = [...groups.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([, same]) => toRow(same[0], same.length))
+  const rows = [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, same]) => toRow(same[0], same.length))
   let prepared = options.prepared
   let written: WrittenRow[]
   try {

@@ -36,7 +36,10 @@ function fakeDatabase(options: { failFirst?: string } = {}) {
                 table.set(key, row.id)
               }
               return {
-                id: table.get(key), provider_id: row.provider_id, event_id: row.event_id, inserted,
+                id: table.get(key),
+                provider_id: row.provider_id,
+                event_id: row.event_id,
+                inserted,
               }
             }),
           }
@@ -50,8 +53,13 @@ function fakeDatabase(options: { failFirst?: string } = {}) {
 
 function delivery(eventId: string, overrides: Partial<DeliveryRecordInput> = {}): DeliveryRecordInput {
   return {
-    provider_id: "stripe_stripe", event_id: eventId, event_type: "payment_intent.succeeded", source: "webhook",
-    body_hash: "hash", raw_body: "{}", ...overrides,
+    provider_id: "stripe_stripe",
+    event_id: eventId,
+    event_type: "payment_intent.succeeded",
+    source: "webhook",
+    body_hash: "hash",
+    raw_body: "{}",
+    ...overrides,
   }
 }
 
@@ -62,7 +70,10 @@ describe("insertDeliveries", () => {
     const { runner, calls } = fakeDatabase()
     const { outcomes } = await insertDeliveries(runner, [delivery("evt_b"), delivery("evt_a"), delivery("evt_b")], OPTIONS)
     expect(calls).toHaveLength(1)
-    expect(calls[0].rows.map((row) => [row.event_id, row.deliveries])).toEqual([["evt_a", 1], ["evt_b", 2]])
+    expect(calls[0].rows.map((row) => [row.event_id, row.deliveries])).toEqual([
+      ["evt_a", 1],
+      ["evt_b", 2],
+    ])
     expect(outcomes.map((outcome) => outcome.duplicate)).toEqual([false, false, true])
     expect(outcomes[0].id).toBe(outcomes[2].id)
   })
@@ -76,7 +87,11 @@ describe("insertDeliveries", () => {
 
   it("sends no NUL character, which PostgreSQL refuses in text, and still answers the delivery by its own key", async () => {
     const { runner, calls } = fakeDatabase()
-    const { outcomes } = await insertDeliveries(runner, [delivery("evt_\u0000nul", { event_type: "x\u0000y", raw_body: "{\"a\":\"\u0000\"}" })], OPTIONS)
+    const { outcomes } = await insertDeliveries(
+      runner,
+      [delivery("evt_\u0000nul", { event_type: "x\u0000y", raw_body: '{"a":"\u0000"}' })],
+      OPTIONS,
+    )
     expect(JSON.stringify(calls[0].rows)).not.toContain("\\u0000")
     expect(calls[0].rows[0]).toMatchObject({ event_id: "evt_\uFFFDnul", event_type: "x\uFFFDy" })
     expect(outcomes).toEqual([expect.objectContaining({ duplicate: false })])
@@ -88,13 +103,16 @@ describe("insertDeliveries", () => {
     expect(calls[0].name).toMatch(/^mpw_record_deliveries_[0-9a-f]{12}$/)
   })
 
-  it.each([["26000"], ["42P05"]])("writes the group again unprepared when a pooler loses the prepared statement (%s), and says so", async (code) => {
-    const { runner, calls } = fakeDatabase({ failFirst: code })
-    const written = await insertDeliveries(runner, [delivery("evt_1")], OPTIONS)
-    expect(written.prepared).toBe(false)
-    expect(written.outcomes).toEqual([expect.objectContaining({ duplicate: false })])
-    expect(calls.map((call) => call.name)).toEqual([expect.stringMatching(/^mpw_record_deliveries_/), undefined])
-  })
+  it.each([["26000"], ["42P05"]])(
+    "writes the group again unprepared when a pooler loses the prepared statement (%s), and says so",
+    async (code) => {
+      const { runner, calls } = fakeDatabase({ failFirst: code })
+      const written = await insertDeliveries(runner, [delivery("evt_1")], OPTIONS)
+      expect(written.prepared).toBe(false)
+      expect(written.outcomes).toEqual([expect.objectContaining({ duplicate: false })])
+      expect(calls.map((call) => call.name)).toEqual([expect.stringMatching(/^mpw_record_deliveries_/), undefined])
+    },
+  )
 
   it("lets any other database error through, without a second attempt", async () => {
     const { runner, calls } = fakeDatabase({ failFirst: "57014" })

@@ -49,14 +49,16 @@ export async function fillInbox(db: PgClient, spec: FillSpec, table = INBOX_TABL
         at, at + interval '3 seconds'
      FROM generate_series($1::bigint, $1::bigint + $3::bigint - 1) AS n,
           LATERAL (SELECT now() - make_interval(days => $4::int) - (n % 365) * interval '1 day' - (n % 86400) * interval '1 second') AS t(at)`,
-    [spec.from, spec.bodyTemplate, spec.count, spec.minAgeDays, spec.providerId, spec.eventTypes, spec.pspReferencePrefix]
+    [spec.from, spec.bodyTemplate, spec.count, spec.minAgeDays, spec.providerId, spec.eventTypes, spec.pspReferencePrefix],
   )
   return Date.now() - started
 }
 
 /** Bytes the table takes on disk (heap, TOAST and indexes) per row. */
 export async function bytesPerRow(db: PgClient, table = INBOX_TABLE): Promise<{ rows: number; totalBytes: number; bytesPerRow: number }> {
-  const { rows } = await db.query<{ total: string; rows: string }>(`SELECT pg_total_relation_size('${table}') AS total, (SELECT count(*) FROM ${table}) AS rows`)
+  const { rows } = await db.query<{ total: string; rows: string }>(
+    `SELECT pg_total_relation_size('${table}') AS total, (SELECT count(*) FROM ${table}) AS rows`,
+  )
   const total = Number(rows[0].total)
   const count = Number(rows[0].rows)
   return { rows: count, totalBytes: total, bytesPerRow: count ? Math.round(total / count) : 0 }
@@ -70,10 +72,13 @@ export async function measureRowBytes(
   db: PgClient,
   count: number,
   bodyTemplate: string,
-  spec: Omit<FillSpec, "from" | "count" | "bodyTemplate">
+  spec: Omit<FillSpec, "from" | "count" | "bodyTemplate">,
 ): Promise<{ rows: number; withBody: number; withoutBody: number; bodyBytes: number }> {
   const sizes: number[] = []
-  for (const [name, body] of [["mpw_bench_rows_with_body", bodyTemplate], ["mpw_bench_rows_without_body", null]] as const) {
+  for (const [name, body] of [
+    ["mpw_bench_rows_with_body", bodyTemplate],
+    ["mpw_bench_rows_without_body", null],
+  ] as const) {
     await db.query(`DROP TABLE IF EXISTS ${name}`)
     await db.query(`CREATE TABLE ${name} (LIKE ${INBOX_TABLE} INCLUDING ALL)`)
     try {

@@ -61,7 +61,7 @@ export async function readInboxFigures(manager: SqlEntityManager, overdueAfterSe
             oldest.age_seconds AS oldest_age_seconds, failed.failures_24h,
             failed.needs_attention + settled.needs_attention AS needs_attention_24h
      FROM backlog CROSS JOIN failed CROSS JOIN settled LEFT JOIN oldest ON true`,
-    [overdueAfterSeconds]
+    [overdueAfterSeconds],
   )
   const age = row?.oldest_age_seconds
   return {
@@ -80,7 +80,11 @@ export async function readInboxFigures(manager: SqlEntityManager, overdueAfterSe
  * (`SET LOCAL`, so the setting ends with the transaction and never stays on a pooled connection).
  * Unlike giving up on a promise, the query really stops and its connection goes back to the pool.
  */
-export async function withStatementTimeout<T>(manager: SqlEntityManager, timeoutMs: number, work: (manager: SqlEntityManager) => Promise<T>): Promise<T> {
+export async function withStatementTimeout<T>(
+  manager: SqlEntityManager,
+  timeoutMs: number,
+  work: (manager: SqlEntityManager) => Promise<T>,
+): Promise<T> {
   // SET takes no bind parameter: the value is a whole number this code computes, never input.
   const ms = Math.max(Math.round(timeoutMs), 1)
   return manager.transactional(async (transaction) => {

@@ -28,12 +28,15 @@ export function currentProcess(): HistoryProcess {
 
 /** The JSON parameter of {@link appendHistory}: an entry of this process, without `at` and `attempt`. */
 export function historyEntry(kind: HistoryKind, extra: { error?: string | null; outcome?: Record<string, unknown> | null } = {}): string {
-  return JSON.stringify({
-    kind,
-    ...(extra.error ? { error: extra.error.slice(0, 500) } : {}),
-    ...(extra.outcome ? { outcome: extra.outcome } : {}),
-    process: currentProcess(),
-  }, (_key, item: unknown) => (typeof item === "string" ? storableText(item) : item))
+  return JSON.stringify(
+    {
+      kind,
+      ...(extra.error ? { error: extra.error.slice(0, 500) } : {}),
+      ...(extra.outcome ? { outcome: extra.outcome } : {}),
+      process: currentProcess(),
+    },
+    (_key, item: unknown) => (typeof item === "string" ? storableText(item) : item),
+  )
 }
 
 /**

@@ -15,7 +15,9 @@ export type PgClient = {
 export type InboxRowSelection = { eventIdPrefix: string } | { sessionIds: readonly string[] }
 
 function where(selection: InboxRowSelection): { sql: string; value: unknown } {
-  return "eventIdPrefix" in selection ? { sql: "event_id LIKE $1", value: `${selection.eventIdPrefix}%` } : { sql: "session_id = ANY($1)", value: selection.sessionIds }
+  return "eventIdPrefix" in selection
+    ? { sql: "event_id LIKE $1", value: `${selection.eventIdPrefix}%` }
+    : { sql: "session_id = ANY($1)", value: selection.sessionIds }
 }
 
 /** True once the module's migrations created the inbox table. */
@@ -27,13 +29,18 @@ export async function inboxTableExists(db: PgClient): Promise<boolean> {
 /** The selected rows, counted by status. */
 export async function countByStatus(db: PgClient, selection: InboxRowSelection): Promise<Record<string, number>> {
   const { sql, value } = where(selection)
-  const { rows } = await db.query<{ status: string; count: string }>(`SELECT status, count(*) AS count FROM ${INBOX_TABLE} WHERE ${sql} GROUP BY status`, [value])
+  const { rows } = await db.query<{ status: string; count: string }>(
+    `SELECT status, count(*) AS count FROM ${INBOX_TABLE} WHERE ${sql} GROUP BY status`,
+    [value],
+  )
   return Object.fromEntries(rows.map((row) => [row.status, Number(row.count)]))
 }
 
 /** The status and attempts of one PSP event's row, if recorded. */
 export async function rowOfEvent(db: PgClient, eventId: string): Promise<{ status: string; attempts: number } | undefined> {
-  const { rows } = await db.query<{ status: string; attempts: number }>(`SELECT status, attempts FROM ${INBOX_TABLE} WHERE event_id = $1`, [eventId])
+  const { rows } = await db.query<{ status: string; attempts: number }>(`SELECT status, attempts FROM ${INBOX_TABLE} WHERE event_id = $1`, [
+    eventId,
+  ])
   return rows[0]
 }
 
@@ -47,7 +54,7 @@ export async function setAside(db: PgClient, selection: InboxRowSelection, reaso
   const { sql, value } = where(selection)
   const result = await db.query(
     `UPDATE ${INBOX_TABLE} SET status = 'ignored', processed_at = now(), last_error = $2 WHERE ${sql} AND status = 'received'`,
-    [value, reason]
+    [value, reason],
   )
   return result.rowCount ?? 0
 }
@@ -63,7 +70,7 @@ export async function countPrunable(db: PgClient, days: number): Promise<number>
   const { rows } = await db.query<{ count: string }>(
     `SELECT count(*) AS count FROM ${INBOX_TABLE}
      WHERE status IN ('processed', 'ignored') AND deleted_at IS NULL AND needs_attention = false AND processed_at < now() - make_interval(days => $1::int)`,
-    [days]
+    [days],
   )
   return Number(rows[0].count)
 }

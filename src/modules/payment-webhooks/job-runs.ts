@@ -31,7 +31,7 @@ export async function noteJobStarted(manager: SqlEntityManager, job: string, run
      ON CONFLICT (id) DO UPDATE
      SET started_at = now(), process_kind = EXCLUDED.process_kind, host = EXCLUDED.host, pid = EXCLUDED.pid,
          interval_ms = EXCLUDED.interval_ms, updated_at = now(), deleted_at = NULL`,
-    [job, runner.kind, runner.host, runner.pid, intervalMs]
+    [job, runner.kind, runner.host, runner.pid, intervalMs],
   )
 }
 
@@ -43,7 +43,7 @@ export async function noteJobFinished(
   manager: SqlEntityManager,
   job: string,
   runner: JobProcess,
-  pass: { intervalMs: number; durationMs: number; summary: Record<string, unknown> | null; error: string | null }
+  pass: { intervalMs: number; durationMs: number; summary: Record<string, unknown> | null; error: string | null },
 ): Promise<void> {
   await manager.execute(
     `INSERT INTO ${JOB_RUN_TABLE} (id, started_at, finished_at, process_kind, host, pid, interval_ms, duration_ms, summary, last_error, created_at, updated_at)
@@ -53,10 +53,16 @@ export async function noteJobFinished(
          interval_ms = EXCLUDED.interval_ms, duration_ms = EXCLUDED.duration_ms, summary = EXCLUDED.summary,
          last_error = EXCLUDED.last_error, updated_at = now(), deleted_at = NULL`,
     [
-      job, pass.durationMs, runner.kind, runner.host, runner.pid, pass.intervalMs, Math.round(pass.durationMs),
+      job,
+      pass.durationMs,
+      runner.kind,
+      runner.host,
+      runner.pid,
+      pass.intervalMs,
+      Math.round(pass.durationMs),
       pass.summary ? JSON.stringify(pass.summary) : null,
       pass.error === null ? null : storableText(pass.error.slice(0, 500)),
-    ]
+    ],
   )
 }
 
@@ -67,7 +73,7 @@ export async function readJobRun(manager: SqlEntityManager, job: string): Promis
             EXTRACT(EPOCH FROM now() - finished_at)::float8 AS finished_age_seconds,
             EXTRACT(EPOCH FROM now() - started_at)::float8 AS started_age_seconds
      FROM ${JOB_RUN_TABLE} WHERE id = ? AND deleted_at IS NULL`,
-    [job]
+    [job],
   )
   return rows[0] ?? null
 }

@@ -33,7 +33,11 @@ export const inboxOptionsSchema = z.object({
   /** Age in seconds after which a pending session is looked up at the PSP (default 600). */
   reconcileAfterSeconds: z.number().int().nonnegative().default(600),
   /** Sessions older than this, in seconds, are no longer reconciled (default 3 days, Stripe's retry window). */
-  reconcileHorizonSeconds: z.number().int().positive().default(3 * 24 * 3600),
+  reconcileHorizonSeconds: z
+    .number()
+    .int()
+    .positive()
+    .default(3 * 24 * 3600),
   /** Longest wait for the delivery's insert before answering 503 so the PSP retries (ms, default 3000). */
   recordTimeoutMs: z.number().int().positive().default(3000),
   /**

@@ -41,7 +41,12 @@ const DELETE_CHECKS_BATCH = `WITH doomed AS (
   SELECT count(*)::int AS deleted FROM deleted`
 
 /** Runs one batch statement again while batches come back full and the budget lasts; answers how many rows went. */
-async function inBatches(manager: SqlEntityManager, sql: string, age: number, options: Omit<PruneOptions, "olderThanDays">): Promise<number> {
+async function inBatches(
+  manager: SqlEntityManager,
+  sql: string,
+  age: number,
+  options: Omit<PruneOptions, "olderThanDays">,
+): Promise<number> {
   const started = Date.now()
   let total = 0
   for (;;) {
@@ -68,7 +73,7 @@ export async function pruneSettledDeliveries(manager: SqlEntityManager, options:
 /** Deletes reconciliation checks not made for longer than `horizonSeconds`, in batches, for at most about `budgetMs`. */
 export async function pruneReconciliationChecks(
   manager: SqlEntityManager,
-  options: { horizonSeconds: number; batchSize: number; budgetMs: number }
+  options: { horizonSeconds: number; batchSize: number; budgetMs: number },
 ): Promise<number> {
   return inBatches(manager, DELETE_CHECKS_BATCH, options.horizonSeconds, options)
 }

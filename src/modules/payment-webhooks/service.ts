@@ -14,7 +14,13 @@ import { noteSessionChecked, sessionsDueForCheck } from "./reconciliation-checks
 import type { ClaimedDelivery, DeliveryRecordInput, DeliveryVerdict, InboxStatus, RecordOutcome } from "./types"
 import { StatementBatcher } from "./statement-batcher"
 import { claimRow, dueRowIds, giveBackRow, renewClaimRow, requeueRow, settleRow, type RequeueResult } from "./claim-statements"
-import { replayCandidates, summarizeInbox, type InboxStatusSummary, type ReplayCandidate, type ReplayCandidateQuery } from "./admin-statements"
+import {
+  replayCandidates,
+  summarizeInbox,
+  type InboxStatusSummary,
+  type ReplayCandidate,
+  type ReplayCandidateQuery,
+} from "./admin-statements"
 import { INBOX_TABLE } from "./tables"
 import { databaseReason } from "../../lib/errors"
 
@@ -32,7 +38,11 @@ export class InboxUnavailableError extends Error {
  * The inbox of PSP deliveries. The hot-path insert (ON CONFLICT) and the claim (a lease under a
  * token) are single SQL statements: they hold across processes, not just in memory.
  */
-export default class PaymentWebhooksModuleService extends MedusaService({ PaymentWebhookEvent, PaymentReconciliationCheck, PaymentWebhookJobRun }) {
+export default class PaymentWebhooksModuleService extends MedusaService({
+  PaymentWebhookEvent,
+  PaymentReconciliationCheck,
+  PaymentWebhookJobRun,
+}) {
   readonly inboxOptions: InboxOptions
   protected readonly manager_: SqlEntityManager
   protected readonly logger_: Logger
@@ -83,7 +93,12 @@ export default class PaymentWebhooksModuleService extends MedusaService({ Paymen
         return inputs.map(() => new InboxUnavailableError(databaseReason(error)))
       }
       return Promise.all(
-        inputs.map((input) => this.writeGroup([input], timeoutMs).then(([outcome]) => outcome, (single: unknown) => new InboxUnavailableError(databaseReason(single))))
+        inputs.map((input) =>
+          this.writeGroup([input], timeoutMs).then(
+            ([outcome]) => outcome,
+            (single: unknown) => new InboxUnavailableError(databaseReason(single)),
+          ),
+        ),
       )
     }
   }
@@ -93,7 +108,9 @@ export default class PaymentWebhooksModuleService extends MedusaService({ Paymen
     const written = await insertDeliveries(this.manager_.getKnex(), inputs, { timeoutMs, prepared })
     if (prepared && !written.prepared) {
       this.preparedStatementsUnsupported = true
-      this.logger_.warn("The database connection does not keep prepared statements (a pooler in transaction mode?): recording deliveries without them")
+      this.logger_.warn(
+        "The database connection does not keep prepared statements (a pooler in transaction mode?): recording deliveries without them",
+      )
     }
     return written.outcomes
   }
@@ -105,7 +122,10 @@ export default class PaymentWebhooksModuleService extends MedusaService({ Paymen
    * Null when the row is not to be had.
    */
   async claim(id: string, options: { evenIfBackingOff?: boolean; leaseSeconds?: number } = {}): Promise<ClaimedDelivery | null> {
-    return claimRow(this.manager_, id, { evenIfBackingOff: options.evenIfBackingOff, leaseSeconds: options.leaseSeconds ?? this.inboxOptions.leaseSeconds })
+    return claimRow(this.manager_, id, {
+      evenIfBackingOff: options.evenIfBackingOff,
+      leaseSeconds: options.leaseSeconds ?? this.inboxOptions.leaseSeconds,
+    })
   }
 
   /**
@@ -121,7 +141,11 @@ export default class PaymentWebhooksModuleService extends MedusaService({ Paymen
    * their backoff passed, no live claim on them. Reading them claims nothing: each is claimed on its own.
    */
   async dueDeliveryIds(options: { olderThanSeconds?: number; limit?: number } = {}): Promise<string[]> {
-    return dueRowIds(this.manager_, options.olderThanSeconds ?? this.inboxOptions.redriveAfterSeconds, options.limit ?? this.inboxOptions.batchSize)
+    return dueRowIds(
+      this.manager_,
+      options.olderThanSeconds ?? this.inboxOptions.redriveAfterSeconds,
+      options.limit ?? this.inboxOptions.batchSize,
+    )
   }
 
   /**
@@ -139,12 +163,18 @@ export default class PaymentWebhooksModuleService extends MedusaService({ Paymen
   async retryLater(
     claim: Pick<ClaimedDelivery, "id" | "token" | "attempts">,
     error: string,
-    learnt: Pick<DeliveryVerdict, "facts" | "needs_attention"> = {}
+    learnt: Pick<DeliveryVerdict, "facts" | "needs_attention"> = {},
   ): Promise<InboxStatus | null> {
     if (claim.attempts >= this.inboxOptions.maxAttempts) {
       return (await this.settle(claim, { status: "failed", reason: error, ...learnt })) ? "failed" : null
     }
-    const givenBack = await giveBackRow(this.manager_, claim, error, this.backoffSeconds(claim.attempts), learnt.facts?.psp_reference ?? null)
+    const givenBack = await giveBackRow(
+      this.manager_,
+      claim,
+      error,
+      this.backoffSeconds(claim.attempts),
+      learnt.facts?.psp_reference ?? null,
+    )
     return givenBack ? "received" : null
   }
 
@@ -171,7 +201,7 @@ export default class PaymentWebhooksModuleService extends MedusaService({ Paymen
          LIMIT ? FOR UPDATE SKIP LOCKED
        )
        RETURNING id`,
-      [this.inboxOptions.rawBodyRetentionDays, limit]
+      [this.inboxOptions.rawBodyRetentionDays, limit],
     )
     return rows.length
   }
@@ -186,7 +216,11 @@ export default class PaymentWebhooksModuleService extends MedusaService({ Paymen
 
   /** Deletes reconciliation checks of sessions past `reconcileHorizonSeconds` (never looked up again), in short batches. */
   async pruneReconciliationChecks(options: Partial<Omit<PruneOptions, "olderThanDays">> = {}): Promise<number> {
-    return pruneReconciliationChecks(this.manager_, { horizonSeconds: this.inboxOptions.reconcileHorizonSeconds, ...PRUNE_DEFAULTS, ...options })
+    return pruneReconciliationChecks(this.manager_, {
+      horizonSeconds: this.inboxOptions.reconcileHorizonSeconds,
+      ...PRUNE_DEFAULTS,
+      ...options,
+    })
   }
 
   /** Notes, in the job's heartbeat row, that a pass of `job` starts on `runner`. */
@@ -216,7 +250,11 @@ export default class PaymentWebhooksModuleService extends MedusaService({ Paymen
    * The heartbeat of `job` and the inbox's figures, for the health check: one transaction whose
    * statements the database cancels after `timeoutMs` each, so a slow read never keeps a connection.
    */
-  async healthReadings(job: string, overdueAfterSeconds: number, timeoutMs: number): Promise<{ job: JobRunRow | null; figures: InboxFigures }> {
+  async healthReadings(
+    job: string,
+    overdueAfterSeconds: number,
+    timeoutMs: number,
+  ): Promise<{ job: JobRunRow | null; figures: InboxFigures }> {
     return withStatementTimeout(this.manager_, timeoutMs, async (manager) => ({
       job: await readJobRun(manager, job),
       figures: await readInboxFigures(manager, overdueAfterSeconds),

@@ -37,7 +37,7 @@ export class StatementBatcher<In, Out> {
 
   constructor(
     private readonly run: GroupStatement<In, Out>,
-    private readonly options: StatementBatcherOptions
+    private readonly options: StatementBatcherOptions,
   ) {}
 
   /** Runs `item` with whatever else is waiting; resolves with its own output. */
@@ -93,10 +93,13 @@ export class StatementBatcher<In, Out> {
       const remaining = Math.min(...live.map((pending) => pending.deadline)) - now
       live.forEach((pending) => (pending.state = "writing"))
       this.inFlight += 1
-      this.run(live.map((pending) => pending.item), remaining)
+      this.run(
+        live.map((pending) => pending.item),
+        remaining,
+      )
         .then(
           (outputs) => live.forEach((pending, index) => this.succeed(pending, outputs[index])),
-          (error: unknown) => live.forEach((pending) => this.fail(pending, error))
+          (error: unknown) => live.forEach((pending) => this.fail(pending, error)),
         )
         .finally(() => {
           this.inFlight -= 1

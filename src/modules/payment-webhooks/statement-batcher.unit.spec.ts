@@ -104,7 +104,7 @@ describe("StatementBatcher", () => {
         }
         return items.map((item) => `row ${item}`)
       },
-      { maxBatch: 10, maxInFlight: 1, timeoutMs: 1000, timedOut }
+      { maxBatch: 10, maxInFlight: 1, timeoutMs: 1000, timedOut },
     )
     const failed = [batcher.submit(1), batcher.submit(2)]
     await expect(Promise.allSettled(failed)).resolves.toEqual([

@@ -21,7 +21,10 @@ export type DeliveryRecordInput = {
 }
 
 /** A recorded event as the processor claims it: the row's own columns as the admin contract names them, dates as dates. */
-export type InboxRow = Pick<PaymentWebhookRow, "id" | "provider_id" | "event_id" | "event_type" | "session_id" | "action" | "attempts" | "last_error"> & {
+export type InboxRow = Pick<
+  PaymentWebhookRow,
+  "id" | "provider_id" | "event_id" | "event_type" | "session_id" | "action" | "attempts" | "last_error"
+> & {
   status: InboxStatus
   source: InboxSource
   received_at: Date

@@ -3,7 +3,22 @@ import type { BigNumberInput } from "@medusajs/framework/types"
 
 /** Currencies that have no minor unit at Stripe (amounts are sent as whole units). */
 const ZERO_DECIMAL = new Set([
-  "bif", "clp", "djf", "gnf", "jpy", "kmf", "krw", "mga", "pyg", "rwf", "ugx", "vnd", "vuv", "xaf", "xof", "xpf",
+  "bif",
+  "clp",
+  "djf",
+  "gnf",
+  "jpy",
+  "kmf",
+  "krw",
+  "mga",
+  "pyg",
+  "rwf",
+  "ugx",
+  "vnd",
+  "vuv",
+  "xaf",
+  "xof",
+  "xpf",
 ])
 
 /** Currencies with three decimals (amounts are sent in thousandths). */
@@ -71,4 +86,3 @@ export function fromMinorUnits(minor: number, currencyCode: string): number {
   // nearest the exact quotient, the same number the decimal string would parse to.
   return minor / 10 ** currencyExponent(currencyCode)
 }
-

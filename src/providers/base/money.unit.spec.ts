@@ -26,7 +26,14 @@ describe("minor units", () => {
   })
 
   it.each([
-    ["usd", 19.99], ["usd", 0.07], ["usd", 1e9 + 0.01], ["jpy", 1500], ["krw", 1], ["kwd", 12.34], ["omr", 0.1], ["tnd", 999.99],
+    ["usd", 19.99],
+    ["usd", 0.07],
+    ["usd", 1e9 + 0.01],
+    ["jpy", 1500],
+    ["krw", 1],
+    ["kwd", 12.34],
+    ["omr", 0.1],
+    ["tnd", 999.99],
   ])("%s %p goes to the PSP and back unchanged", (currency, major) => {
     expect(fromMinorUnits(toMinorUnits(major, currency), currency)).toBe(major)
   })

@@ -1,7 +1,13 @@
 import type { BigNumberInput } from "@medusajs/framework/types"
 
 /** A Capture or Refund as Medusa's payment module stores it: the amount in any of Medusa's forms. */
-type AmountRow = { id: string; amount?: BigNumberInput | null; raw_amount?: BigNumberInput | null; payment_id?: string | null; payment?: { id?: string } | null }
+type AmountRow = {
+  id: string
+  amount?: BigNumberInput | null
+  raw_amount?: BigNumberInput | null
+  payment_id?: string | null
+  payment?: { id?: string } | null
+}
 
 /** The part of a Medusa internal service (`captureService`, `refundService`, `paymentService`) read here. */
 type InternalReader<T> = {
@@ -26,7 +32,9 @@ export type MedusaMoneyRecord = { id: string; amount: BigNumberInput; payment_id
 function optional<K extends keyof PaymentModuleCradle>(cradle: object, key: K): PaymentModuleCradle[K] | undefined {
   try {
     const value: unknown = Reflect.get(cradle, key)
-    return typeof value === "object" && value !== null && "retrieve" in value && "list" in value ? (value as PaymentModuleCradle[K]) : undefined
+    return typeof value === "object" && value !== null && "retrieve" in value && "list" in value
+      ? (value as PaymentModuleCradle[K])
+      : undefined
   } catch {
     return undefined
   }

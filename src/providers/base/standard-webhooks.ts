@@ -67,7 +67,11 @@ function readHeaders(headers: Record<string, unknown>): StandardWebhookHeaderMap
   const timestamp = headerOf(headers, "webhook-timestamp")
   const signature = headerOf(headers, "webhook-signature")
   if (!id || !timestamp || !signature) {
-    const missing = [["webhook-id", id], ["webhook-timestamp", timestamp], ["webhook-signature", signature]].filter(([, value]) => !value)
+    const missing = [
+      ["webhook-id", id],
+      ["webhook-timestamp", timestamp],
+      ["webhook-signature", signature],
+    ].filter(([, value]) => !value)
     throw new WebhookVerificationError("missing_header", `Missing Standard Webhooks header(s): ${missing.map(([name]) => name).join(", ")}`)
   }
   return { "webhook-id": id, "webhook-timestamp": timestamp, "webhook-signature": signature }
@@ -96,7 +100,7 @@ export function verifyStandardWebhook(input: StandardWebhookVerifyInput): Verifi
   if (Math.abs(nowSeconds - timestamp) > toleranceSeconds) {
     throw new WebhookVerificationError(
       "timestamp_outside_tolerance",
-      `webhook-timestamp is ${nowSeconds - timestamp}s from now, outside the ${toleranceSeconds}s tolerance`
+      `webhook-timestamp is ${nowSeconds - timestamp}s from now, outside the ${toleranceSeconds}s tolerance`,
     )
   }
   const body = typeof rawBody === "string" ? rawBody : rawBody.toString("utf8")
@@ -141,7 +145,9 @@ export type StandardWebhookSignInput = {
 export function signStandardWebhook(input: StandardWebhookSignInput): StandardWebhookHeaderMap {
   const timestamp = input.timestamp ?? Math.floor(Date.now() / 1000)
   const secrets = typeof input.secret === "string" ? [input.secret] : input.secret
-  const signatures = secrets.map((secret, index) => standardWebhookFor(secret, index).sign(input.id, new Date(timestamp * 1000), input.payload))
+  const signatures = secrets.map((secret, index) =>
+    standardWebhookFor(secret, index).sign(input.id, new Date(timestamp * 1000), input.payload),
+  )
   return {
     "webhook-id": input.id,
     "webhook-timestamp": String(timestamp),

@@ -91,9 +91,9 @@ describe("verifyStandardWebhook", () => {
     const headers = signStandardWebhook({ id: "msg_1", payload: body, secret, timestamp })
     expect(new SvixWebhook(secret).verify(body, headers)).toEqual(JSON.parse(body))
     expect(reasonOf(() => verify({ headers }))).toBe("timestamp_outside_tolerance")
-    expect(reasonOf(() => verify({ headers: signStandardWebhook({ id: "m", payload: body, secret, timestamp: nowSeconds() + 200 }) }))).toBe(
-      "timestamp_outside_tolerance"
-    )
+    expect(
+      reasonOf(() => verify({ headers: signStandardWebhook({ id: "m", payload: body, secret, timestamp: nowSeconds() + 200 }) })),
+    ).toBe("timestamp_outside_tolerance")
   })
 
   it("checks the tolerance against the injected clock", () => {
@@ -128,7 +128,11 @@ describe("verifyStandardWebhook", () => {
   it("verifies a signature produced by the svix library", () => {
     const timestamp = new Date()
     const signature = new SvixWebhook(secret).sign("msg_svix", timestamp, body)
-    const headers = { "webhook-id": "msg_svix", "webhook-timestamp": String(Math.floor(timestamp.getTime() / 1000)), "webhook-signature": signature }
+    const headers = {
+      "webhook-id": "msg_svix",
+      "webhook-timestamp": String(Math.floor(timestamp.getTime() / 1000)),
+      "webhook-signature": signature,
+    }
     expect(verify({ headers }).id).toBe("msg_svix")
   })
 
@@ -146,7 +150,9 @@ describe("verifyStandardWebhook", () => {
       "webhook-signature": reference.sign("msg_ref", timestamp, body),
     }
     expect(verify({ headers }).id).toBe("msg_ref")
-    expect(headers["webhook-signature"]).toBe(signStandardWebhook({ id: "msg_ref", payload: body, secret, timestamp: timestamp.getTime() / 1000 })["webhook-signature"])
+    expect(headers["webhook-signature"]).toBe(
+      signStandardWebhook({ id: "msg_ref", payload: body, secret, timestamp: timestamp.getTime() / 1000 })["webhook-signature"],
+    )
     const tampered = body.replace("evt_1", "evt_2")
     expect(() => reference.verify(tampered, headers)).toThrow()
     expect(reasonOf(() => verify({ rawBody: tampered, headers }))).toBe("no_matching_signature")

@@ -3,7 +3,14 @@ import { AbstractPaymentProvider } from "@medusajs/framework/utils"
 import { externalRefundNote, readExternalRefundNote, type RecordedRefund } from "../../lib/external-refunds"
 import { secretList } from "../../lib/options"
 import { isStoreMarker, storeMarker } from "../../lib/store-marker"
-import type { MappedWebhookEvent, PaymentSessionTruth, PspPaymentView, StoredDelivery, VerifiedDelivery, WebhookSource } from "../../lib/webhook-result"
+import type {
+  MappedWebhookEvent,
+  PaymentSessionTruth,
+  PspPaymentView,
+  StoredDelivery,
+  VerifiedDelivery,
+  WebhookSource,
+} from "../../lib/webhook-result"
 import { toMinorUnits } from "./money"
 import { MedusaPaymentRecords } from "./payment-records"
 
@@ -21,7 +28,10 @@ export type WebhookProviderCradle = { logger: Logger }
  * ({@link WebhookSource}), the store's marks made with the webhook secret, and Medusa's own records
  * of the payment, read where Medusa passes the provider less than it books.
  */
-export abstract class WebhookPaymentProvider<TOptions extends WebhookProviderOptions> extends AbstractPaymentProvider<TOptions> implements WebhookSource {
+export abstract class WebhookPaymentProvider<TOptions extends WebhookProviderOptions>
+  extends AbstractPaymentProvider<TOptions>
+  implements WebhookSource
+{
   /** Marks this package's providers: the webhook edge takes their deliveries, and must know how to verify them. */
   static readonly webhookInbox = true
   /** Request headers that carry the PSP's signature: never kept once verified (see the edge and the trace wrapper). */
@@ -59,7 +69,9 @@ export abstract class WebhookPaymentProvider<TOptions extends WebhookProviderOpt
    */
   externalRefundOfNote(note: string | null | undefined, paymentId: string): string | undefined {
     const read = readExternalRefundNote(note)
-    return read?.mark && isStoreMarker(read.mark, this.secrets_, refundSubject(paymentId, read.psp_refund_id)) ? read.psp_refund_id : undefined
+    return read?.mark && isStoreMarker(read.mark, this.secrets_, refundSubject(paymentId, read.psp_refund_id))
+      ? read.psp_refund_id
+      : undefined
   }
 
   /**
@@ -93,7 +105,9 @@ export abstract class WebhookPaymentProvider<TOptions extends WebhookProviderOpt
     const { delivery, body } = this.verifyDelivery(payload)
     const mapped = await this.interpretWebhook({ event_id: delivery.event_id, body })
     if (mapped.reason) {
-      this.logger_.debug(`${this.constructor.name} webhook ${delivery.event_id} (${delivery.event_type}) leads to no action: ${mapped.reason}`)
+      this.logger_.debug(
+        `${this.constructor.name} webhook ${delivery.event_id} (${delivery.event_type}) leads to no action: ${mapped.reason}`,
+      )
     }
     return mapped
   }

@@ -1,9 +1,18 @@
 import type Stripe from "stripe"
 import { MedusaError } from "@medusajs/framework/utils"
 import type {
-  CreateAccountHolderInput, CreateAccountHolderOutput, DeleteAccountHolderInput, DeleteAccountHolderOutput,
-  DeletePaymentMethodInput, DeletePaymentMethodOutput, ListPaymentMethodsInput, ListPaymentMethodsOutput,
-  SavePaymentMethodInput, SavePaymentMethodOutput, UpdateAccountHolderInput, UpdateAccountHolderOutput,
+  CreateAccountHolderInput,
+  CreateAccountHolderOutput,
+  DeleteAccountHolderInput,
+  DeleteAccountHolderOutput,
+  DeletePaymentMethodInput,
+  DeletePaymentMethodOutput,
+  ListPaymentMethodsInput,
+  ListPaymentMethodsOutput,
+  SavePaymentMethodInput,
+  SavePaymentMethodOutput,
+  UpdateAccountHolderInput,
+  UpdateAccountHolderOutput,
 } from "@medusajs/framework/types"
 import { accountHolderId, customerParams, publicPaymentMethod } from "./customers"
 import { stripeFailure } from "./errors"
@@ -83,7 +92,7 @@ export async function savePaymentMethod(stripe: Stripe, { context, data }: SaveP
   try {
     const setup = await stripe.setupIntents.create(
       { customer, ...(typeof data?.payment_method === "string" ? { payment_method: data.payment_method } : {}) },
-      { idempotencyKey: context?.idempotency_key }
+      { idempotencyKey: context?.idempotency_key },
     )
     return { id: setup.id, data: { id: setup.id, client_secret: setup.client_secret, status: setup.status } }
   } catch (error) {

@@ -3,7 +3,12 @@ import { MedusaError } from "@medusajs/framework/utils"
 import type { PaymentCustomerDTO } from "@medusajs/framework/types"
 import { FakeStripe } from "../../testing/stripe"
 import {
-  createAccountHolder, deleteAccountHolder, deletePaymentMethod, listPaymentMethods, savePaymentMethod, updateAccountHolder,
+  createAccountHolder,
+  deleteAccountHolder,
+  deletePaymentMethod,
+  listPaymentMethods,
+  savePaymentMethod,
+  updateAccountHolder,
 } from "./account-holders"
 
 const fake = new FakeStripe()
@@ -19,7 +24,11 @@ afterAll(async () => {
 })
 
 const ada: PaymentCustomerDTO = {
-  id: "cus_medusa_ada", email: "ada@example.com", first_name: "Ada", last_name: "Lovelace", phone: "+27 21 000 0000",
+  id: "cus_medusa_ada",
+  email: "ada@example.com",
+  first_name: "Ada",
+  last_name: "Lovelace",
+  phone: "+27 21 000 0000",
   billing_address: { city: "Cape Town", country_code: "za", address_1: "1 Long St", postal_code: "8001" },
 }
 
@@ -58,7 +67,16 @@ describe("Stripe account holders", () => {
     expect(await listPaymentMethods(stripe, { context: { account_holder: holder(id) } })).toEqual([])
     const saved = fake.attachCard(id)
     const listed = await listPaymentMethods(stripe, { context: { account_holder: holder(id) } })
-    expect(listed).toEqual([{ id: saved.id, data: { id: saved.id, type: "card", card: { brand: "visa", last4: "4242", exp_month: expect.any(Number), exp_year: expect.any(Number) } } }])
+    expect(listed).toEqual([
+      {
+        id: saved.id,
+        data: {
+          id: saved.id,
+          type: "card",
+          card: { brand: "visa", last4: "4242", exp_month: expect.any(Number), exp_year: expect.any(Number) },
+        },
+      },
+    ])
     await deletePaymentMethod(stripe, { data: { id: saved.id } })
     expect(await listPaymentMethods(stripe, { context: { account_holder: holder(id) } })).toEqual([])
   })
@@ -66,7 +84,11 @@ describe("Stripe account holders", () => {
   it("starts saving a card with a SetupIntent for the customer, and refuses without an account holder", async () => {
     const id = await customerOfAda()
     const started = await savePaymentMethod(stripe, { context: { account_holder: holder(id) } })
-    expect(started.data).toMatchObject({ id: started.id, client_secret: expect.stringContaining(started.id), status: "requires_payment_method" })
+    expect(started.data).toMatchObject({
+      id: started.id,
+      client_secret: expect.stringContaining(started.id),
+      status: "requires_payment_method",
+    })
     expect(await stripe.setupIntents.retrieve(started.id)).toMatchObject({ customer: id })
     await expect(savePaymentMethod(stripe, { context: {} })).rejects.toThrow("Stripe savePaymentMethod failed: no account holder")
   })

@@ -67,7 +67,12 @@ function noSession(event: Stripe.Event): MappedWebhookEvent {
  */
 export function mapChargeEvent(event: ChargeEvent, context: ChargeEventContext): MappedWebhookEvent {
   // The intent names the payment for a person searching the inbox (`pi_…`), whatever the event's own object.
-  const base = { event_id: event.id, event_type: event.type, action: PaymentActions.NOT_SUPPORTED, psp_reference: intentIdOfChargeObject(event.data.object) }
+  const base = {
+    event_id: event.id,
+    event_type: event.type,
+    action: PaymentActions.NOT_SUPPORTED,
+    psp_reference: intentIdOfChargeObject(event.data.object),
+  }
   const sessionId = context.sessionId
   if (!sessionId) {
     return noSession(event)

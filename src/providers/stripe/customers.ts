@@ -3,8 +3,7 @@ import type { PaymentCustomerDTO } from "@medusajs/framework/types"
 
 /** Customer fields sent to Stripe for a Medusa customer (name, email, phone, billing address). */
 export function customerParams(customer: PaymentCustomerDTO): Stripe.CustomerCreateParams {
-  const name =
-    customer.company_name || `${customer.first_name ?? ""} ${customer.last_name ?? ""}`.trim() || undefined
+  const name = customer.company_name || `${customer.first_name ?? ""} ${customer.last_name ?? ""}`.trim() || undefined
   const billing = customer.billing_address
   return {
     email: customer.email,

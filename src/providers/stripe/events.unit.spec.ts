@@ -40,8 +40,14 @@ describe("Stripe event mapping", () => {
   })
 
   it("carries Stripe's reason for a decline and a cancellation", () => {
-    const declined = intent({ status: "requires_payment_method", last_payment_error: { type: "card_error", code: "card_declined", decline_code: "insufficient_funds" } })
-    expect(mapStripeEvent(event("payment_intent.payment_failed", declined)).effect).toEqual({ kind: "payment_failed", reason: "insufficient_funds" })
+    const declined = intent({
+      status: "requires_payment_method",
+      last_payment_error: { type: "card_error", code: "card_declined", decline_code: "insufficient_funds" },
+    })
+    expect(mapStripeEvent(event("payment_intent.payment_failed", declined)).effect).toEqual({
+      kind: "payment_failed",
+      reason: "insufficient_funds",
+    })
     const canceled = intent({ status: "canceled", cancellation_reason: "abandoned" })
     expect(mapStripeEvent(event("payment_intent.canceled", canceled)).effect).toEqual({ kind: "payment_canceled", reason: "abandoned" })
     expect(mapStripeEvent(event("payment_intent.succeeded", intent())).effect).toBeUndefined()
@@ -60,15 +66,39 @@ describe("Stripe event mapping", () => {
   })
 
   it("maps a failed refund and a dispute", () => {
-    const failed = { object: "refund", id: "re_2", amount: 500, currency: "usd", status: "failed", failure_reason: "expired_or_canceled_card" }
+    const failed = {
+      object: "refund",
+      id: "re_2",
+      amount: 500,
+      currency: "usd",
+      status: "failed",
+      failure_reason: "expired_or_canceled_card",
+    }
     expect(mapStripeEvent(event("refund.updated", failed), { sessionId: "payses_1" }).effect).toEqual({
-      kind: "refunds", refunds: [{ id: "re_2", amount: 5, status: "failed", failure_reason: "expired_or_canceled_card" }],
+      kind: "refunds",
+      refunds: [{ id: "re_2", amount: 5, status: "failed", failure_reason: "expired_or_canceled_card" }],
     })
-    const dispute = { object: "dispute", id: "dp_1", amount: 2500, currency: "usd", reason: "fraudulent", status: "needs_response", evidence_details: { due_by: 1_800_000_000 } }
+    const dispute = {
+      object: "dispute",
+      id: "dp_1",
+      amount: 2500,
+      currency: "usd",
+      reason: "fraudulent",
+      status: "needs_response",
+      evidence_details: { due_by: 1_800_000_000 },
+    }
     expect(mapStripeEvent(event("charge.dispute.created", dispute), { sessionId: "payses_1" }).effect).toEqual({
       kind: "dispute",
       phase: "opened",
-      dispute: { id: "dp_1", status: "needs_response", closed: false, reason: "fraudulent", amount: 25, currency_code: "usd", evidence_due_by: "2027-01-15T08:00:00.000Z" },
+      dispute: {
+        id: "dp_1",
+        status: "needs_response",
+        closed: false,
+        reason: "fraudulent",
+        amount: 25,
+        currency_code: "usd",
+        evidence_due_by: "2027-01-15T08:00:00.000Z",
+      },
     })
   })
 

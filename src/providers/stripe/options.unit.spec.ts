@@ -34,9 +34,6 @@ describe("Stripe options", () => {
   })
 
   it("accepts a list of secrets for a rotation", () => {
-    expect(parseStripeOptions({ ...valid, webhookSecret: ["whsec_new", "whsec_old"] }).webhookSecret).toEqual([
-      "whsec_new",
-      "whsec_old",
-    ])
+    expect(parseStripeOptions({ ...valid, webhookSecret: ["whsec_new", "whsec_old"] }).webhookSecret).toEqual(["whsec_new", "whsec_old"])
   })
 })

@@ -1,16 +1,45 @@
 import type Stripe from "stripe"
 import { MedusaError } from "@medusajs/framework/utils"
 import type {
-  AuthorizePaymentInput, AuthorizePaymentOutput, CancelPaymentInput, CancelPaymentOutput,
-  CapturePaymentInput, CapturePaymentOutput, CreateAccountHolderInput, CreateAccountHolderOutput,
-  DeleteAccountHolderInput, DeleteAccountHolderOutput, DeletePaymentInput, DeletePaymentOutput,
-  DeletePaymentMethodInput, DeletePaymentMethodOutput, GetPaymentStatusInput, GetPaymentStatusOutput,
-  InitiatePaymentInput, InitiatePaymentOutput, ListPaymentMethodsInput, ListPaymentMethodsOutput,
-  ProviderWebhookPayload, RefundPaymentInput, RefundPaymentOutput, RetrievePaymentInput, RetrievePaymentOutput,
-  SavePaymentMethodInput, SavePaymentMethodOutput, UpdateAccountHolderInput, UpdateAccountHolderOutput,
-  UpdatePaymentInput, UpdatePaymentOutput,
+  AuthorizePaymentInput,
+  AuthorizePaymentOutput,
+  CancelPaymentInput,
+  CancelPaymentOutput,
+  CapturePaymentInput,
+  CapturePaymentOutput,
+  CreateAccountHolderInput,
+  CreateAccountHolderOutput,
+  DeleteAccountHolderInput,
+  DeleteAccountHolderOutput,
+  DeletePaymentInput,
+  DeletePaymentOutput,
+  DeletePaymentMethodInput,
+  DeletePaymentMethodOutput,
+  GetPaymentStatusInput,
+  GetPaymentStatusOutput,
+  InitiatePaymentInput,
+  InitiatePaymentOutput,
+  ListPaymentMethodsInput,
+  ListPaymentMethodsOutput,
+  ProviderWebhookPayload,
+  RefundPaymentInput,
+  RefundPaymentOutput,
+  RetrievePaymentInput,
+  RetrievePaymentOutput,
+  SavePaymentMethodInput,
+  SavePaymentMethodOutput,
+  UpdateAccountHolderInput,
+  UpdateAccountHolderOutput,
+  UpdatePaymentInput,
+  UpdatePaymentOutput,
 } from "@medusajs/framework/types"
-import { externalRefundsOf, MEDUSA_REFUND_ID, withExternalRefund, withExternalRefundStatus, type RecordedRefund } from "../../lib/external-refunds"
+import {
+  externalRefundsOf,
+  MEDUSA_REFUND_ID,
+  withExternalRefund,
+  withExternalRefundStatus,
+  type RecordedRefund,
+} from "../../lib/external-refunds"
 import { formatAmount } from "../../lib/amounts"
 import { fromMinorUnits, toMinorUnits } from "../base/money"
 import { STORE_MARKER_KEY } from "../../lib/store-marker"
@@ -32,14 +61,23 @@ type StripeRefundEntry = { id: string; amount: number; status: string | null; me
 function ownRefundsOf(data: Record<string, unknown> | undefined): StripeRefundEntry[] {
   const value = data?.refunds
   return (Array.isArray(value) ? value : []).flatMap((entry: unknown) =>
-    typeof entry === "object" && entry !== null && "id" in entry && typeof entry.id === "string" && "amount" in entry && typeof entry.amount === "number"
-      ? [{
-          id: entry.id,
-          amount: entry.amount,
-          status: "status" in entry && typeof entry.status === "string" ? entry.status : null,
-          ...("medusa_refund_id" in entry && typeof entry.medusa_refund_id === "string" ? { medusa_refund_id: entry.medusa_refund_id } : {}),
-        }]
-      : []
+    typeof entry === "object" &&
+    entry !== null &&
+    "id" in entry &&
+    typeof entry.id === "string" &&
+    "amount" in entry &&
+    typeof entry.amount === "number"
+      ? [
+          {
+            id: entry.id,
+            amount: entry.amount,
+            status: "status" in entry && typeof entry.status === "string" ? entry.status : null,
+            ...("medusa_refund_id" in entry && typeof entry.medusa_refund_id === "string"
+              ? { medusa_refund_id: entry.medusa_refund_id }
+              : {}),
+          },
+        ]
+      : [],
   )
 }
 
@@ -118,11 +156,7 @@ export class StripeProviderService extends WebhookPaymentProvider<StripeOptions>
       return { data }
     }
     try {
-      const intent = await this.stripe_.paymentIntents.update(
-        id,
-        { amount: minor, currency },
-        { idempotencyKey: context?.idempotency_key }
-      )
+      const intent = await this.stripe_.paymentIntents.update(id, { amount: minor, currency }, { idempotencyKey: context?.idempotency_key })
       return { status: sessionStatusOf(intent), data: withIntent(data, intent) }
     } catch (error) {
       throw stripeFailure("updatePayment", error)
@@ -158,18 +192,22 @@ export class StripeProviderService extends WebhookPaymentProvider<StripeOptions>
       throw new MedusaError(
         MedusaError.Types.NOT_ALLOWED,
         `Stripe capturePayment refused: PaymentIntent ${id} is ${current.status}, so nothing can be captured` +
-          (current.status === "canceled" ? " (its authorization was canceled or expired)" : "")
+          (current.status === "canceled" ? " (its authorization was canceled or expired)" : ""),
       )
     }
     const amountToCapture = capture ? toMinorUnits(capture.amount, current.currency) : current.amount_capturable
     if (amountToCapture > current.amount_capturable) {
       throw new MedusaError(
         MedusaError.Types.NOT_ALLOWED,
-        `Stripe capturePayment refused: ${formatMinor(amountToCapture, current.currency)} is more than the ${formatMinor(current.amount_capturable, current.currency)} PaymentIntent ${id} holds`
+        `Stripe capturePayment refused: ${formatMinor(amountToCapture, current.currency)} is more than the ${formatMinor(current.amount_capturable, current.currency)} PaymentIntent ${id} holds`,
       )
     }
     try {
-      const intent = await this.stripe_.paymentIntents.capture(id, { amount_to_capture: amountToCapture }, { idempotencyKey: context?.idempotency_key })
+      const intent = await this.stripe_.paymentIntents.capture(
+        id,
+        { amount_to_capture: amountToCapture },
+        { idempotencyKey: context?.idempotency_key },
+      )
       return { data: withIntent(data, intent) }
     } catch (error) {
       // Another process captured it between our read and our call: success, if it took what Medusa books.
@@ -182,16 +220,22 @@ export class StripeProviderService extends WebhookPaymentProvider<StripeOptions>
   }
 
   /** Refuses a capture Medusa would book beyond what Stripe received on an intent that is captured already. */
-  private async checkCapturedAtStripe(intent: Stripe.PaymentIntent, capture: { payment_id: string } | undefined): Promise<Stripe.PaymentIntent> {
+  private async checkCapturedAtStripe(
+    intent: Stripe.PaymentIntent,
+    capture: { payment_id: string } | undefined,
+  ): Promise<Stripe.PaymentIntent> {
     if (!capture) {
       return intent
     }
-    const booked = (await this.records_.captures(capture.payment_id)).reduce((total, row) => total + toMinorUnits(row.amount, intent.currency), 0)
+    const booked = (await this.records_.captures(capture.payment_id)).reduce(
+      (total, row) => total + toMinorUnits(row.amount, intent.currency),
+      0,
+    )
     if (booked > intent.amount_received) {
       throw new MedusaError(
         MedusaError.Types.NOT_ALLOWED,
         `Stripe capturePayment refused: Stripe captured ${formatMinor(intent.amount_received, intent.currency)} of PaymentIntent ${intent.id} ` +
-          `and released the rest (a PaymentIntent is captured once), so Medusa cannot book ${formatMinor(booked, intent.currency)} captured`
+          `and released the rest (a PaymentIntent is captured once), so Medusa cannot book ${formatMinor(booked, intent.currency)} captured`,
       )
     }
     return intent
@@ -222,7 +266,7 @@ export class StripeProviderService extends WebhookPaymentProvider<StripeOptions>
       const key = context?.idempotency_key
       const refund = await this.stripe_.refunds.create(
         { payment_intent: id, amount: minor, ...(key ? { metadata: { [MEDUSA_REFUND_ID]: key } } : {}) },
-        { idempotencyKey: key }
+        { idempotencyKey: key },
       )
       entry = { id: refund.id, amount: refund.amount, status: refund.status, ...(key ? { medusa_refund_id: key } : {}) }
     } catch (error) {
@@ -255,7 +299,7 @@ export class StripeProviderService extends WebhookPaymentProvider<StripeOptions>
       if (intent && intent.status !== "canceled") {
         throw new MedusaError(
           MedusaError.Types.NOT_ALLOWED,
-          `Stripe cancelPayment refused: PaymentIntent ${intent.id} is ${intent.status}, so the customer's money was taken; refund it instead`
+          `Stripe cancelPayment refused: PaymentIntent ${intent.id} is ${intent.status}, so the customer's money was taken; refund it instead`,
         )
       }
       throw stripeFailure("cancelPayment", error)

@@ -10,7 +10,8 @@ class Records {
   private reader<T extends { id: string; payment_id: string }>(rows: T[]) {
     return {
       retrieve: async (id: string) => rows.find((row) => row.id === id) as T,
-      list: async (filters: Record<string, unknown>) => rows.filter((row) => (filters.id ? row.id === filters.id : row.payment_id === filters.payment_id)),
+      list: async (filters: Record<string, unknown>) =>
+        rows.filter((row) => (filters.id ? row.id === filters.id : row.payment_id === filters.payment_id)),
     }
   }
   get cradle() {
@@ -18,7 +19,10 @@ class Records {
       logger: new RecordingLogger(),
       captureService: this.reader(this.captures),
       refundService: this.reader(this.refunds),
-      paymentService: { retrieve: async () => ({ id: "pay_1", data: this.paymentData }), list: async () => [{ id: "pay_1", data: this.paymentData }] },
+      paymentService: {
+        retrieve: async () => ({ id: "pay_1", data: this.paymentData }),
+        list: async () => [{ id: "pay_1", data: this.paymentData }],
+      },
     }
   }
 }
@@ -63,7 +67,7 @@ describe("StripeProviderService.capturePayment", () => {
     await provider.capturePayment({ data, context: { idempotency_key: medusaCaptures(10) } })
     const key = medusaCaptures(5)
     await expect(provider.capturePayment({ data, context: { idempotency_key: key } })).rejects.toThrow(
-      `Stripe captured 10.00 USD of PaymentIntent ${intentId} and released the rest (a PaymentIntent is captured once), so Medusa cannot book 15.00 USD captured`
+      `Stripe captured 10.00 USD of PaymentIntent ${intentId} and released the rest (a PaymentIntent is captured once), so Medusa cannot book 15.00 USD captured`,
     )
     expect(stripe.captureCount(intentId)).toBe(1)
   })
@@ -72,7 +76,9 @@ describe("StripeProviderService.capturePayment", () => {
     const { intentId, data } = await authorized()
     stripe.succeed(intentId, 1000) // the dashboard captured 10.00
     await expect(provider.capturePayment({ data, context: { idempotency_key: medusaCaptures(10) } })).resolves.toBeDefined()
-    await expect(provider.capturePayment({ data, context: { idempotency_key: medusaCaptures(15) } })).rejects.toThrow("Stripe captured 10.00 USD")
+    await expect(provider.capturePayment({ data, context: { idempotency_key: medusaCaptures(15) } })).rejects.toThrow(
+      "Stripe captured 10.00 USD",
+    )
     expect(stripe.captureCount(intentId)).toBe(1)
   })
 
@@ -80,7 +86,7 @@ describe("StripeProviderService.capturePayment", () => {
     const { intentId, data } = await authorized()
     stripe.expireAuthorization(intentId)
     await expect(provider.capturePayment({ data, context: { idempotency_key: medusaCaptures(25) } })).rejects.toThrow(
-      `PaymentIntent ${intentId} is canceled, so nothing can be captured (its authorization was canceled or expired)`
+      `PaymentIntent ${intentId} is canceled, so nothing can be captured (its authorization was canceled or expired)`,
     )
   })
 })
@@ -98,18 +104,33 @@ describe("StripeProviderService.refundPayment", () => {
     records.paymentData = { ...data, written_meanwhile: true }
     const { data: after } = await provider.refundPayment({ amount: 10, data, context: { idempotency_key: "ref_1" } })
     expect(stripe.refundsOf(intentId)).toEqual([expect.objectContaining({ amount: 1000, metadata: { medusa_refund_id: "ref_1" } })])
-    expect(after).toMatchObject({ written_meanwhile: true, refunds: [{ id: stripe.refundsOf(intentId)[0].id, amount: 1000, medusa_refund_id: "ref_1" }] })
+    expect(after).toMatchObject({
+      written_meanwhile: true,
+      refunds: [{ id: stripe.refundsOf(intentId)[0].id, amount: 1000, medusa_refund_id: "ref_1" }],
+    })
   })
 
   it("records a dashboard refund its marked note names without refunding again; a hand-typed note refunds as usual", async () => {
     const { intentId, data } = await captured()
     const dashboard = stripe.refundFromDashboard(intentId, 700)
-    records.refunds.push({ id: "ref_2", raw_amount: { value: "7" }, payment_id: "pay_1", note: provider.externalRefundNote("pay_1", dashboard.id) })
+    records.refunds.push({
+      id: "ref_2",
+      raw_amount: { value: "7" },
+      payment_id: "pay_1",
+      note: provider.externalRefundNote("pay_1", dashboard.id),
+    })
     const { data: recorded } = await provider.refundPayment({ amount: 7, data, context: { idempotency_key: "ref_2" } })
     expect(stripe.refundsOf(intentId)).toHaveLength(1)
-    expect(provider.bookedRefunds(recorded ?? {})).toEqual([expect.objectContaining({ psp_refund_id: dashboard.id, medusa_refund_id: "ref_2", external: true })])
+    expect(provider.bookedRefunds(recorded ?? {})).toEqual([
+      expect.objectContaining({ psp_refund_id: dashboard.id, medusa_refund_id: "ref_2", external: true }),
+    ])
 
-    records.refunds.push({ id: "ref_3", raw_amount: { value: "1" }, payment_id: "pay_1", note: `Refunded at the payment provider (${dashboard.id}, mark 0123456789abcdef)` })
+    records.refunds.push({
+      id: "ref_3",
+      raw_amount: { value: "1" },
+      payment_id: "pay_1",
+      note: `Refunded at the payment provider (${dashboard.id}, mark 0123456789abcdef)`,
+    })
     await provider.refundPayment({ amount: 1, data, context: { idempotency_key: "ref_3" } })
     expect(stripe.refundsOf(intentId)).toHaveLength(2)
   })

@@ -54,14 +54,23 @@ function messageOf(reason: WebhookVerificationReason, sdkMessage: string, tolera
 
 /** The `t=` of a header that verified. */
 function timestampOf(header: string): number {
-  const item = header.split(",").reverse().find((part) => part.trim().startsWith("t="))
+  const item = header
+    .split(",")
+    .reverse()
+    .find((part) => part.trim().startsWith("t="))
   return Number(item?.trim().slice(2))
 }
 
 /** True for a value with the string `id` and `type` every event has. */
 function isEvent(body: unknown): body is Stripe.Event {
-  return typeof body === "object" && body !== null && "id" in body && typeof body.id === "string" && "type" in body &&
+  return (
+    typeof body === "object" &&
+    body !== null &&
+    "id" in body &&
+    typeof body.id === "string" &&
+    "type" in body &&
     typeof body.type === "string"
+  )
 }
 
 /**
@@ -126,7 +135,10 @@ export function signStripePayload(input: StripeSignInput): string {
   const secrets = typeof input.secret === "string" ? [input.secret] : input.secret
   // The SDK signs under one secret; a header during a roll carries one v1 per secret after one t=.
   const signatures = secrets.map((secret) =>
-    webhooks.generateTestHeaderString({ payload: input.payload, secret, timestamp }).split(",").filter((part) => part.startsWith("v1="))
+    webhooks
+      .generateTestHeaderString({ payload: input.payload, secret, timestamp })
+      .split(",")
+      .filter((part) => part.startsWith("v1=")),
   )
   return [`t=${timestamp}`, ...signatures.flat()].join(",")
 }

@@ -83,15 +83,40 @@ describe("Stripe signature verification", () => {
 
   it("with the body the framework parsed, checks only the signature and still refuses tampered bytes", () => {
     const parsedBody = JSON.parse(body)
-    const verified = verifyStripeSignature({ rawBody: Buffer.from(body), header, secrets: [SECRET], toleranceSeconds: 300, now: NOW, parsedBody })
+    const verified = verifyStripeSignature({
+      rawBody: Buffer.from(body),
+      header,
+      secrets: [SECRET],
+      toleranceSeconds: 300,
+      now: NOW,
+      parsedBody,
+    })
     expect(verified.event).toBe(parsedBody)
     const tampered = body.replace("evt_1", "evt_2")
-    expect(reasonOf(() =>
-      verifyStripeSignature({ rawBody: Buffer.from(tampered), header, secrets: [SECRET], toleranceSeconds: 300, now: NOW, parsedBody: JSON.parse(tampered) })
-    )).toBe("no_matching_signature")
-    expect(reasonOf(() =>
-      verifyStripeSignature({ rawBody: Buffer.from(body), header, secrets: [SECRET], toleranceSeconds: 300, now: NOW + 301_000, parsedBody })
-    )).toBe("timestamp_outside_tolerance")
+    expect(
+      reasonOf(() =>
+        verifyStripeSignature({
+          rawBody: Buffer.from(tampered),
+          header,
+          secrets: [SECRET],
+          toleranceSeconds: 300,
+          now: NOW,
+          parsedBody: JSON.parse(tampered),
+        }),
+      ),
+    ).toBe("no_matching_signature")
+    expect(
+      reasonOf(() =>
+        verifyStripeSignature({
+          rawBody: Buffer.from(body),
+          header,
+          secrets: [SECRET],
+          toleranceSeconds: 300,
+          now: NOW + 301_000,
+          parsedBody,
+        }),
+      ),
+    ).toBe("timestamp_outside_tolerance")
   })
 
   it("signs as Stripe does: the SDK's constructEvent accepts the header it makes", () => {

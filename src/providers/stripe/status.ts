@@ -7,7 +7,9 @@ import type { PaymentSessionStatus } from "@medusajs/framework/types"
  * An intent captured for less than its amount (a partial capture in the dashboard) is `authorized`:
  * Medusa would otherwise book a capture of the whole session; the `succeeded` event books the part.
  */
-export function sessionStatusOf(intent: Pick<Stripe.PaymentIntent, "status" | "last_payment_error" | "amount" | "amount_received">): PaymentSessionStatus {
+export function sessionStatusOf(
+  intent: Pick<Stripe.PaymentIntent, "status" | "last_payment_error" | "amount" | "amount_received">,
+): PaymentSessionStatus {
   switch (intent.status) {
     case "requires_capture":
       return "authorized"

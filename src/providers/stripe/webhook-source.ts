@@ -23,7 +23,7 @@ export function keyModeOf(apiKey: string): "live" | "test" | undefined {
 /** Verifies `Stripe-Signature` on the raw body and names the event. Pure: the edge's only call. */
 export function verifyStripeDelivery(
   options: StripeOptions,
-  payload: { rawData: unknown; headers: Record<string, unknown>; data?: unknown }
+  payload: { rawData: unknown; headers: Record<string, unknown>; data?: unknown },
 ): { delivery: VerifiedDelivery; body: Stripe.Event } {
   const { event } = verifyStripeSignature({
     rawBody: toRawBody(payload.rawData),
@@ -37,7 +37,14 @@ export function verifyStripeDelivery(
 
 /** The stored body as a Stripe event with an object to read; anything else cannot be used. */
 function asEvent(body: unknown): Stripe.Event {
-  if (typeof body !== "object" || body === null || !("id" in body) || typeof body.id !== "string" || !("type" in body) || typeof body.type !== "string") {
+  if (
+    typeof body !== "object" ||
+    body === null ||
+    !("id" in body) ||
+    typeof body.id !== "string" ||
+    !("type" in body) ||
+    typeof body.type !== "string"
+  ) {
     throw new UnusableEventError("the recorded Stripe body is not an event (no id or type)")
   }
   const data = "data" in body ? body.data : undefined
@@ -58,7 +65,11 @@ function withCreatedHere(mapped: MappedWebhookEvent, event: Stripe.Event, secret
     return mapped
   }
   const createdHere = isStoreMarker(object.metadata?.[STORE_MARKER_KEY], secrets, mapped.data.session_id)
-  return { ...mapped, created_here: createdHere, ...(createdHere && mapped.psp_reference ? { session_data: { id: mapped.psp_reference } } : {}) }
+  return {
+    ...mapped,
+    created_here: createdHere,
+    ...(createdHere && mapped.psp_reference ? { session_data: { id: mapped.psp_reference } } : {}),
+  }
 }
 
 /**
@@ -67,13 +78,19 @@ function withCreatedHere(mapped: MappedWebhookEvent, event: Stripe.Event, secret
  * for the session and the refunds (a failure there is retried); content that cannot be mapped throws
  * {@link UnusableEventError}.
  */
-export async function interpretStripeDelivery(stripe: Stripe, options: StripeOptions, delivery: StoredDelivery): Promise<MappedWebhookEvent> {
+export async function interpretStripeDelivery(
+  stripe: Stripe,
+  options: StripeOptions,
+  delivery: StoredDelivery,
+): Promise<MappedWebhookEvent> {
   const event = asEvent(delivery.body)
   const keyMode = keyModeOf(options.apiKey)
   const eventMode = event.livemode === true ? "live" : "test"
   if (keyMode && keyMode !== eventMode) {
     return {
-      event_id: event.id, event_type: event.type, action: PaymentActions.NOT_SUPPORTED,
+      event_id: event.id,
+      event_type: event.type,
+      action: PaymentActions.NOT_SUPPORTED,
       reason: `a ${eventMode}-mode event on a store using a ${keyMode}-mode key`,
     }
   }
@@ -113,13 +130,23 @@ export async function readStripeSessionTruth(stripe: Stripe, sessionData: Record
   if (intent.status === "requires_capture") {
     return {
       psp_status: intent.status,
-      mapped: { ...base, event_type: "reconciliation.authorized", action: PaymentActions.AUTHORIZED, data: { session_id: sessionId, amount: fromMinorUnits(intent.amount_capturable, intent.currency) } },
+      mapped: {
+        ...base,
+        event_type: "reconciliation.authorized",
+        action: PaymentActions.AUTHORIZED,
+        data: { session_id: sessionId, amount: fromMinorUnits(intent.amount_capturable, intent.currency) },
+      },
     }
   }
   if (intent.status === "succeeded") {
     return {
       psp_status: intent.status,
-      mapped: { ...base, event_type: "reconciliation.captured", action: PaymentActions.SUCCESSFUL, data: { session_id: sessionId, amount: fromMinorUnits(intent.amount_received, intent.currency) } },
+      mapped: {
+        ...base,
+        event_type: "reconciliation.captured",
+        action: PaymentActions.SUCCESSFUL,
+        data: { session_id: sessionId, amount: fromMinorUnits(intent.amount_received, intent.currency) },
+      },
     }
   }
   return { psp_status: intent.status }

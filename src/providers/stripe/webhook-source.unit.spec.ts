@@ -9,7 +9,17 @@ const unreachable = new Stripe("sk_test_unreachable", { host: "127.0.0.1", port:
 const options = (apiKey: string) => parseStripeOptions({ apiKey, webhookSecret: "whsec_test" })
 
 function succeeded(overrides: Record<string, unknown> = {}, livemode = false) {
-  const intent = { id: "pi_1", object: "payment_intent", amount: 2500, amount_received: 2500, amount_capturable: 0, currency: "usd", metadata: { session_id: "payses_1" }, status: "succeeded", ...overrides }
+  const intent = {
+    id: "pi_1",
+    object: "payment_intent",
+    amount: 2500,
+    amount_received: 2500,
+    amount_capturable: 0,
+    currency: "usd",
+    metadata: { session_id: "payses_1" },
+    status: "succeeded",
+    ...overrides,
+  }
   return { id: "evt_1", object: "event", type: "payment_intent.succeeded", livemode, data: { object: intent } }
 }
 
@@ -42,7 +52,8 @@ describe("interpretStripeDelivery", () => {
 
   it("locates a marked intent for reconciliation, so a paid event whose session is gone can be checked with Stripe", async () => {
     const marked = await interpretStripeDelivery(unreachable, options("sk_test_x"), {
-      event_id: "evt_1", body: succeeded({ metadata: { session_id: "payses_1", store_marker: storeMarker(["whsec_test"], "payses_1") } }),
+      event_id: "evt_1",
+      body: succeeded({ metadata: { session_id: "payses_1", store_marker: storeMarker(["whsec_test"], "payses_1") } }),
     })
     expect(marked).toMatchObject({ created_here: true, session_data: { id: "pi_1" } })
     const unmarked = await interpretStripeDelivery(unreachable, options("sk_test_x"), { event_id: "evt_1", body: succeeded() })
@@ -68,6 +79,12 @@ describe("interpretStripeDelivery", () => {
 
 describe("keyModeOf", () => {
   it("reads live and test from secret and restricted keys, and nothing from other keys", () => {
-    expect([keyModeOf("sk_live_1"), keyModeOf("rk_live_1"), keyModeOf("sk_test_1"), keyModeOf("rk_test_1"), keyModeOf("fake")]).toEqual(["live", "live", "test", "test", undefined])
+    expect([keyModeOf("sk_live_1"), keyModeOf("rk_live_1"), keyModeOf("sk_test_1"), keyModeOf("rk_test_1"), keyModeOf("fake")]).toEqual([
+      "live",
+      "live",
+      "test",
+      "test",
+      undefined,
+    ])
   })
 })

@@ -16,13 +16,7 @@ import {
 } from "./types"
 
 /** The Checkout API calls this client makes; every error names one. */
-export type YocoOperation =
-  | "createCheckout"
-  | "getCheckout"
-  | "refundCheckout"
-  | "registerWebhook"
-  | "listWebhooks"
-  | "deleteWebhook"
+export type YocoOperation = "createCheckout" | "getCheckout" | "refundCheckout" | "registerWebhook" | "listWebhooks" | "deleteWebhook"
 
 /** Settings of {@link YocoClient}. */
 export type YocoClientConfig = {
@@ -65,7 +59,7 @@ export class YocoApiError extends Error {
     readonly operation: YocoOperation,
     readonly status: number | undefined,
     message: string,
-    readonly details: { yocoMessage?: string; yocoCode?: string; timedOut?: boolean; cause?: unknown } = {}
+    readonly details: { yocoMessage?: string; yocoCode?: string; timedOut?: boolean; cause?: unknown } = {},
   ) {
     super(message)
   }
@@ -136,12 +130,24 @@ export class YocoClient {
 
   /** Creates a checkout (`POST /checkouts`); the customer pays on its `redirectUrl`. */
   createCheckout(input: YocoCreateCheckoutInput, options: YocoRequestOptions = {}): Promise<YocoCheckout> {
-    return this.request({ operation: "createCheckout", method: "POST", path: "/checkouts", body: input, schema: yocoCheckoutSchema, ...options })
+    return this.request({
+      operation: "createCheckout",
+      method: "POST",
+      path: "/checkouts",
+      body: input,
+      schema: yocoCheckoutSchema,
+      ...options,
+    })
   }
 
   /** Reads a checkout (`GET /checkouts/{id}`). */
   getCheckout(checkoutId: string): Promise<YocoCheckout> {
-    return this.request({ operation: "getCheckout", method: "GET", path: `/checkouts/${encodeURIComponent(checkoutId)}`, schema: yocoCheckoutSchema })
+    return this.request({
+      operation: "getCheckout",
+      method: "GET",
+      path: `/checkouts/${encodeURIComponent(checkoutId)}`,
+      schema: yocoCheckoutSchema,
+    })
   }
 
   /** Requests a full or partial refund (`POST /checkouts/{id}/refund`); the outcome arrives later as an event. */
@@ -152,7 +158,14 @@ export class YocoClient {
 
   /** Registers a webhook endpoint (`POST /webhooks`); the answer carries the signing secret, once. */
   registerWebhook(input: YocoRegisterWebhookInput, options: YocoRequestOptions = {}): Promise<YocoWebhookRegistration> {
-    return this.request({ operation: "registerWebhook", method: "POST", path: "/webhooks", body: input, schema: yocoWebhookRegistrationSchema, ...options })
+    return this.request({
+      operation: "registerWebhook",
+      method: "POST",
+      path: "/webhooks",
+      body: input,
+      schema: yocoWebhookRegistrationSchema,
+      ...options,
+    })
   }
 
   /** Lists the account's webhook endpoints (`GET /webhooks`). */
@@ -163,7 +176,12 @@ export class YocoClient {
 
   /** Deletes a webhook endpoint (`DELETE /webhooks/{id}`). */
   async deleteWebhook(webhookId: string): Promise<void> {
-    await this.request({ operation: "deleteWebhook", method: "DELETE", path: `/webhooks/${encodeURIComponent(webhookId)}`, schema: z.unknown() })
+    await this.request({
+      operation: "deleteWebhook",
+      method: "DELETE",
+      path: `/webhooks/${encodeURIComponent(webhookId)}`,
+      schema: z.unknown(),
+    })
   }
 
   private async request<T>(spec: RequestSpec<T>): Promise<T> {

@@ -36,7 +36,12 @@ beforeEach(() => {
 describe("YocoClient", () => {
   it("creates and reads a checkout with Bearer auth", async () => {
     const created = await client().createCheckout(checkoutInput)
-    expect(created).toMatchObject({ status: "created", amount: 1999, currency: "ZAR", metadata: { session_id: "payses_1", checkoutId: created.id } })
+    expect(created).toMatchObject({
+      status: "created",
+      amount: 1999,
+      currency: "ZAR",
+      metadata: { session_id: "payses_1", checkoutId: created.id },
+    })
     expect(created.redirectUrl).toContain(created.id)
     expect((await client().getCheckout(created.id)).id).toBe(created.id)
   })
@@ -50,7 +55,9 @@ describe("YocoClient", () => {
       deriveIdempotencyKey("createCheckout", "payses_1"),
     ])
     expect(fake.requests[1].replayed).toBe(true)
-    expect(deriveIdempotencyKey("createCheckout", "payses_1")).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)
+    expect(deriveIdempotencyKey("createCheckout", "payses_1")).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    )
     expect(deriveIdempotencyKey("refundCheckout", "payses_1")).not.toBe(deriveIdempotencyKey("createCheckout", "payses_1"))
   })
 

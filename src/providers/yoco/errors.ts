@@ -12,7 +12,12 @@ export function yocoFailure(operation: string, error: unknown): unknown {
   const type =
     error.status === 404
       ? MedusaError.Types.NOT_FOUND
-      : error.status !== undefined && error.status >= 400 && error.status < 500 && error.status !== 401 && error.status !== 403 && error.status !== 429
+      : error.status !== undefined &&
+          error.status >= 400 &&
+          error.status < 500 &&
+          error.status !== 401 &&
+          error.status !== 403 &&
+          error.status !== 429
         ? MedusaError.Types.INVALID_DATA
         : MedusaError.Types.UNEXPECTED_STATE
   return new MedusaError(type, `Yoco ${operation} failed: ${error.message}`)

@@ -54,7 +54,12 @@ export type YocoEventContext = {
  * Medusa's webhook result, plus why an event was set aside and whether that is suspicious (a signed
  * event contradicting our own checkout deserves a warning) — for the log, never sent to Medusa.
  */
-export type YocoWebhookMapping = WebhookActionResult & { reason?: string; suspicious?: boolean; effect?: WebhookEffect; psp_reference?: string }
+export type YocoWebhookMapping = WebhookActionResult & {
+  reason?: string
+  suspicious?: boolean
+  effect?: WebhookEffect
+  psp_reference?: string
+}
 
 const notSupported = (reason: string, suspicious?: true): YocoWebhookMapping => ({
   action: PaymentActions.NOT_SUPPORTED,
@@ -130,9 +135,10 @@ function mapRefundEvent(event: YocoEvent, context: YocoEventContext): YocoWebhoo
   }
   const amount = fromMinorUnits(payload.amount, payload.currency ?? checkout.currency)
   const data = { session_id: sessionId, amount }
-  const refund = event.type === "refund.failed"
-    ? { id: refundId, amount, status: "failed", failure_reason: text(payload.status) ?? null }
-    : { id: refundId, amount, status: "succeeded" }
+  const refund =
+    event.type === "refund.failed"
+      ? { id: refundId, amount, status: "failed", failure_reason: text(payload.status) ?? null }
+      : { id: refundId, amount, status: "succeeded" }
   return { action: PaymentActions.NOT_SUPPORTED, psp_reference: checkoutId, data, effect: { kind: "refunds", refunds: [refund] } }
 }
 
@@ -170,7 +176,7 @@ function mapPaymentSucceeded(event: YocoEvent, context: YocoEventContext): YocoW
   if (checkout.amount !== payload.amount || checkout.currency.toUpperCase() !== payload.currency.toUpperCase()) {
     return notSupported(
       `payment of ${payload.amount} ${payload.currency} differs from checkout ${checkoutId}'s ${checkout.amount} ${checkout.currency}`,
-      true
+      true,
     )
   }
   return {

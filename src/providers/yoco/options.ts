@@ -26,10 +26,7 @@ function isRedirectUrl(value: string): boolean {
   }
 }
 
-const redirectUrl = z
-  .string()
-  .refine(isRedirectUrl, { message: "must be an http(s) URL (it may contain `{session_id}`)" })
-  .optional()
+const redirectUrl = z.string().refine(isRedirectUrl, { message: "must be an http(s) URL (it may contain `{session_id}`)" }).optional()
 
 /** Options of the Yoco provider, as written in `medusa-config.ts`. */
 export const yocoOptionsSchema = z

@@ -137,8 +137,13 @@ export class YocoProviderService extends WebhookPaymentProvider<YocoOptions> {
     }
     const metadata = data.session_id ? { session_id: data.session_id } : undefined
     // Medusa's key here is the refund id: a retried refund replays Yoco's first answer.
-    const refund = await this.call("refundPayment", () => this.client_.refundCheckout(checkoutId, { amount, metadata }, { idempotencyKey: key }))
-    const fresh = readSessionData("refundPayment", (medusaRefund ? await this.records_.paymentData(medusaRefund.payment_id) : undefined) ?? input.data)
+    const refund = await this.call("refundPayment", () =>
+      this.client_.refundCheckout(checkoutId, { amount, metadata }, { idempotencyKey: key }),
+    )
+    const fresh = readSessionData(
+      "refundPayment",
+      (medusaRefund ? await this.records_.paymentData(medusaRefund.payment_id) : undefined) ?? input.data,
+    )
     const refunds = withRefund(fresh, { refund_id: refund.refundId, status: "pending", amount, ...(key ? { medusa_refund_id: key } : {}) })
     return { data: { ...fresh, refunds } }
   }
@@ -179,7 +184,7 @@ export class YocoProviderService extends WebhookPaymentProvider<YocoOptions> {
     if (checkout.status === "completed") {
       throw new MedusaError(
         MedusaError.Types.NOT_ALLOWED,
-        `Yoco ${operation} refused: checkout ${checkout.id} was paid (payment ${checkout.paymentId ?? "unknown"}); refund it instead`
+        `Yoco ${operation} refused: checkout ${checkout.id} was paid (payment ${checkout.paymentId ?? "unknown"}); refund it instead`,
       )
     }
   }
@@ -265,21 +270,24 @@ export class YocoProviderService extends WebhookPaymentProvider<YocoOptions> {
           // The marker lets a payment on this page after Medusa deleted the session be told from another store's.
           metadata: { session_id: sessionId, [STORE_MARKER_KEY]: this.storeMarkerFor(sessionId) },
         },
-        { idempotencyKey }
-      )
+        { idempotencyKey },
+      ),
     )
   }
 
   /** Validates currency and minimum before any call to Yoco. */
   private checkoutAmount(operation: string, amount: BigNumberInput, currencyCode: string): { amount: number; currency: "ZAR" } {
     if (currencyCode.toUpperCase() !== "ZAR") {
-      throw new MedusaError(MedusaError.Types.INVALID_DATA, `Yoco ${operation}: currency ${currencyCode.toUpperCase()} is not supported; Yoco only accepts ZAR`)
+      throw new MedusaError(
+        MedusaError.Types.INVALID_DATA,
+        `Yoco ${operation}: currency ${currencyCode.toUpperCase()} is not supported; Yoco only accepts ZAR`,
+      )
     }
     const cents = this.centsFor(operation, amount, "ZAR")
     if (cents < YOCO_MIN_AMOUNT_CENTS) {
       throw new MedusaError(
         MedusaError.Types.INVALID_DATA,
-        `Yoco ${operation}: amount R${fromMinorUnits(cents, "ZAR").toFixed(2)} is below Yoco's minimum of R${(YOCO_MIN_AMOUNT_CENTS / 100).toFixed(2)}`
+        `Yoco ${operation}: amount R${fromMinorUnits(cents, "ZAR").toFixed(2)} is below Yoco's minimum of R${(YOCO_MIN_AMOUNT_CENTS / 100).toFixed(2)}`,
       )
     }
     return { amount: cents, currency: "ZAR" }
@@ -289,7 +297,10 @@ export class YocoProviderService extends WebhookPaymentProvider<YocoOptions> {
     try {
       return toMinorUnits(amount, currency)
     } catch (error) {
-      throw new MedusaError(MedusaError.Types.INVALID_DATA, `Yoco ${operation}: ${error instanceof Error ? error.message : "invalid amount"}`)
+      throw new MedusaError(
+        MedusaError.Types.INVALID_DATA,
+        `Yoco ${operation}: ${error instanceof Error ? error.message : "invalid amount"}`,
+      )
     }
   }
 

@@ -21,7 +21,7 @@ function makeProvider(overrides: Record<string, unknown> = {}) {
       successUrl: "https://shop.example/checkout/{session_id}/paid",
       cancelUrl: "https://shop.example/cart",
       ...overrides,
-    }
+    },
   )
 }
 
@@ -39,7 +39,11 @@ const initiate = (sessionId = "payses_1", amount: number | string = 25) =>
 
 function signed(event: FakeYocoEvent | Record<string, unknown>, secret = fake.webhookSecret) {
   const rawData = JSON.stringify(event)
-  return { data: JSON.parse(rawData), rawData: Buffer.from(rawData), headers: signStandardWebhook({ id: "msg_1", payload: rawData, secret }) }
+  return {
+    data: JSON.parse(rawData),
+    rawData: Buffer.from(rawData),
+    headers: signStandardWebhook({ id: "msg_1", payload: rawData, secret }),
+  }
 }
 
 beforeAll(async () => {
@@ -56,7 +60,7 @@ describe("YocoProviderService options", () => {
   it("is the `yoco` provider and fails at boot naming the option", () => {
     expect(YocoProviderService.identifier).toBe("yoco")
     expect(() => YocoProviderService.validateOptions({ secretKey: FakeYoco.TEST_KEY })).toThrow(
-      "Required option `webhookSecret` is missing in the Yoco provider"
+      "Required option `webhookSecret` is missing in the Yoco provider",
     )
     expect(() => YocoProviderService.validateOptions({ secretKey: FakeYoco.TEST_KEY, webhookSecret: fake.webhookSecret })).not.toThrow()
   })
@@ -110,7 +114,10 @@ describe("YocoProviderService payments", () => {
     expect((await provider.authorizePayment({ data })).status).toBe("pending")
     await fake.pay(id, { deliverTo: [] })
     const authorized = await provider.authorizePayment({ data })
-    expect(authorized).toMatchObject({ status: "captured", data: { checkout_status: "completed", payment_id: fake.checkout(id).paymentId } })
+    expect(authorized).toMatchObject({
+      status: "captured",
+      data: { checkout_status: "completed", payment_id: fake.checkout(id).paymentId },
+    })
     expect((await provider.getPaymentStatus({ data })).status).toBe("captured")
     expect((await provider.capturePayment({ data })).data).toEqual(data)
     expect((await provider.retrievePayment({ data })).data).toMatchObject({ checkout_status: "completed" })
@@ -140,7 +147,9 @@ describe("YocoProviderService payments", () => {
     await fake.pay(id, { deliverTo: [] })
     const first = await provider.refundPayment({ amount: 40, data, context: { idempotency_key: "ref_1" } })
     const replayed = await provider.refundPayment({ amount: 40, data: first.data, context: { idempotency_key: "ref_1" } })
-    expect(replayed.data?.refunds).toEqual([{ refund_id: expect.stringMatching(/^rf_/), status: "pending", amount: 4000, medusa_refund_id: "ref_1" }])
+    expect(replayed.data?.refunds).toEqual([
+      { refund_id: expect.stringMatching(/^rf_/), status: "pending", amount: 4000, medusa_refund_id: "ref_1" },
+    ])
     const second = await provider.refundPayment({ amount: 60, data: replayed.data, context: { idempotency_key: "ref_2" } })
     expect(second.data?.refunds).toHaveLength(2)
     expect(fake.checkout(id).refunds.map((refund) => refund.amount)).toEqual([4000, 6000])
@@ -153,7 +162,9 @@ describe("YocoProviderService payments", () => {
     try {
       const error = await errorOf(() => provider.refundPayment({ amount: 10, data }))
       expect(error).toBeInstanceOf(MedusaError)
-      expect(error.message).toBe("Yoco refundPayment failed: Yoco refundCheckout failed: HTTP 400 Test mode checkouts cannot be refunded (code test_mode_refund)")
+      expect(error.message).toBe(
+        "Yoco refundPayment failed: Yoco refundCheckout failed: HTTP 400 Test mode checkouts cannot be refunded (code test_mode_refund)",
+      )
       expect(error.message).not.toContain(FakeYoco.TEST_KEY)
     } finally {
       fake.allowTestModeRefunds = true
@@ -188,7 +199,11 @@ describe("YocoProviderService.getWebhookActionAndData", () => {
     })
     const { id } = (await response.json()) as { id: string }
     const { event } = await fake.pay(id, { deliverTo: [] })
-    expect(await provider.getWebhookActionAndData(signed(event))).toMatchObject({ action: "captured", data: { session_id: "payses_elsewhere" }, created_here: false })
+    expect(await provider.getWebhookActionAndData(signed(event))).toMatchObject({
+      action: "captured",
+      data: { session_id: "payses_elsewhere" },
+      created_here: false,
+    })
   })
 
   it("sets aside an echoed session id or amount that contradicts the retrieved checkout, with a warning", async () => {
@@ -205,7 +220,10 @@ describe("YocoProviderService.getWebhookActionAndData", () => {
     const cheaper = fake.buildEvent("payment.succeeded", id, { amount: 200 })
     expect(cheaper.payload.metadata.session_id).toBe("payses_echo")
     expect(await provider.getWebhookActionAndData(signed(cheaper))).toMatchObject({ action: "not_supported" })
-    expect(fake.requests.map((request) => `${request.method} ${request.path}`)).toEqual([`GET /api/checkouts/${id}`, `GET /api/checkouts/${id}`])
+    expect(fake.requests.map((request) => `${request.method} ${request.path}`)).toEqual([
+      `GET /api/checkouts/${id}`,
+      `GET /api/checkouts/${id}`,
+    ])
     expect(logger.lines.filter((line) => !line.startsWith("DEBUG "))).toEqual([
       expect.stringMatching(/^WARN .*no matching session_id/),
       expect.stringMatching(/^WARN .*payment of 200 ZAR differs from checkout .*'s 2500 ZAR/),
@@ -216,21 +234,33 @@ describe("YocoProviderService.getWebhookActionAndData", () => {
     const { id } = await initiate("payses_lookup", 25)
     const { event } = await fake.pay(id, { deliverTo: [], overrides: { metadata: { checkoutId: id } } })
     fake.requests.length = 0
-    expect(await provider.getWebhookActionAndData(signed(event))).toMatchObject({ action: "captured", data: { session_id: "payses_lookup", amount: 25 } })
+    expect(await provider.getWebhookActionAndData(signed(event))).toMatchObject({
+      action: "captured",
+      data: { session_id: "payses_lookup", amount: 25 },
+    })
     expect(fake.requests.map((request) => `${request.method} ${request.path}`)).toEqual([`GET /api/checkouts/${id}`])
   })
 
   it("sets aside another integration's checkout, an unknown checkout and a mismatched amount, logging why", async () => {
     const foreign = (await new FakeYocoClient().create()).id
     const { event } = await fake.pay(foreign, { deliverTo: [] })
-    expect(await provider.getWebhookActionAndData(signed(event))).toMatchObject({ action: "not_supported", reason: expect.stringContaining("not created by this store") })
+    expect(await provider.getWebhookActionAndData(signed(event))).toMatchObject({
+      action: "not_supported",
+      reason: expect.stringContaining("not created by this store"),
+    })
 
     const unknown = fake.buildEvent("payment.succeeded", foreign, { metadata: { checkoutId: "ch_unknown" } })
-    expect(await provider.getWebhookActionAndData(signed(unknown))).toMatchObject({ action: "not_supported", reason: expect.stringContaining("unknown to this Yoco account") })
+    expect(await provider.getWebhookActionAndData(signed(unknown))).toMatchObject({
+      action: "not_supported",
+      reason: expect.stringContaining("unknown to this Yoco account"),
+    })
 
     const { id } = await initiate("payses_mismatch", 25)
     const mismatched = fake.buildEvent("payment.succeeded", id, { amount: 200, metadata: { checkoutId: id } })
-    expect(await provider.getWebhookActionAndData(signed(mismatched))).toMatchObject({ action: "not_supported", reason: expect.stringContaining("differs from checkout") })
+    expect(await provider.getWebhookActionAndData(signed(mismatched))).toMatchObject({
+      action: "not_supported",
+      reason: expect.stringContaining("differs from checkout"),
+    })
 
     // Routine set-asides are the processor's to log; a signed event contradicting our own checkout is warned of here.
     expect(logger.lines.filter((line) => !line.startsWith("DEBUG "))).toEqual([expect.stringMatching(/^WARN .*differs from checkout/)])
@@ -243,14 +273,19 @@ describe("YocoProviderService.getWebhookActionAndData", () => {
     const { id } = await initiate("payses_mode", 25)
     const event = fake.buildEvent("payment.succeeded", id, { metadata: { checkoutId: id } })
     fake.requests.length = 0
-    expect(await live.getWebhookActionAndData(signed(event))).toMatchObject({ action: "not_supported", reason: expect.stringContaining('event mode "test" differs') })
+    expect(await live.getWebhookActionAndData(signed(event))).toMatchObject({
+      action: "not_supported",
+      reason: expect.stringContaining('event mode "test" differs'),
+    })
     expect(fake.requests).toHaveLength(0)
   })
 
   it("throws a typed error for a forged or re-parsed body", async () => {
     const { id } = await initiate("payses_forged", 25)
     const event = fake.buildEvent("payment.succeeded", id)
-    const forged = await errorOf(() => provider.getWebhookActionAndData(signed(event, `whsec_${Buffer.from("x".repeat(24)).toString("base64")}`)))
+    const forged = await errorOf(() =>
+      provider.getWebhookActionAndData(signed(event, `whsec_${Buffer.from("x".repeat(24)).toString("base64")}`)),
+    )
     expect(isWebhookVerificationError(forged) && forged.reason).toBe("no_matching_signature")
     const parsed = { ...signed(event), rawData: JSON.parse(JSON.stringify(event)) }
     const notRaw = await errorOf(() => provider.getWebhookActionAndData(parsed))

@@ -42,7 +42,10 @@ export function readSessionData(operation: string, data: Record<string, unknown>
   const result = yocoSessionDataSchema.safeParse(data ?? {})
   if (!result.success) {
     const field = result.error.issues[0]?.path.join(".") || "data"
-    throw new MedusaError(MedusaError.Types.INVALID_DATA, `Yoco ${operation}: payment data field \`${field}\` is not what the Yoco provider stores`)
+    throw new MedusaError(
+      MedusaError.Types.INVALID_DATA,
+      `Yoco ${operation}: payment data field \`${field}\` is not what the Yoco provider stores`,
+    )
   }
   return result.data
 }

@@ -19,7 +19,10 @@ import type { YocoCheckout } from "./types"
  * the event: its id is the `webhook-id` (the same on every retry), its type the body's `type`.
  * A signed body without a type is not an event. Pure: the edge's only call.
  */
-export function verifyYocoDelivery(options: YocoOptions, payload: { rawData: unknown; headers: Record<string, unknown> }): { delivery: VerifiedDelivery; body: unknown } {
+export function verifyYocoDelivery(
+  options: YocoOptions,
+  payload: { rawData: unknown; headers: Record<string, unknown> },
+): { delivery: VerifiedDelivery; body: unknown } {
   const verified = verifyStandardWebhook({
     rawBody: toRawBody(payload.rawData),
     headers: payload.headers,
@@ -51,7 +54,12 @@ async function findCheckout(client: YocoClient, checkoutId: string): Promise<Yoc
  * from Yoco (amount, currency, session), even when the event echoes the session id; a body that is
  * not a Yoco event throws {@link UnusableEventError}. Warns only when a signed event contradicts our checkout.
  */
-export async function interpretYocoDelivery(client: YocoClient, options: YocoOptions, logger: Logger, delivery: StoredDelivery): Promise<MappedWebhookEvent> {
+export async function interpretYocoDelivery(
+  client: YocoClient,
+  options: YocoOptions,
+  logger: Logger,
+  delivery: StoredDelivery,
+): Promise<MappedWebhookEvent> {
   const event = parseYocoEvent(delivery.body)
   if (!event) {
     throw new UnusableEventError(`Yoco delivery ${delivery.event_id} is not a Yoco event this plugin can read`)
@@ -73,7 +81,11 @@ export async function interpretYocoDelivery(client: YocoClient, options: YocoOpt
 }
 
 /** Whether the checkout carries this store's marker for the session and, when it does, the session data that locates it. */
-function createdHere(checkout: YocoCheckout, sessionId: string, secrets: readonly string[]): Pick<MappedWebhookEvent, "created_here" | "session_data"> {
+function createdHere(
+  checkout: YocoCheckout,
+  sessionId: string,
+  secrets: readonly string[],
+): Pick<MappedWebhookEvent, "created_here" | "session_data"> {
   if (!isStoreMarker(checkout.metadata?.[STORE_MARKER_KEY], secrets, sessionId)) {
     return { created_here: false }
   }

@@ -10,16 +10,50 @@ import { patch, type StripeState } from "./state"
 
 // Parameter names from stripe@23's Customer*Params / SetupIntentCreateParams types.
 const CUSTOMER_UPDATE_PARAMS = [
-  "address", "balance", "business_name", "cash_balance", "default_source", "description", "email", "individual_name",
-  "invoice_prefix", "invoice_settings", "metadata", "name", "next_invoice_sequence", "phone", "preferred_locales",
-  "shipping", "source", "tax", "tax_exempt", "validate",
+  "address",
+  "balance",
+  "business_name",
+  "cash_balance",
+  "default_source",
+  "description",
+  "email",
+  "individual_name",
+  "invoice_prefix",
+  "invoice_settings",
+  "metadata",
+  "name",
+  "next_invoice_sequence",
+  "phone",
+  "preferred_locales",
+  "shipping",
+  "source",
+  "tax",
+  "tax_exempt",
+  "validate",
 ]
 const CUSTOMER_CREATE_PARAMS = [...CUSTOMER_UPDATE_PARAMS, "payment_method", "tax_id_data", "test_clock"]
 const SETUP_INTENT_PARAMS = [
-  "allowed_payment_method_types", "attach_to_self", "automatic_payment_methods", "confirm", "confirmation_token",
-  "customer", "customer_account", "description", "excluded_payment_method_types", "flow_directions", "mandate_data",
-  "metadata", "on_behalf_of", "payment_method", "payment_method_configuration", "payment_method_data",
-  "payment_method_options", "return_url", "single_use", "usage", "use_stripe_sdk",
+  "allowed_payment_method_types",
+  "attach_to_self",
+  "automatic_payment_methods",
+  "confirm",
+  "confirmation_token",
+  "customer",
+  "customer_account",
+  "description",
+  "excluded_payment_method_types",
+  "flow_directions",
+  "mandate_data",
+  "metadata",
+  "on_behalf_of",
+  "payment_method",
+  "payment_method_configuration",
+  "payment_method_data",
+  "payment_method_options",
+  "return_url",
+  "single_use",
+  "usage",
+  "use_stripe_sdk",
 ]
 
 /** Attaches a PaymentMethod to a customer, refusing one already attached elsewhere. */
@@ -27,7 +61,7 @@ export function attachPaymentMethod(
   state: StripeState,
   method: Stripe.PaymentMethod,
   customerId: string,
-  request: RequestRef
+  request: RequestRef,
 ): Stripe.PaymentMethod {
   const customer = state.customer(customerId, "customer")
   if (method.customer && idOf(method.customer) !== customer.id) {
@@ -81,7 +115,7 @@ function applyCustomer(state: StripeState, customer: Stripe.Customer, changes: C
       throw invalidRequest(
         `The customer does not have a payment method with the ID ${defaultMethod}. ` +
           "The payment method must be attached to the customer.",
-        { param: "invoice_settings[default_payment_method]" }
+        { param: "invoice_settings[default_payment_method]" },
       )
     }
     customer.invoice_settings.default_payment_method = defaultMethod
@@ -151,7 +185,7 @@ function createSetupIntent({ state, params, request }: RouteContext): object {
         "You cannot confirm this SetupIntent because it's missing a payment method. You can either update the " +
           "SetupIntent with a payment method and then confirm it again, or confirm it again directly with a " +
           "payment method or ConfirmationToken.",
-        { code: "setup_intent_unexpected_state", setupIntent: structuredClone(intent) }
+        { code: "setup_intent_unexpected_state", setupIntent: structuredClone(intent) },
       )
     }
     succeedSetupIntent(state, intent, request)
@@ -162,10 +196,9 @@ function createSetupIntent({ state, params, request }: RouteContext): object {
 function detach({ state, ids, request }: RouteContext): object {
   const method = state.paymentMethod(ids[0])
   if (!method.customer) {
-    throw invalidRequest(
-      "The payment method you provided is not attached to a customer so detachment is impossible.",
-      { code: "payment_method_unexpected_state" }
-    )
+    throw invalidRequest("The payment method you provided is not attached to a customer so detachment is impossible.", {
+      code: "payment_method_unexpected_state",
+    })
   }
   method.customer = null
   state.emit("payment_method.detached", method, request)

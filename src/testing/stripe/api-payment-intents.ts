@@ -8,26 +8,80 @@ import type { StripeState } from "./state"
 
 // Parameter names from stripe@23's PaymentIntent*Params types: Stripe answers `parameter_unknown` to anything else.
 const UPDATE_PARAMS = [
-  "allowed_payment_method_types", "amount", "amount_details", "application_fee_amount", "capture_method", "currency",
-  "customer", "customer_account", "description", "excluded_payment_method_types", "hooks", "metadata",
-  "payment_details", "payment_method", "payment_method_configuration", "payment_method_data", "payment_method_options",
-  "receipt_email", "setup_future_usage", "shipping", "statement_descriptor", "statement_descriptor_suffix",
-  "transfer_data", "transfer_group",
+  "allowed_payment_method_types",
+  "amount",
+  "amount_details",
+  "application_fee_amount",
+  "capture_method",
+  "currency",
+  "customer",
+  "customer_account",
+  "description",
+  "excluded_payment_method_types",
+  "hooks",
+  "metadata",
+  "payment_details",
+  "payment_method",
+  "payment_method_configuration",
+  "payment_method_data",
+  "payment_method_options",
+  "receipt_email",
+  "setup_future_usage",
+  "shipping",
+  "statement_descriptor",
+  "statement_descriptor_suffix",
+  "transfer_data",
+  "transfer_group",
 ]
 const CREATE_PARAMS = [
-  ...UPDATE_PARAMS, "automatic_payment_methods", "confirm", "confirmation_method", "confirmation_token",
-  "error_on_requires_action", "mandate", "mandate_data", "off_session", "on_behalf_of", "radar_options", "return_url",
+  ...UPDATE_PARAMS,
+  "automatic_payment_methods",
+  "confirm",
+  "confirmation_method",
+  "confirmation_token",
+  "error_on_requires_action",
+  "mandate",
+  "mandate_data",
+  "off_session",
+  "on_behalf_of",
+  "radar_options",
+  "return_url",
   "use_stripe_sdk",
 ]
 const CONFIRM_PARAMS = [
-  "allowed_payment_method_types", "amount_details", "amount_to_confirm", "capture_method", "confirmation_token",
-  "error_on_requires_action", "excluded_payment_method_types", "hooks", "mandate", "mandate_data", "off_session",
-  "payment_details", "payment_method", "payment_method_data", "payment_method_options", "radar_options",
-  "receipt_email", "return_url", "setup_future_usage", "shipping", "use_stripe_sdk",
+  "allowed_payment_method_types",
+  "amount_details",
+  "amount_to_confirm",
+  "capture_method",
+  "confirmation_token",
+  "error_on_requires_action",
+  "excluded_payment_method_types",
+  "hooks",
+  "mandate",
+  "mandate_data",
+  "off_session",
+  "payment_details",
+  "payment_method",
+  "payment_method_data",
+  "payment_method_options",
+  "radar_options",
+  "receipt_email",
+  "return_url",
+  "setup_future_usage",
+  "shipping",
+  "use_stripe_sdk",
 ]
 const CAPTURE_PARAMS = [
-  "amount_details", "amount_to_capture", "application_fee_amount", "final_capture", "hooks", "metadata",
-  "payment_details", "statement_descriptor", "statement_descriptor_suffix", "transfer_data",
+  "amount_details",
+  "amount_to_capture",
+  "application_fee_amount",
+  "final_capture",
+  "hooks",
+  "metadata",
+  "payment_details",
+  "statement_descriptor",
+  "statement_descriptor_suffix",
+  "transfer_data",
 ]
 const CAPTURE_METHODS = ["automatic", "automatic_async", "manual"] as const
 const FUTURE_USAGE = ["off_session", "on_session"] as const
@@ -138,7 +192,7 @@ function update({ state, params, ids, stripeVersion }: RouteContext): object {
       throw intentUnexpectedState(
         `This PaymentIntent's ${field} could not be updated because it has a status of ${intent.status}. ` +
           `You may only update the ${field} of a PaymentIntent with one of the following statuses: ${PAYABLE.join(", ")}.`,
-        intent
+        intent,
       )
     }
   }

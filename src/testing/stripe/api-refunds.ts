@@ -4,8 +4,17 @@ import { listOf, type Route, type RouteContext } from "./routes"
 
 const REFUND_REASONS = ["duplicate", "fraudulent", "requested_by_customer"] as const
 const REFUND_PARAMS = [
-  "amount", "charge", "currency", "customer", "instructions_email", "metadata", "origin", "payment_intent", "reason",
-  "refund_application_fee", "reverse_transfer",
+  "amount",
+  "charge",
+  "currency",
+  "customer",
+  "instructions_email",
+  "metadata",
+  "origin",
+  "payment_intent",
+  "reason",
+  "refund_application_fee",
+  "reverse_transfer",
 ]
 const LIST_PARAMS = ["created", "ending_before", "limit", "starting_after"]
 

@@ -45,16 +45,12 @@ export function checkApiKey(authorization: string | null, accepted: readonly str
           "This API call cannot be made with a publishable API key. Please use a secret API key. You can find a list " +
           "of your API keys at https://dashboard.stripe.com/account/apikeys.",
       },
-      false
+      false,
     )
   }
   const wellFormed = /^(sk|rk)_[A-Za-z0-9_]+$/.test(key)
   if (!wellFormed || (accepted && !accepted.includes(key))) {
-    return new StripeApiError(
-      401,
-      { type: "invalid_request_error", message: `Invalid API Key provided: ${maskKey(key)}` },
-      false
-    )
+    return new StripeApiError(401, { type: "invalid_request_error", message: `Invalid API Key provided: ${maskKey(key)}` }, false)
   }
   return null
 }

@@ -45,23 +45,17 @@ export function postWebhook(
   url: string,
   payload: string,
   headers: Record<string, string>,
-  timeoutMs: number
+  timeoutMs: number,
 ): Promise<{ status: number; body: string; headers: IncomingHttpHeaders }> {
   const target = new URL(url)
   const send = target.protocol === "https:" ? httpsRequest : httpRequest
   return new Promise((resolve, reject) => {
-    const req = send(
-      target,
-      { method: "POST", headers: { ...headers, "Content-Length": String(Buffer.byteLength(payload)) } },
-      (res) => {
-        const chunks: Buffer[] = []
-        res.on("data", (chunk: Buffer) => chunks.push(chunk))
-        res.on("error", reject)
-        res.on("end", () =>
-          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8"), headers: res.headers })
-        )
-      }
-    )
+    const req = send(target, { method: "POST", headers: { ...headers, "Content-Length": String(Buffer.byteLength(payload)) } }, (res) => {
+      const chunks: Buffer[] = []
+      res.on("data", (chunk: Buffer) => chunks.push(chunk))
+      res.on("error", reject)
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8"), headers: res.headers }))
+    })
     req.setTimeout(timeoutMs, () => req.destroy(new Error(`FakeStripe: webhook delivery to ${url} timed out after ${timeoutMs} ms`)))
     req.on("error", reject)
     req.end(payload)

@@ -23,7 +23,7 @@ export class StripeApiError extends Error {
   constructor(
     readonly status: number,
     readonly payload: StripeErrorPayload,
-    readonly executed = true
+    readonly executed = true,
   ) {
     super(payload.message)
     this.name = "StripeApiError"

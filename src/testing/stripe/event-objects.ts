@@ -7,12 +7,7 @@ import type { StripeState } from "./state"
  * `charge.refunded` carries the charge WITHOUT `refunds`: since API 2022-11-15 Stripe no longer
  * includes it (pass `includeRefunds` to get the list, as an `expand[]=refunds` retrieve would).
  */
-export function eventObjectFor(
-  state: StripeState,
-  intentId: string,
-  type: string,
-  options: { includeRefunds?: boolean } = {}
-): object {
+export function eventObjectFor(state: StripeState, intentId: string, type: string, options: { includeRefunds?: boolean } = {}): object {
   const intent = state.intent(intentId)
   if (type.startsWith("payment_intent.")) {
     return intent

@@ -353,7 +353,10 @@ describe("FakeStripe webhooks", () => {
     const types = fake.events.filter((event) => JSON.stringify(event).includes(created.id)).map((event) => event.type)
     expect(types).toEqual(["payment_intent.created", "charge.succeeded", "payment_intent.succeeded", "charge.refunded", "refund.created"])
     const refundEvent = fake.events.find((event) => event.type === "refund.created" && idOf(event.data.object) === refund.id)
-    expect(refundEvent?.request).toEqual({ id: expect.stringMatching(/^req_/), idempotency_key: expect.stringMatching(/^stripe-node-retry-/) })
+    expect(refundEvent?.request).toEqual({
+      id: expect.stringMatching(/^req_/),
+      idempotency_key: expect.stringMatching(/^stripe-node-retry-/),
+    })
 
     const chargeRefunded = fake.eventFor(created.id, "charge.refunded")
     expect(chargeRefunded.data.object).toMatchObject({ object: "charge", amount_refunded: 200 })

@@ -90,7 +90,7 @@ export function newPaymentIntent(created: number, amount: number, currency: stri
 export function newCharge(
   intent: Stripe.PaymentIntent,
   created: number,
-  attempt: { captured: boolean; failure?: { code: string; declineCode?: string; message: string } }
+  attempt: { captured: boolean; failure?: { code: string; declineCode?: string; message: string } },
 ): Stripe.Charge {
   const failure = attempt.failure
   const captured = !failure && attempt.captured
@@ -154,7 +154,7 @@ export function newRefund(
   charge: Stripe.Charge,
   created: number,
   amount: number,
-  details: { reason: Stripe.Refund.Reason | null; metadata: Stripe.Metadata }
+  details: { reason: Stripe.Refund.Reason | null; metadata: Stripe.Metadata },
 ): Stripe.Refund {
   return {
     id: newId("re"),
@@ -268,11 +268,7 @@ export function newSetupIntent(created: number): Stripe.SetupIntent {
 }
 
 /** A dispute opened by the cardholder's bank; evidence is due in 7 days. */
-export function newDispute(
-  charge: Stripe.Charge,
-  created: number,
-  details: { amount: number; reason: string }
-): FakeDispute {
+export function newDispute(charge: Stripe.Charge, created: number, details: { amount: number; reason: string }): FakeDispute {
   return {
     id: newId("dp"),
     object: "dispute",

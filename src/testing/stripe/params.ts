@@ -17,7 +17,7 @@ export type MetadataUpdate = { clear: boolean; set: Record<string, string>; unse
 export class Params {
   constructor(
     private readonly form: Form,
-    private readonly prefix = ""
+    private readonly prefix = "",
   ) {}
 
   private name(key: string): string {
@@ -72,11 +72,7 @@ export class Params {
     }
     const match = values.find((candidate) => candidate === value)
     if (!match) {
-      throw invalidParameter(
-        `Invalid ${this.name(key)}: must be one of ${values.join(", ")}`,
-        this.name(key),
-        "parameter_invalid"
-      )
+      throw invalidParameter(`Invalid ${this.name(key)}: must be one of ${values.join(", ")}`, this.name(key), "parameter_invalid")
     }
     return match
   }
@@ -204,6 +200,6 @@ function emptyValue(param: string) {
     `You passed an empty string for '${param}'. We assume empty values are an attempt to unset a parameter; ` +
       `however '${param}' cannot be unset. You should remove '${param}' from your request or supply a non-empty value.`,
     param,
-    "parameter_invalid_empty"
+    "parameter_invalid_empty",
   )
 }

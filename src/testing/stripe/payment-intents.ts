@@ -69,7 +69,7 @@ export function failIntent(
   state: StripeState,
   intent: Stripe.PaymentIntent,
   failure: PaymentFailure = {},
-  request: RequestRef = NO_REQUEST
+  request: RequestRef = NO_REQUEST,
 ): StripeApiError {
   requirePayable(intent, "fail")
   ensurePaymentMethod(state, intent)
@@ -141,13 +141,13 @@ export function confirmIntent(
   state: StripeState,
   intent: Stripe.PaymentIntent,
   paymentMethodId: string | undefined,
-  request: RequestRef
+  request: RequestRef,
 ): void {
   if (!PAYABLE.includes(intent.status)) {
     throw intentUnexpectedState(
       `You cannot confirm this PaymentIntent because it has a status of ${intent.status}. ` +
         `Only a PaymentIntent with one of the following statuses may be confirmed: ${PAYABLE.join(", ")}.`,
-      intent
+      intent,
     )
   }
   if (paymentMethodId) {
@@ -159,7 +159,7 @@ export function confirmIntent(
       "You cannot confirm this PaymentIntent because it's missing a payment method. You can either update the " +
         "PaymentIntent with a payment method and then confirm it again, or confirm it again directly with a " +
         "payment method or ConfirmationToken.",
-      intent
+      intent,
     )
   }
   const outcome: CardOutcome = state.cardOutcomes.get(methodId) ?? "succeed"
@@ -181,21 +181,22 @@ export function captureIntent(
   state: StripeState,
   intent: Stripe.PaymentIntent,
   amountToCapture: number | undefined,
-  request: RequestRef
+  request: RequestRef,
 ): void {
   if (intent.status !== "requires_capture") {
     throw intentUnexpectedState(
       `This PaymentIntent could not be captured because it has a status of ${intent.status}. ` +
         "Only a PaymentIntent with one of the following statuses may be captured: requires_capture.",
-      intent
+      intent,
     )
   }
   const amount = amountToCapture ?? intent.amount_capturable
   if (amount > intent.amount_capturable) {
-    throw invalidRequest(
-      `The amount to capture (${amount}) is greater than the amount capturable (${intent.amount_capturable}).`,
-      { code: "amount_too_large", param: "amount_to_capture", paymentIntent: structuredClone(intent) }
-    )
+    throw invalidRequest(`The amount to capture (${amount}) is greater than the amount capturable (${intent.amount_capturable}).`, {
+      code: "amount_too_large",
+      param: "amount_to_capture",
+      paymentIntent: structuredClone(intent),
+    })
   }
   const charge = state.charge(String(idOf(intent.latest_charge)))
   const previous = { amount_captured: charge.amount_captured, captured: false }
@@ -218,13 +219,13 @@ export function cancelIntent(
   state: StripeState,
   intent: Stripe.PaymentIntent,
   reason: Stripe.PaymentIntent.CancellationReason | undefined,
-  request: RequestRef
+  request: RequestRef,
 ): void {
   if (!CANCELABLE.includes(intent.status)) {
     throw intentUnexpectedState(
       `You cannot cancel this PaymentIntent because it has a status of ${intent.status}. ` +
         `Only a PaymentIntent with one of the following statuses may be canceled: ${CANCELABLE.join(", ")}.`,
-      intent
+      intent,
     )
   }
   if (intent.status === "requires_capture") {

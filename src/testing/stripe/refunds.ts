@@ -37,7 +37,7 @@ export function refundableCharge(state: StripeState, target: RefundTarget): Stri
   throw invalidParameter(
     "One of the following params should be provided for this request: payment_intent or charge.",
     "payment_intent",
-    "parameter_missing"
+    "parameter_missing",
   )
 }
 
@@ -50,7 +50,7 @@ export function createRefund(
   state: StripeState,
   target: RefundTarget,
   details: { amount?: number; reason?: Stripe.Refund.Reason; metadata?: Stripe.Metadata; status?: "succeeded" | "pending" },
-  request: RequestRef
+  request: RequestRef,
 ): Stripe.Refund {
   const charge = refundableCharge(state, target)
   if (charge.disputed && disputesOf(state, charge.id).some((dispute) => OPEN_DISPUTE.includes(dispute.status))) {
@@ -67,7 +67,7 @@ export function createRefund(
   if (amount > remaining) {
     throw invalidRequest(
       `Refund amount (${amount} ${charge.currency}) is greater than unrefunded amount on charge (${remaining} ${charge.currency})`,
-      { code: "amount_too_large", param: "amount" }
+      { code: "amount_too_large", param: "amount" },
     )
   }
   const refund = newRefund(charge, state.now(), amount, {
@@ -91,7 +91,12 @@ export function createRefund(
  * (a closed card account), in which case Stripe gives the money back to the balance and the charge's
  * `amount_refunded` drops by the refund's amount.
  */
-export function settleRefund(state: StripeState, refundId: string, outcome: "succeeded" | "failed", failureReason = "expired_or_canceled_card"): Stripe.Refund {
+export function settleRefund(
+  state: StripeState,
+  refundId: string,
+  outcome: "succeeded" | "failed",
+  failureReason = "expired_or_canceled_card",
+): Stripe.Refund {
   const refund = state.refunds.get(refundId)
   if (!refund) {
     throw new Error(`FakeStripe: no refund ${refundId}`)
@@ -122,11 +127,7 @@ export function disputesOf(state: StripeState, chargeId: string): FakeDispute[] 
 }
 
 /** The cardholder's bank opens a dispute on the intent's captured charge (`charge.dispute.created`). */
-export function openDispute(
-  state: StripeState,
-  intentId: string,
-  details: { amount?: number; reason?: string } = {}
-): FakeDispute {
+export function openDispute(state: StripeState, intentId: string, details: { amount?: number; reason?: string } = {}): FakeDispute {
   const charge = refundableCharge(state, { paymentIntent: intentId })
   const dispute = newDispute(charge, state.now(), {
     amount: details.amount ?? charge.amount_captured - charge.amount_refunded,

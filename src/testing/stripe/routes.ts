@@ -46,7 +46,6 @@ export function matchRoute(routes: readonly Route[], method: string, path: strin
 
 type JsonRecord = Record<string, unknown>
 
-
 function toRecord(value: object): JsonRecord {
   return Object.fromEntries(Object.entries(value))
 }
@@ -80,7 +79,10 @@ function expandPath(state: StripeState, target: JsonRecord, segments: string[], 
   const current = target[head]
   if (head === "refunds" && target.object === "charge" && typeof target.id === "string") {
     const chargeId = target.id
-    const refunds = state.refundsOfCharge(chargeId).reverse().map((refund) => toRecord(structuredClone(refund)))
+    const refunds = state
+      .refundsOfCharge(chargeId)
+      .reverse()
+      .map((refund) => toRecord(structuredClone(refund)))
     target.refunds = { object: "list", data: refunds, has_more: false, url: `/v1/charges/${chargeId}/refunds` }
   } else if (typeof current === "string") {
     const found = state.find(current)

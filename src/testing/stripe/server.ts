@@ -70,7 +70,7 @@ export class FakeStripeServer {
 
   constructor(
     private readonly state: StripeState,
-    private readonly apiKeys: readonly string[] | undefined
+    private readonly apiKeys: readonly string[] | undefined,
   ) {}
 
   /** Listens on 127.0.0.1 at a free port; resolves with the port. */
@@ -164,7 +164,7 @@ export class FakeStripeServer {
         await new Promise((resolve) => setTimeout(resolve, delay.ms))
       }
       const answer = errorAnswer(
-        new StripeApiError(failure.status, { type: "api_error", message: "An unknown error occurred (injected by FakeStripe)." }, false)
+        new StripeApiError(failure.status, { type: "api_error", message: "An unknown error occurred (injected by FakeStripe)." }, false),
       )
       if (failure.shouldRetry !== undefined) {
         answer.headers = { "Stripe-Should-Retry": String(failure.shouldRetry) }
@@ -186,7 +186,7 @@ export class FakeStripeServer {
     path: string,
     form: Form,
     request: { id: string; idempotency_key: string | null },
-    stripeVersion: string | null
+    stripeVersion: string | null,
   ): { answer: Answer; executed: boolean } {
     const match = matchRoute(ROUTES, method, path)
     if (!match) {
@@ -231,7 +231,7 @@ export class FakeStripeServer {
           message:
             `Keys for idempotent requests can only be used for the same endpoint they were first used for ` +
             `('${stored.path}' vs '${path}'). Try using a key other than '${key}' if you meant to execute a different request.`,
-        })
+        }),
       )
     }
     if (stored.params !== params) {
@@ -241,7 +241,7 @@ export class FakeStripeServer {
           message:
             "Keys for idempotent requests can only be used with the same parameters they were first used with. " +
             `Try using a key other than '${key}' if you meant to execute a different request.`,
-        })
+        }),
       )
     }
     return { status: stored.status, body: stored.body, headers: { "Idempotent-Replayed": "true", "Original-Request": stored.requestId } }
@@ -278,7 +278,7 @@ function canonical(value: unknown): string {
 function send(
   res: ServerResponse,
   answer: Answer,
-  meta: { requestId: string; stripeVersion: string; idempotencyKey: string | null }
+  meta: { requestId: string; stripeVersion: string; idempotencyKey: string | null },
 ): void {
   const headers: Record<string, string> = {
     "Content-Type": "application/json",
@@ -295,12 +295,16 @@ function send(
 }
 
 /** The first injected failure or delay that matches the request and has uses left; counts one use. */
-function takeMatching<T extends { method?: string; path?: string | RegExp; times?: number }>(matchers: T[], method: string, path: string): T | undefined {
+function takeMatching<T extends { method?: string; path?: string | RegExp; times?: number }>(
+  matchers: T[],
+  method: string,
+  path: string,
+): T | undefined {
   const found = matchers.find(
     (matcher) =>
       (matcher.times ?? 1) > 0 &&
       (!matcher.method || matcher.method.toUpperCase() === method) &&
-      (!matcher.path || (typeof matcher.path === "string" ? matcher.path === path : matcher.path.test(path)))
+      (!matcher.path || (typeof matcher.path === "string" ? matcher.path === path : matcher.path.test(path))),
   )
   if (found) {
     found.times = (found.times ?? 1) - 1

@@ -28,7 +28,7 @@ export class StripeState {
 
   constructor(
     private readonly clock: () => number,
-    readonly apiVersion: string
+    readonly apiVersion: string,
   ) {}
 
   /** Current time in milliseconds (injectable for tests). */

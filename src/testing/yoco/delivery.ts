@@ -34,7 +34,7 @@ export type FakeEventOverrides = Partial<Omit<FakeYocoEvent["payload"], "metadat
 export function buildEvent(
   type: FakeEventType,
   checkout: FakeCheckout,
-  options: { refund?: FakeRefund; overrides?: FakeEventOverrides } = {}
+  options: { refund?: FakeRefund; overrides?: FakeEventOverrides } = {},
 ): FakeYocoEvent {
   const { refund, overrides = {} } = options
   const { id: eventId, metadata, ...payloadOverrides } = overrides
@@ -45,10 +45,10 @@ export function buildEvent(
     type,
     createdDate,
     payload: {
-      id: isRefund ? refund?.refundId ?? newId("rf") : checkout.paymentId ?? newId("p"),
+      id: isRefund ? (refund?.refundId ?? newId("rf")) : (checkout.paymentId ?? newId("p")),
       type: isRefund ? "refund" : "payment",
       createdDate,
-      amount: isRefund ? refund?.amount ?? checkout.amount : checkout.amount,
+      amount: isRefund ? (refund?.amount ?? checkout.amount) : checkout.amount,
       currency: checkout.currency,
       status: type === "refund.failed" ? "failed" : "succeeded",
       mode: checkout.processingMode,
@@ -94,7 +94,12 @@ export function messageIdOf(event: FakeYocoEvent): string {
 }
 
 /** POSTs `event` once to `url`, signed the Standard Webhooks way, as Yoco does. */
-export async function deliverOnce(url: string, event: FakeYocoEvent, secret: string | readonly string[], options: DeliverOptions = {}): Promise<DeliveryAttempt> {
+export async function deliverOnce(
+  url: string,
+  event: FakeYocoEvent,
+  secret: string | readonly string[],
+  options: DeliverOptions = {},
+): Promise<DeliveryAttempt> {
   const body = options.rawBody ?? JSON.stringify(event)
   const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000)
   const signed = signStandardWebhook({ id: options.messageId ?? messageIdOf(event), timestamp, payload: JSON.stringify(event), secret })
@@ -118,7 +123,7 @@ export async function deliverWithRetries(
   event: FakeYocoEvent,
   secret: string | readonly string[],
   scheduleMs: readonly number[],
-  options: Omit<DeliverOptions, "timestamp"> = {}
+  options: Omit<DeliverOptions, "timestamp"> = {},
 ): Promise<DeliveryReport> {
   const attempts: DeliveryAttempt[] = []
   for (const delay of scheduleMs) {

@@ -34,7 +34,11 @@ async function api(path: string, init: { method?: string; body?: unknown; key?: 
   const headers: Record<string, string> = { "content-type": "application/json" }
   if (init.key !== null) headers.authorization = `Bearer ${init.key ?? FakeYoco.TEST_KEY}`
   if (init.idempotencyKey) headers["idempotency-key"] = init.idempotencyKey
-  const response = await fetch(`${fake.url}${path}`, { method: init.method ?? "GET", headers, body: init.body === undefined ? undefined : JSON.stringify(init.body) })
+  const response = await fetch(`${fake.url}${path}`, {
+    method: init.method ?? "GET",
+    headers,
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+  })
   const text = await response.text()
   return { status: response.status, body: text ? JSON.parse(text) : undefined }
 }
@@ -178,7 +182,10 @@ describe("FakeYoco deliveries", () => {
     await fake.pay(checkout.id, { deliverTo: [] })
     const refund = (await api(`/checkouts/${checkout.id}/refund`, { method: "POST", body: { amount: 500 } })).body
     const succeeded = await fake.refundSucceeded(checkout.id, { deliverTo: receiver.url })
-    expect(succeeded.event).toMatchObject({ type: "refund.succeeded", payload: { id: refund.refundId, type: "refund", amount: 500, status: "succeeded" } })
+    expect(succeeded.event).toMatchObject({
+      type: "refund.succeeded",
+      payload: { id: refund.refundId, type: "refund", amount: 500, status: "succeeded" },
+    })
     expect(fake.checkout(checkout.id).refunds[0].status).toBe("succeeded")
     await api(`/checkouts/${checkout.id}/refund`, { method: "POST", body: { amount: 500 } })
     const failed = await fake.refundFailed(checkout.id, { deliverTo: receiver.url })
@@ -194,6 +201,8 @@ describe("FakeYoco deliveries", () => {
     expect((await fake.deliver(receiver.url, event, { timestamp: old })).status).toBe(200)
     const [{ headers, body }] = receiver.received
     expect(headers["webhook-timestamp"]).toBe(String(old))
-    expect(() => verifyStandardWebhook({ rawBody: body, headers, secrets: [fake.webhookSecret], toleranceSeconds: 180 })).toThrow("outside the 180s tolerance")
+    expect(() => verifyStandardWebhook({ rawBody: body, headers, secrets: [fake.webhookSecret], toleranceSeconds: 180 })).toThrow(
+      "outside the 180s tolerance",
+    )
   })
 })

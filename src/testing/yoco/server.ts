@@ -123,7 +123,13 @@ export class FakeYoco {
 
   /** Registers a webhook endpoint signed with the known `webhookSecret` (a test shortcut for `POST /webhooks`). */
   subscribe(url: string, options: { name?: string; mode?: "live" | "test" } = {}): FakeWebhook {
-    const webhook: FakeWebhook = { id: newId("sub"), name: options.name ?? "test", url, mode: options.mode ?? "test", secret: this.webhookSecret }
+    const webhook: FakeWebhook = {
+      id: newId("sub"),
+      name: options.name ?? "test",
+      url,
+      mode: options.mode ?? "test",
+      secret: this.webhookSecret,
+    }
     this.state.webhooks.set(webhook.id, webhook)
     return webhook
   }
@@ -158,7 +164,11 @@ export class FakeYoco {
     return deliverOnce(url, event, options.secret ?? this.webhookSecret, options)
   }
 
-  private async settleRefund(type: "refund.succeeded" | "refund.failed", checkoutId: string, target: FakeDeliveryTarget & { refundId?: string }) {
+  private async settleRefund(
+    type: "refund.succeeded" | "refund.failed",
+    checkoutId: string,
+    target: FakeDeliveryTarget & { refundId?: string },
+  ) {
     const checkout = this.checkout(checkoutId)
     const refund = target.refundId
       ? checkout.refunds.find((candidate) => candidate.refundId === target.refundId)
@@ -173,9 +183,7 @@ export class FakeYoco {
       ? (typeof target.deliverTo === "string" ? [target.deliverTo] : target.deliverTo).map((url) => ({ url, secret: this.webhookSecret }))
       : // Yoco sends every event of the account, live and test, to every registered endpoint.
         [...this.state.webhooks.values()]
-    const deliveries = await Promise.all(
-      endpoints.map(({ url, secret }) => deliverWithRetries(url, event, secret, this.retryScheduleMs))
-    )
+    const deliveries = await Promise.all(endpoints.map(({ url, secret }) => deliverWithRetries(url, event, secret, this.retryScheduleMs)))
     return { event, deliveries }
   }
 
@@ -230,7 +238,11 @@ export class FakeYoco {
   }
 
   private route(method: string, path: string, body: Record<string, unknown>, mode: "live" | "test"): FakeAnswer {
-    const parts = path.replace(/^\/api\/?/, "").split("/").filter(Boolean).map(decodeURIComponent)
+    const parts = path
+      .replace(/^\/api\/?/, "")
+      .split("/")
+      .filter(Boolean)
+      .map(decodeURIComponent)
     const [collection, id, action] = parts
     if (collection === "checkouts" && method === "POST" && parts.length === 1) {
       return this.state.createCheckout(body, mode, `${this.origin}/pay`)
@@ -254,5 +266,3 @@ export class FakeYoco {
     return { status: 404, body: { message: `No route ${method} ${path}` } }
   }
 }
-
-

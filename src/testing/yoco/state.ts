@@ -137,9 +137,7 @@ export class FakeYocoState {
     if (mode === "test" && !allowTestModeRefunds) {
       return error(400, "Test mode checkouts cannot be refunded", "test_mode_refund")
     }
-    const committed = checkout.refunds
-      .filter((refund) => refund.status !== "failed")
-      .reduce((sum, refund) => sum + refund.amount, 0)
+    const committed = checkout.refunds.filter((refund) => refund.status !== "failed").reduce((sum, refund) => sum + refund.amount, 0)
     const amount = input.amount === undefined ? checkout.amount - committed : input.amount
     if (typeof amount !== "number" || !Number.isInteger(amount) || amount <= 0 || amount > checkout.amount - committed) {
       return error(400, "Refund amount exceeds the refundable amount", "invalid_refund_amount")
@@ -172,7 +170,6 @@ export class FakeYocoState {
   }
 }
 
-
 function optionalString(value: unknown): string | undefined {
   return typeof value === "string" ? value : undefined
 }
@@ -184,5 +181,3 @@ function isHttpUrl(value: string): boolean {
     return false
   }
 }
-
-

@@ -20,7 +20,13 @@ type OrderPayment = {
   captures?: Array<{ amount: Amount } | null> | null
   refunds?: Array<{ amount: Amount } | null> | null
 }
-type OrderRecord = { id: string; payment_collections?: Array<{ payment_sessions?: Array<{ id: string } | null> | null; payments?: Array<OrderPayment | null> | null } | null> | null }
+type OrderRecord = {
+  id: string
+  payment_collections?: Array<{
+    payment_sessions?: Array<{ id: string } | null> | null
+    payments?: Array<OrderPayment | null> | null
+  } | null> | null
+}
 
 const total = (items: Array<{ amount: Amount } | null> | null | undefined) =>
   (items ?? []).reduce((sum, item) => (item ? sum + MathBN.convert(item.amount).toNumber() : sum), 0)
@@ -31,16 +37,24 @@ const total = (items: Array<{ amount: Amount } | null> | null | undefined) =>
  */
 export async function orderWebhooksView(container: MedusaContainer, orderId: string): Promise<OrderPaymentWebhooks> {
   const query = container.resolve(ContainerRegistrationKeys.QUERY)
-  const { data: [order] } = await query.graph({
+  const {
+    data: [order],
+  } = (await query.graph({
     entity: "order",
     fields: [
-      "id", ...ORDER_KEY_FIELDS,
-      "payment_collections.payments.id", "payment_collections.payments.amount", "payment_collections.payments.currency_code",
-      "payment_collections.payments.provider_id", "payment_collections.payments.payment_session_id", "payment_collections.payments.data",
-      "payment_collections.payments.captures.amount", "payment_collections.payments.refunds.amount",
+      "id",
+      ...ORDER_KEY_FIELDS,
+      "payment_collections.payments.id",
+      "payment_collections.payments.amount",
+      "payment_collections.payments.currency_code",
+      "payment_collections.payments.provider_id",
+      "payment_collections.payments.payment_session_id",
+      "payment_collections.payments.data",
+      "payment_collections.payments.captures.amount",
+      "payment_collections.payments.refunds.amount",
     ],
     filters: { id: orderId },
-  }) as { data: OrderRecord[] }
+  })) as { data: OrderRecord[] }
   if (!order) {
     throw new MedusaError(MedusaError.Types.NOT_FOUND, `Order ${orderId} was not found`)
   }
@@ -50,17 +64,21 @@ export async function orderWebhooksView(container: MedusaContainer, orderId: str
   const filter = orderDeliveriesFilter(orderPaymentKeysOf(order))
   const events = filter
     ? await resolveInbox(container).listPaymentWebhookEvents(filter, {
-      select: [...PAYMENT_WEBHOOK_FIELDS], take: ORDER_ROWS, order: { received_at: "DESC", id: "DESC" },
-    })
+        select: [...PAYMENT_WEBHOOK_FIELDS],
+        take: ORDER_ROWS,
+        order: { received_at: "DESC", id: "DESC" },
+      })
     : []
   // The PSPs are asked side by side: the widget waits for the slowest, not for their sum.
-  const views = await Promise.all(payments.map(async (payment): Promise<OrderPaymentComparison> => ({
-    payment_id: payment.id,
-    session_id: payment.payment_session_id,
-    provider_id: payment.provider_id,
-    currency_code: payment.currency_code,
-    medusa: { amount: MathBN.convert(payment.amount).toNumber(), captured: total(payment.captures), refunded: total(payment.refunds) },
-    ...(await pspViewOf(container, payment.provider_id, payment.data)),
-  })))
+  const views = await Promise.all(
+    payments.map(async (payment): Promise<OrderPaymentComparison> => ({
+      payment_id: payment.id,
+      session_id: payment.payment_session_id,
+      provider_id: payment.provider_id,
+      currency_code: payment.currency_code,
+      medusa: { amount: MathBN.convert(payment.amount).toNumber(), captured: total(payment.captures), refunded: total(payment.refunds) },
+      ...(await pspViewOf(container, payment.provider_id, payment.data)),
+    })),
+  )
   return { order_id: order.id, payment_webhooks: await toPaymentWebhookRows(container, events), payments: views }
 }

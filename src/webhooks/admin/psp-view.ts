@@ -10,7 +10,11 @@ const PSP_TIMEOUT_MS = 10_000
 export type PspViewResult = Pick<OrderPaymentComparison, "psp" | "psp_error">
 
 /** Asks the payment's provider what the PSP shows now; a failure (or a provider not of this plugin) is an error text, never a throw. */
-export async function pspViewOf(container: MedusaContainer, providerId: string, data: Record<string, unknown> | null): Promise<PspViewResult> {
+export async function pspViewOf(
+  container: MedusaContainer,
+  providerId: string,
+  data: Record<string, unknown> | null,
+): Promise<PspViewResult> {
   const key = providerId.replace(/^pp_/, "")
   let timer: NodeJS.Timeout | undefined
   try {

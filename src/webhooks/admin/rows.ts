@@ -8,9 +8,27 @@ import { ordersOfSessions } from "./session-orders"
  * `raw_body`, `claim_token` nor `history` (the detail's timeline reads it on its own).
  */
 export const PAYMENT_WEBHOOK_FIELDS = [
-  "id", "provider_id", "event_id", "event_type", "session_id", "action", "amount", "currency_code", "status", "source",
-  "attempts", "deliveries", "last_error", "received_at", "processed_at", "next_attempt_at", "body_hash", "details", "outcome",
-  "psp_reference", "needs_attention",
+  "id",
+  "provider_id",
+  "event_id",
+  "event_type",
+  "session_id",
+  "action",
+  "amount",
+  "currency_code",
+  "status",
+  "source",
+  "attempts",
+  "deliveries",
+  "last_error",
+  "received_at",
+  "processed_at",
+  "next_attempt_at",
+  "body_hash",
+  "details",
+  "outcome",
+  "psp_reference",
+  "needs_attention",
 ] as const satisfies ReadonlyArray<keyof PaymentWebhookRow>
 
 /** A row as the inbox module lists it. */
@@ -21,18 +39,36 @@ const iso = (value: Date | string) => new Date(value).toISOString()
 /** Copies the shown fields only, so nothing else (the raw body above all) can slip into an answer. */
 export function toPaymentWebhookRow(event: InboxEvent, orderId: string | null = null): PaymentWebhookRow {
   return {
-    id: event.id, provider_id: event.provider_id, event_id: event.event_id, event_type: event.event_type,
-    session_id: event.session_id, action: event.action, amount: event.amount, currency_code: event.currency_code,
-    status: event.status, source: event.source, attempts: event.attempts, deliveries: event.deliveries, last_error: event.last_error,
-    received_at: iso(event.received_at), processed_at: event.processed_at && iso(event.processed_at),
+    id: event.id,
+    provider_id: event.provider_id,
+    event_id: event.event_id,
+    event_type: event.event_type,
+    session_id: event.session_id,
+    action: event.action,
+    amount: event.amount,
+    currency_code: event.currency_code,
+    status: event.status,
+    source: event.source,
+    attempts: event.attempts,
+    deliveries: event.deliveries,
+    last_error: event.last_error,
+    received_at: iso(event.received_at),
+    processed_at: event.processed_at && iso(event.processed_at),
     next_attempt_at: event.next_attempt_at && iso(event.next_attempt_at),
-    body_hash: event.body_hash, details: event.details, outcome: event.outcome,
-    psp_reference: event.psp_reference, needs_attention: event.needs_attention, order_id: orderId,
+    body_hash: event.body_hash,
+    details: event.details,
+    outcome: event.outcome,
+    psp_reference: event.psp_reference,
+    needs_attention: event.needs_attention,
+    order_id: orderId,
   }
 }
 
 /** Rows as the admin API shows them, their orders resolved for the whole page at once. */
 export async function toPaymentWebhookRows(container: MedusaContainer, events: InboxEvent[]): Promise<PaymentWebhookRow[]> {
-  const orders = await ordersOfSessions(container, events.map((event) => event.session_id))
+  const orders = await ordersOfSessions(
+    container,
+    events.map((event) => event.session_id),
+  )
   return events.map((event) => toPaymentWebhookRow(event, (event.session_id && orders.get(event.session_id)) || null))
 }

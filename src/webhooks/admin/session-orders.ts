@@ -13,15 +13,28 @@ export async function ordersOfSessions(container: MedusaContainer, sessionIds: R
   }
   const query = container.resolve(ContainerRegistrationKeys.QUERY)
   // Deleted sessions too: a paid session dropped by a cart change still names its collection.
-  const { data: sessions } = await query.graph({ entity: "payment_session", fields: ["id", "payment_collection_id"], filters: { id: ids }, withDeleted: true })
-  const collections = [...new Set(sessions.map((session: { payment_collection_id: string | null }) => session.payment_collection_id).filter((id): id is string => !!id))]
+  const { data: sessions } = await query.graph({
+    entity: "payment_session",
+    fields: ["id", "payment_collection_id"],
+    filters: { id: ids },
+    withDeleted: true,
+  })
+  const collections = [
+    ...new Set(
+      sessions.map((session: { payment_collection_id: string | null }) => session.payment_collection_id).filter((id): id is string => !!id),
+    ),
+  ]
   if (!collections.length) {
     return orders
   }
   const { data: links } = await query.graph({
-    entity: "order_payment_collection", fields: ["order_id", "payment_collection_id"], filters: { payment_collection_id: collections },
+    entity: "order_payment_collection",
+    fields: ["order_id", "payment_collection_id"],
+    filters: { payment_collection_id: collections },
   })
-  const orderOfCollection = new Map(links.map((link: { order_id: string; payment_collection_id: string }) => [link.payment_collection_id, link.order_id]))
+  const orderOfCollection = new Map(
+    links.map((link: { order_id: string; payment_collection_id: string }) => [link.payment_collection_id, link.order_id]),
+  )
   for (const session of sessions as Array<{ id: string; payment_collection_id: string | null }>) {
     const order = session.payment_collection_id ? orderOfCollection.get(session.payment_collection_id) : undefined
     if (order) {

@@ -4,8 +4,13 @@ import type { PaymentWebhookStatus, PaymentWebhookTimelineEntry } from "../../ty
 
 /** Every stored kind, once: a kind added to the contract's timeline fails to compile here until it is read. */
 const STORED_KINDS: { [Kind in HistoryKind]: Kind } = {
-  delivered_again: "delivered_again", attempt: "attempt", retry_scheduled: "retry_scheduled", processed: "processed",
-  ignored: "ignored", failed: "failed", replay_requested: "replay_requested",
+  delivered_again: "delivered_again",
+  attempt: "attempt",
+  retry_scheduled: "retry_scheduled",
+  processed: "processed",
+  ignored: "ignored",
+  failed: "failed",
+  replay_requested: "replay_requested",
 }
 
 const storedEntry: z.ZodType<HistoryEntry> = z.looseObject({
@@ -42,11 +47,17 @@ function storedEntries(history: unknown): PaymentWebhookTimelineEntry[] {
     }
     // Only the contract's fields: whatever else a stored entry carries stays in the database.
     const { at, kind, attempt, error, outcome, process, count } = parsed.data
-    return [{
-      at: iso(at), kind,
-      ...(attempt !== undefined ? { attempt } : {}), ...(error ? { error } : {}), ...(outcome ? { outcome } : {}),
-      ...(process ? { process: { kind: process.kind, pid: process.pid, host: process.host } } : {}), ...(count !== undefined ? { count } : {}),
-    }]
+    return [
+      {
+        at: iso(at),
+        kind,
+        ...(attempt !== undefined ? { attempt } : {}),
+        ...(error ? { error } : {}),
+        ...(outcome ? { outcome } : {}),
+        ...(process ? { process: { kind: process.kind, pid: process.pid, host: process.host } } : {}),
+        ...(count !== undefined ? { count } : {}),
+      },
+    ]
   })
 }
 
@@ -59,15 +70,20 @@ export function timelineOf(row: TimelineSource): PaymentWebhookTimelineEntry[] {
   const entries = storedEntries(row.history)
   if (!entries.length && row.processed_at && row.status !== "received") {
     entries.push({
-      at: iso(row.processed_at), kind: row.status,
-      ...(row.last_error ? { error: row.last_error } : {}), ...(row.outcome ? { outcome: row.outcome } : {}),
+      at: iso(row.processed_at),
+      kind: row.status,
+      ...(row.last_error ? { error: row.last_error } : {}),
+      ...(row.outcome ? { outcome: row.outcome } : {}),
     })
   }
   let open: PaymentWebhookTimelineEntry | undefined
   for (const entry of entries) {
     if (entry.kind === "attempt") {
       open = entry
-    } else if (open && (entry.kind === "retry_scheduled" || entry.kind === "failed" || entry.kind === "processed" || entry.kind === "ignored")) {
+    } else if (
+      open &&
+      (entry.kind === "retry_scheduled" || entry.kind === "failed" || entry.kind === "processed" || entry.kind === "ignored")
+    ) {
       if (entry.error) {
         open.error = entry.error
       }

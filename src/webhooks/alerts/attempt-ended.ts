@@ -13,7 +13,12 @@ import { alertDeliveryFailed } from "./delivery-failed"
  * for the first time raises its alert. Hands the result back unchanged, and never throws: the row is settled already,
  * and the processor must not take a failure to report for a failure to process.
  */
-export async function attemptEnded(container: MedusaContainer, claim: ClaimedDelivery, result: ProcessResult, payment?: MappedWebhookEvent): Promise<ProcessResult> {
+export async function attemptEnded(
+  container: MedusaContainer,
+  claim: ClaimedDelivery,
+  result: ProcessResult,
+  payment?: MappedWebhookEvent,
+): Promise<ProcessResult> {
   try {
     if (result.status !== "skipped") {
       recordAttempt(claim.provider_id, claim.event_type, result.status, new Date(claim.received_at))
@@ -23,7 +28,9 @@ export async function attemptEnded(container: MedusaContainer, claim: ClaimedDel
       await alertDeliveryFailed(container, claim, result.reason ?? "no reason recorded", payment)
     }
   } catch (error) {
-    container.resolve<Logger>(ContainerRegistrationKeys.LOGGER).warn(`Could not report payment webhook ${claim.event_id}'s attempt: ${errorMessage(error)}`)
+    container
+      .resolve<Logger>(ContainerRegistrationKeys.LOGGER)
+      .warn(`Could not report payment webhook ${claim.event_id}'s attempt: ${errorMessage(error)}`)
   }
   return result
 }

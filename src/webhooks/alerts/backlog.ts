@@ -41,17 +41,25 @@ export async function watchBacklog(container: MedusaContainer, inbox: PaymentWeb
     noteBacklog({ count: figures.unprocessed, oldestAgeSeconds: oldestAge })
     const threshold = inbox.inboxOptions.alertBacklogAgeSeconds
     const now = Date.now()
-    if (figures.oldest_age_seconds === null || oldestAge < threshold || (lastAlertAt !== undefined && now - lastAlertAt < threshold * 1000)) {
+    if (
+      figures.oldest_age_seconds === null ||
+      oldestAge < threshold ||
+      (lastAlertAt !== undefined && now - lastAlertAt < threshold * 1000)
+    ) {
       return figures
     }
     lastAlertAt = now
     const alert: BacklogStaleAlert = {
-      count: figures.unprocessed, overdue: figures.overdue, oldest_age_seconds: oldestAge,
-      oldest_id: figures.oldest_id, oldest_provider_id: figures.oldest_provider_id, threshold_seconds: threshold,
+      count: figures.unprocessed,
+      overdue: figures.overdue,
+      oldest_age_seconds: oldestAge,
+      oldest_id: figures.oldest_id,
+      oldest_provider_id: figures.oldest_provider_id,
+      threshold_seconds: threshold,
     }
     logger.error(
       `Payment webhook backlog is stale: ${alert.count} deliveries not processed, one of them due for ${alert.oldest_age_seconds} s ` +
-        `(over ${threshold} s): delivery ${alert.oldest_id} of ${alert.oldest_provider_id}; is the job running on the worker, and can it reach the PSP and the database?`
+        `(over ${threshold} s): delivery ${alert.oldest_id} of ${alert.oldest_provider_id}; is the job running on the worker, and can it reach the PSP and the database?`,
     )
     await emitPluginEvent(container, PaymentWebhookEvents.BACKLOG_STALE, alert).catch((error: unknown) => {
       logger.warn(`Could not emit ${PaymentWebhookEvents.BACKLOG_STALE}: ${errorMessage(error)}`)

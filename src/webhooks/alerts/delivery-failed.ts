@@ -25,7 +25,12 @@ export type DeliveryFailedAlert = {
  * ids a person needs to find it (at the PSP and in the store), and `payment-webhooks.delivery_failed`
  * for a store to forward. Best effort: the row is `failed` with its reason whatever happens here.
  */
-export async function alertDeliveryFailed(container: MedusaContainer, claim: ClaimedDelivery, reason: string, payment?: MappedWebhookEvent): Promise<void> {
+export async function alertDeliveryFailed(
+  container: MedusaContainer,
+  claim: ClaimedDelivery,
+  reason: string,
+  payment?: MappedWebhookEvent,
+): Promise<void> {
   const logger = container.resolve<Logger>(ContainerRegistrationKeys.LOGGER)
   const alert: DeliveryFailedAlert = {
     delivery_id: claim.id,
@@ -39,7 +44,7 @@ export async function alertDeliveryFailed(container: MedusaContainer, claim: Cla
   }
   logger.error(
     `Payment webhook delivery failed: ${alert.provider_id} ${alert.event_id} (${alert.event_type ?? "?"}) for session ${alert.session_id ?? "?"}` +
-      `${alert.psp_reference ? `, PSP payment ${alert.psp_reference}` : ""}, after ${alert.attempts} attempt(s), delivery ${alert.delivery_id}: ${reason}`
+      `${alert.psp_reference ? `, PSP payment ${alert.psp_reference}` : ""}, after ${alert.attempts} attempt(s), delivery ${alert.delivery_id}: ${reason}`,
   )
   await emitPluginEvent(container, PaymentWebhookEvents.DELIVERY_FAILED, alert).catch((error: unknown) => {
     logger.warn(`Could not emit ${PaymentWebhookEvents.DELIVERY_FAILED} for ${alert.event_id}: ${errorMessage(error)}`)

@@ -7,7 +7,6 @@ import { recordEdgeAnswer, type EdgeOutcome } from "../telemetry/metrics"
 import { bodyHash } from "./body-hash"
 import { isRecord } from "../../lib/records"
 
-
 /** One delivery as the HTTP layer hands it over. */
 export type IncomingDelivery = { providerKey: string; rawBody: unknown; parsedBody: unknown; headers: Record<string, unknown> }
 

@@ -18,8 +18,18 @@ function isPackageProvider(instance: unknown): boolean {
 
 /** The calls of {@link WebhookSource} the edge and the processor make. */
 const PORT_CALLS = [
-  "verifyWebhook", "interpretWebhook", "readSessionTruth", "readPaymentView", "sessionPspReference", "bookedRefunds",
-  "withRefundStatus", "externalRefundNote", "externalRefundOfNote", "canRecordExternalRefunds", "minorUnits", "webhookSecretCount",
+  "verifyWebhook",
+  "interpretWebhook",
+  "readSessionTruth",
+  "readPaymentView",
+  "sessionPspReference",
+  "bookedRefunds",
+  "withRefundStatus",
+  "externalRefundNote",
+  "externalRefundOfNote",
+  "canRecordExternalRefunds",
+  "minorUnits",
+  "webhookSecretCount",
 ] as const
 
 /** True for an object with every call of {@link WebhookSource} (a provider built against an older port has not). */
@@ -59,7 +69,9 @@ async function discover(paymentModule: IPaymentModuleService): Promise<WebhookSo
       continue
     }
     if (!isWebhookSource(instance)) {
-      throw new Error(`Payment provider ${id} comes from medusa-payment-webhooks, but its webhook edge cannot verify or process its deliveries`)
+      throw new Error(
+        `Payment provider ${id} comes from medusa-payment-webhooks, but its webhook edge cannot verify or process its deliveries`,
+      )
     }
     sources.set(id.replace(/^pp_/, ""), instance)
   }
@@ -77,7 +89,10 @@ export function webhookSources(container: MedusaContainer): Promise<WebhookSourc
   if (!sources) {
     sources = discover(paymentModule)
     found.set(paymentModule, sources)
-    sources.then((ready) => discovered.set(paymentModule, ready), () => found.delete(paymentModule))
+    sources.then(
+      (ready) => discovered.set(paymentModule, ready),
+      () => found.delete(paymentModule),
+    )
   }
   return sources
 }

@@ -27,7 +27,10 @@ function containerWith(providers: Record<string, unknown>): MedusaContainer {
 describe("webhookSources", () => {
   it("gives every provider of this package the webhook side the edge and the processor call", () => {
     const stripe = new StripeProviderService({ logger }, { apiKey: "sk_test_1", webhookSecret: "whsec_1" })
-    const yoco = new YocoProviderService({ logger }, { secretKey: "sk_test_1", webhookSecret: `whsec_${Buffer.from("k".repeat(24)).toString("base64")}` })
+    const yoco = new YocoProviderService(
+      { logger },
+      { secretKey: "sk_test_1", webhookSecret: `whsec_${Buffer.from("k".repeat(24)).toString("base64")}` },
+    )
     expect([isWebhookSource(stripe), isWebhookSource(yoco)]).toEqual([true, true])
   })
 
@@ -40,7 +43,7 @@ describe("webhookSources", () => {
 
   it("refuses a provider of this package that has no webhook side, naming it", async () => {
     await expect(webhookSources(containerWith({ pp_new_one: new IncompleteProvider() }))).rejects.toThrow(
-      "Payment provider pp_new_one comes from medusa-payment-webhooks, but its webhook edge cannot verify or process its deliveries"
+      "Payment provider pp_new_one comes from medusa-payment-webhooks, but its webhook edge cannot verify or process its deliveries",
     )
   })
 })

@@ -23,13 +23,19 @@ function isSameDispute(recorded: unknown, dispute: { id: string; status: string 
  * A chargeback opened or closed at the PSP: the order's metadata carries the dispute (id, status,
  * reason, amount, evidence due date) for the admin to see, and stores are told.
  */
-export async function applyDispute(container: MedusaContainer, context: PaymentContext, effect: Extract<WebhookEffect, { kind: "dispute" }>): Promise<EffectOutcome> {
+export async function applyDispute(
+  container: MedusaContainer,
+  context: PaymentContext,
+  effect: Extract<WebhookEffect, { kind: "dispute" }>,
+): Promise<EffectOutcome> {
   const sessionId = context.session.id
   if (!context.orderId) {
     return { status: "retry", reason: `session ${sessionId} has no order to flag with dispute ${effect.dispute.id}` }
   }
   const query = container.resolve(ContainerRegistrationKeys.QUERY)
-  const { data: [order] } = await query.graph({ entity: "order", fields: ["id", "metadata"], filters: { id: context.orderId } })
+  const {
+    data: [order],
+  } = await query.graph({ entity: "order", fields: ["id", "metadata"], filters: { id: context.orderId } })
   const metadata: Record<string, unknown> = { ...(order?.metadata ?? {}) }
   const recorded = metadata[DISPUTE_METADATA_KEY]
   if (effect.phase === "opened" && isClosedDispute(recorded, effect.dispute.id)) {
@@ -38,14 +44,21 @@ export async function applyDispute(container: MedusaContainer, context: PaymentC
   }
   if (isSameDispute(recorded, effect.dispute)) {
     // A replay or a second delivery: the order says so already, and the store was told.
-    return { status: "processed", reason: `dispute ${effect.dispute.id} is already recorded on order ${context.orderId} as ${effect.dispute.status}`, did: { flagged_order: context.orderId, dispute_id: effect.dispute.id } }
+    return {
+      status: "processed",
+      reason: `dispute ${effect.dispute.id} is already recorded on order ${context.orderId} as ${effect.dispute.status}`,
+      did: { flagged_order: context.orderId, dispute_id: effect.dispute.id },
+    }
   }
   metadata[DISPUTE_METADATA_KEY] = { ...effect.dispute, updated_at: new Date().toISOString() }
   await container.resolve<IOrderModuleService>(Modules.ORDER).updateOrders(context.orderId, { metadata })
-  await emitPluginEvent(
-    container,
-    effect.phase === "opened" ? PaymentWebhookEvents.DISPUTE_OPENED : PaymentWebhookEvents.DISPUTE_CLOSED,
-    { order_id: context.orderId, payment_id: context.payment?.id ?? null, dispute: effect.dispute }
-  )
-  return { status: "processed", did: { flagged_order: context.orderId, dispute_id: effect.dispute.id, dispute_status: effect.dispute.status } }
+  await emitPluginEvent(container, effect.phase === "opened" ? PaymentWebhookEvents.DISPUTE_OPENED : PaymentWebhookEvents.DISPUTE_CLOSED, {
+    order_id: context.orderId,
+    payment_id: context.payment?.id ?? null,
+    dispute: effect.dispute,
+  })
+  return {
+    status: "processed",
+    did: { flagged_order: context.orderId, dispute_id: effect.dispute.id, dispute_status: effect.dispute.status },
+  }
 }

@@ -10,7 +10,13 @@ export type { AttentionReport, EffectOutcome, EffectRun } from "./outcome"
 export { PaymentWebhookEvents } from "./plugin-events"
 
 /** Carries out what an event means beyond Medusa's own authorize/capture. */
-export async function applyEffect(container: MedusaContainer, source: WebhookSource, context: PaymentContext, effect: WebhookEffect, run: EffectRun): Promise<EffectOutcome> {
+export async function applyEffect(
+  container: MedusaContainer,
+  source: WebhookSource,
+  context: PaymentContext,
+  effect: WebhookEffect,
+  run: EffectRun,
+): Promise<EffectOutcome> {
   switch (effect.kind) {
     case "payment_failed":
     case "payment_canceled":

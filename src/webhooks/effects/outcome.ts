@@ -10,7 +10,12 @@ export type AttentionReport = { reason: string; amount?: number; details?: Recor
  * (not possible yet, e.g. a refund for a payment not recorded yet: tried again after a backoff);
  * `attention` when a person must act on what it found.
  */
-export type EffectOutcome = { status: "processed" | "ignored" | "retry"; reason?: string; did?: Record<string, unknown>; attention?: AttentionReport }
+export type EffectOutcome = {
+  status: "processed" | "ignored" | "retry"
+  reason?: string
+  did?: Record<string, unknown>
+  attention?: AttentionReport
+}
 
 /** What an effect knows of the delivery it carries out. */
 export type EffectRun = {

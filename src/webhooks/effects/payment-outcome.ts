@@ -22,7 +22,7 @@ export async function applyPaymentOutcome(
   container: MedusaContainer,
   context: PaymentContext,
   effect: Extract<WebhookEffect, { kind: "payment_failed" | "payment_canceled" }>,
-  run: EffectRun
+  run: EffectRun,
 ): Promise<EffectOutcome> {
   const { session, payment } = context
   if (effect.kind === "payment_canceled" && payment && !payment.canceled_at && payment.captured === 0) {
@@ -30,7 +30,8 @@ export async function applyPaymentOutcome(
       status: "processed",
       did: { authorization_lost: payment.id },
       attention: {
-        reason: `the PSP canceled payment ${payment.id} (${effect.reason ?? "no reason given"}) while Medusa holds ${formatAmount(payment.amount, payment.currency_code)} authorized ` +
+        reason:
+          `the PSP canceled payment ${payment.id} (${effect.reason ?? "no reason given"}) while Medusa holds ${formatAmount(payment.amount, payment.currency_code)} authorized ` +
           `and nothing captured${context.orderId ? ` on order ${context.orderId}` : ""}: it can no longer be captured; ask the customer to pay again, or cancel the order`,
         amount: payment.amount,
         details: { payment_id: payment.id, order_id: context.orderId ?? null, cancellation_reason: effect.reason },
@@ -55,11 +56,15 @@ export async function applyPaymentOutcome(
   }
   // A decline changes nothing in Medusa: telling the store is the effect, once. A cancellation tells it when it closed the session.
   if (declined ? run.firstProcessing : cancels) {
-    await emitPluginEvent(
-      container,
-      declined ? PaymentWebhookEvents.PAYMENT_FAILED : PaymentWebhookEvents.PAYMENT_CANCELED,
-      { session_id: session.id, cart_id: context.cartId ?? null, provider_id: session.provider_id, reason: effect.reason }
-    )
+    await emitPluginEvent(container, declined ? PaymentWebhookEvents.PAYMENT_FAILED : PaymentWebhookEvents.PAYMENT_CANCELED, {
+      session_id: session.id,
+      cart_id: context.cartId ?? null,
+      provider_id: session.provider_id,
+      reason: effect.reason,
+    })
   }
-  return { status: "processed", did: declined ? { declined: effect.reason, session_status: session.status } : { session_status: "canceled" } }
+  return {
+    status: "processed",
+    did: declined ? { declined: effect.reason, session_status: session.status } : { session_status: "canceled" },
+  }
 }

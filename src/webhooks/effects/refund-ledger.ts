@@ -50,7 +50,7 @@ export function readRefundLedger(input: {
   const inFlight = new Set(
     input.medusaRefunds
       .filter((refund) => !completed.has(refund.id) && input.now.getTime() - refund.created_at.getTime() < IN_FLIGHT_HORIZON_MS)
-      .map((refund) => refund.id)
+      .map((refund) => refund.id),
   )
   return { booked, medusa: new Set(input.medusaRefunds.map((refund) => refund.id)), inFlight }
 }

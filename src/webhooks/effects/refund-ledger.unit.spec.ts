@@ -4,9 +4,25 @@ import type { MedusaRefund } from "./payment-context"
 import { IN_FLIGHT_HORIZON_MS, judgeRefund, readRefundLedger } from "./refund-ledger"
 
 const now = new Date("2026-12-04T12:00:00Z")
-const medusa = (id: string, ageMs = 1_000, note: string | null = null): MedusaRefund => ({ id, amount: 10, note, created_at: new Date(now.getTime() - ageMs) })
-const psp = (id: string, status = "succeeded", tag?: string): PspRefund => ({ id, amount: 10, status, ...(tag ? { medusa_refund_id: tag } : {}) })
-const own = (pspId: string, medusaId?: string, status = "succeeded"): RecordedRefund => ({ psp_refund_id: pspId, amount: 1000, status, external: false, ...(medusaId ? { medusa_refund_id: medusaId } : {}) })
+const medusa = (id: string, ageMs = 1_000, note: string | null = null): MedusaRefund => ({
+  id,
+  amount: 10,
+  note,
+  created_at: new Date(now.getTime() - ageMs),
+})
+const psp = (id: string, status = "succeeded", tag?: string): PspRefund => ({
+  id,
+  amount: 10,
+  status,
+  ...(tag ? { medusa_refund_id: tag } : {}),
+})
+const own = (pspId: string, medusaId?: string, status = "succeeded"): RecordedRefund => ({
+  psp_refund_id: pspId,
+  amount: 1000,
+  status,
+  external: false,
+  ...(medusaId ? { medusa_refund_id: medusaId } : {}),
+})
 
 function ledger(recorded: RecordedRefund[], medusaRefunds: MedusaRefund[], marked: Record<string, string> = {}) {
   return readRefundLedger({ recorded, medusaRefunds, externalOfNote: (note) => (note ? marked[note] : undefined), now })
@@ -49,7 +65,9 @@ describe("judgeRefund", () => {
 
   it("tells a failure of a refund Medusa booked, whichever way it was booked", () => {
     expect(judgeRefund(psp("re_1", "failed", "ref_1"), ledger([own("re_1", "ref_1")], [medusa("ref_1")]))).toBe("failed_booked")
-    expect(judgeRefund(psp("re_dash", "failed"), ledger([], [medusa("ref_2", 1_000, "marked")], { marked: "re_dash" }))).toBe("failed_booked")
+    expect(judgeRefund(psp("re_dash", "failed"), ledger([], [medusa("ref_2", 1_000, "marked")], { marked: "re_dash" }))).toBe(
+      "failed_booked",
+    )
     expect(judgeRefund(psp("rf_1", "canceled"), ledger([own("rf_1", "ref_1", "pending")], [medusa("ref_1")]))).toBe("failed_booked")
   })
 })

@@ -28,7 +28,13 @@ async function paymentDataNow(container: MedusaContainer, paymentId: string): Pr
  * transactions follow. Its note names the PSP refund with this store's mark: the provider, reading the
  * note on the Refund row Medusa hands it, records it without refunding again.
  */
-async function recordExternalRefund(container: MedusaContainer, source: WebhookSource, context: PaymentContext, payment: Payment, refund: PspRefund): Promise<void> {
+async function recordExternalRefund(
+  container: MedusaContainer,
+  source: WebhookSource,
+  context: PaymentContext,
+  payment: Payment,
+  refund: PspRefund,
+): Promise<void> {
   await refundPaymentWorkflow(container).run({
     input: { payment_id: payment.id, amount: refund.amount, note: source.externalRefundNote(payment.id, refund.id) },
   })
@@ -47,7 +53,12 @@ async function recordExternalRefund(container: MedusaContainer, source: WebhookS
  * it is written; undefined when nothing changes. Only called while no Medusa refund of the payment is
  * in flight: its call's answer, written later, would otherwise carry a copy from before this write.
  */
-async function withStatuses(container: MedusaContainer, source: WebhookSource, context: PaymentContext, refunds: PspRefund[]): Promise<Record<string, unknown> | undefined> {
+async function withStatuses(
+  container: MedusaContainer,
+  source: WebhookSource,
+  context: PaymentContext,
+  refunds: PspRefund[],
+): Promise<Record<string, unknown> | undefined> {
   const fresh = (context.payment ? await paymentDataNow(container, context.payment.id) : undefined) ?? context.payment?.data ?? {}
   const recorded = new Map(source.bookedRefunds(fresh).map((entry) => [entry.psp_refund_id, entry.status]))
   let data: Record<string, unknown> | undefined
@@ -80,7 +91,7 @@ export async function applyRefunds(
   container: MedusaContainer,
   source: WebhookSource,
   context: PaymentContext,
-  effect: Extract<WebhookEffect, { kind: "refunds" }>
+  effect: Extract<WebhookEffect, { kind: "refunds" }>,
 ): Promise<EffectOutcome> {
   const payment = context.payment
   if (!payment) {
@@ -94,35 +105,60 @@ export async function applyRefunds(
   })
   const verdicts = effect.refunds.map((refund): [PspRefund, RefundVerdict] => [refund, judgeRefund(refund, ledger)])
   if (verdicts.some(([, verdict]) => verdict === "wait")) {
-    return { status: "retry", reason: `Medusa refund ${[...ledger.inFlight].join(", ")} of payment ${payment.id} is still in flight: its provider call has not returned` }
+    return {
+      status: "retry",
+      reason: `Medusa refund ${[...ledger.inFlight].join(", ")} of payment ${payment.id} is still in flight: its provider call has not returned`,
+    }
   }
   const previously = new Map(source.bookedRefunds(payment.data).map((entry) => [entry.psp_refund_id, entry.status]))
-  const newlyFailed = verdicts.filter(([refund, verdict]) => verdict === "failed_booked" && previously.get(refund.id) !== refund.status).map(([refund]) => refund)
-  const statuses = await withStatuses(container, source, context, verdicts.filter(([, verdict]) => verdict === "booked" || verdict === "failed_booked").map(([refund]) => refund))
+  const newlyFailed = verdicts
+    .filter(([refund, verdict]) => verdict === "failed_booked" && previously.get(refund.id) !== refund.status)
+    .map(([refund]) => refund)
+  const statuses = await withStatuses(
+    container,
+    source,
+    context,
+    verdicts.filter(([, verdict]) => verdict === "booked" || verdict === "failed_booked").map(([refund]) => refund),
+  )
   if (statuses) {
     await savePaymentData(container, payment.id, statuses)
   }
   const toRecord = verdicts.filter(([, verdict]) => verdict === "record").map(([refund]) => refund)
   if (toRecord.length && !source.canRecordExternalRefunds()) {
-    return { status: "retry", reason: "this provider cannot read the refunds Medusa hands it, so recording a PSP refund could refund it twice" }
+    return {
+      status: "retry",
+      reason: "this provider cannot read the refunds Medusa hands it, so recording a PSP refund could refund it twice",
+    }
   }
   for (const refund of toRecord) {
     await recordExternalRefund(container, source, context, payment, refund)
   }
   const did = {
     refunds_recorded: toRecord.map((refund) => refund.id),
-    ...(verdicts.some(([, verdict]) => verdict === "pending") ? { refunds_pending: verdicts.filter(([, v]) => v === "pending").map(([refund]) => refund.id) } : {}),
+    ...(verdicts.some(([, verdict]) => verdict === "pending")
+      ? { refunds_pending: verdicts.filter(([, v]) => v === "pending").map(([refund]) => refund.id) }
+      : {}),
     ...(newlyFailed.length ? { refunds_failed_after_booking: newlyFailed.map((refund) => refund.id) } : {}),
   }
   if (!newlyFailed.length) {
-    const waiting = did.refunds_pending ? `refund ${did.refunds_pending.join(", ")} is not final at the PSP: it is booked once the PSP says it succeeded` : undefined
-    const nothing = verdicts.every(([, verdict]) => verdict === "booked" || verdict === "failed_unbooked") ? "every refund was already booked, or failed before it was" : undefined
+    const waiting = did.refunds_pending
+      ? `refund ${did.refunds_pending.join(", ")} is not final at the PSP: it is booked once the PSP says it succeeded`
+      : undefined
+    const nothing = verdicts.every(([, verdict]) => verdict === "booked" || verdict === "failed_unbooked")
+      ? "every refund was already booked, or failed before it was"
+      : undefined
     return { status: "processed", did, ...(waiting || nothing ? { reason: waiting ?? nothing } : {}) }
   }
   for (const refund of newlyFailed) {
     await emitPluginEvent(container, PaymentWebhookEvents.REFUND_FAILED, {
-      payment_id: payment.id, order_id: context.orderId ?? null, session_id: context.session.id, refund_id: refund.id, reason: refund.failure_reason ?? refund.status,
-    }).catch((error: unknown) => container.resolve(ContainerRegistrationKeys.LOGGER).warn(`Could not emit refund_failed for ${refund.id}: ${errorMessage(error)}`))
+      payment_id: payment.id,
+      order_id: context.orderId ?? null,
+      session_id: context.session.id,
+      refund_id: refund.id,
+      reason: refund.failure_reason ?? refund.status,
+    }).catch((error: unknown) =>
+      container.resolve(ContainerRegistrationKeys.LOGGER).warn(`Could not emit refund_failed for ${refund.id}: ${errorMessage(error)}`),
+    )
   }
   const failedAmount = newlyFailed.reduce((total, refund) => total + refund.amount, 0)
   const currency = payment.currency_code
@@ -130,11 +166,16 @@ export async function applyRefunds(
     status: "processed",
     did,
     attention: {
-      reason: `refund ${newlyFailed.map((refund) => refund.id).join(", ")} of ${formatAmount(failedAmount, currency)} failed at the PSP after Medusa booked it ` +
+      reason:
+        `refund ${newlyFailed.map((refund) => refund.id).join(", ")} of ${formatAmount(failedAmount, currency)} failed at the PSP after Medusa booked it ` +
         `(${newlyFailed.map((refund) => refund.failure_reason ?? refund.status).join(", ")}): Medusa still shows ${formatAmount(payment.refunded, currency)} refunded ` +
         "and cannot un-book it; refund the customer another way, or record what the PSP holds",
       amount: failedAmount,
-      details: { refund_ids: newlyFailed.map((refund) => refund.id), medusa_refunded: payment.refunded, psp_refunded: (await pspRefunded(source, context)) ?? null },
+      details: {
+        refund_ids: newlyFailed.map((refund) => refund.id),
+        medusa_refunded: payment.refunded,
+        psp_refunded: (await pspRefunded(source, context)) ?? null,
+      },
     },
   }
 }

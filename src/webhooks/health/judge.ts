@@ -44,7 +44,9 @@ function jobProblems(facts: HealthFacts, intervalMs: number): { failing: string[
   const periods = `${STALE_AFTER_PERIODS} periods of ${Math.round(intervalMs / 1000)} s`
   if (!job) {
     return {
-      failing: [`The job ${REDRIVE_JOB_NAME} has not run yet: it runs on a process with MEDUSA_WORKER_MODE=worker or shared; without it, deliveries whose announcement was lost are never taken up`],
+      failing: [
+        `The job ${REDRIVE_JOB_NAME} has not run yet: it runs on a process with MEDUSA_WORKER_MODE=worker or shared; without it, deliveries whose announcement was lost are never taken up`,
+      ],
       degraded: [],
     }
   }
@@ -52,7 +54,10 @@ function jobProblems(facts: HealthFacts, intervalMs: number): { failing: string[
   const ageSeconds = job.finished_age_seconds ?? job.started_age_seconds
   const degraded = job.last_error ? [`The job's last pass (${where}) failed: ${job.last_error}`] : []
   if (ageSeconds * 1000 > STALE_AFTER_PERIODS * intervalMs) {
-    const what = job.finished_age_seconds === null ? `started its only pass ${Math.round(ageSeconds)} s ago and never finished it` : `last finished a pass ${Math.round(ageSeconds)} s ago`
+    const what =
+      job.finished_age_seconds === null
+        ? `started its only pass ${Math.round(ageSeconds)} s ago and never finished it`
+        : `last finished a pass ${Math.round(ageSeconds)} s ago`
     return { failing: [`The job ${REDRIVE_JOB_NAME} ${what} (${where}), more than ${periods}`], degraded }
   }
   return { failing: [], degraded }
@@ -65,16 +70,22 @@ function inboxProblems(facts: HealthFacts): { failing: string[]; degraded: strin
   const figures = facts.inbox.figures
   const degraded: string[] = []
   if (figures.oldest_age_seconds !== null && figures.oldest_age_seconds > facts.backlogAlertSeconds) {
-    degraded.push(`A delivery has been due for ${figures.oldest_age_seconds} s and is not processed yet (alertBacklogAgeSeconds: ${facts.backlogAlertSeconds})`)
+    degraded.push(
+      `A delivery has been due for ${figures.oldest_age_seconds} s and is not processed yet (alertBacklogAgeSeconds: ${facts.backlogAlertSeconds})`,
+    )
   }
   if (figures.overdue > 0) {
     degraded.push(`${figures.overdue} deliveries are due but the job has not taken them up`)
   }
   if (figures.failures_24h > 0) {
-    degraded.push(`${figures.failures_24h} deliveries failed in the last 24 h: see GET /admin/payment-webhooks?status=failed and replay them`)
+    degraded.push(
+      `${figures.failures_24h} deliveries failed in the last 24 h: see GET /admin/payment-webhooks?status=failed and replay them`,
+    )
   }
   if (figures.needs_attention_24h > 0) {
-    degraded.push(`${figures.needs_attention_24h} payments need a person's attention (last 24 h): paid at the PSP but no order, or a wrong amount`)
+    degraded.push(
+      `${figures.needs_attention_24h} payments need a person's attention (last 24 h): paid at the PSP but no order, or a wrong amount`,
+    )
   }
   return { failing: [], degraded }
 }
@@ -82,7 +93,9 @@ function inboxProblems(facts: HealthFacts): { failing: string[]; degraded: strin
 function configProblems(facts: HealthFacts): string[] {
   const problems: string[] = []
   if (!facts.inboxEnabled) {
-    problems.push("The plugin entry is disabled (enabled: false): this package's deliveries go to Medusa's own route, unverified and unrecorded")
+    problems.push(
+      "The plugin entry is disabled (enabled: false): this package's deliveries go to Medusa's own route, unverified and unrecorded",
+    )
   }
   if ("error" in facts.providers) {
     problems.push(`The payment providers could not be listed: ${facts.providers.error}`)
@@ -98,7 +111,7 @@ function configProblems(facts: HealthFacts): string[] {
   if (split && local.length) {
     problems.push(
       `Servers and a worker run apart (this process: ${facts.modules.worker_mode}${facts.job ? `, the job's: ${facts.job.process_kind}` : ""}) ` +
-      `but this process uses Medusa's in-memory ${local.join(", ")}: register the Redis modules on every process (README, Production)`
+        `but this process uses Medusa's in-memory ${local.join(", ")}: register the Redis modules on every process (README, Production)`,
     )
   }
   return problems

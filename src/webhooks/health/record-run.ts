@@ -35,11 +35,15 @@ export async function recordJobRun<T extends Record<string, unknown>>(container:
   const started = Date.now()
   try {
     const summary = await pass()
-    await note("end", () => inbox.noteJobFinished(REDRIVE_JOB_NAME, runner, { intervalMs, durationMs: Date.now() - started, summary, error: null }))
+    await note("end", () =>
+      inbox.noteJobFinished(REDRIVE_JOB_NAME, runner, { intervalMs, durationMs: Date.now() - started, summary, error: null }),
+    )
     return summary
   } catch (error) {
     const reason = errorMessage(error)
-    await note("end", () => inbox.noteJobFinished(REDRIVE_JOB_NAME, runner, { intervalMs, durationMs: Date.now() - started, summary: null, error: reason }))
+    await note("end", () =>
+      inbox.noteJobFinished(REDRIVE_JOB_NAME, runner, { intervalMs, durationMs: Date.now() - started, summary: null, error: reason }),
+    )
     throw error
   }
 }

@@ -37,12 +37,14 @@ const iso = (value: Date | string | null): string | null => (value === null ? nu
  * The database cancels a statement that runs past {@link STATEMENT_TIMEOUT_MS}: a locked or overloaded
  * table must not keep one of the pool's connections for every health probe that asked.
  */
-async function readInbox(inbox: PaymentWebhooksModuleService): Promise<{ job: JobRunRow | null; figures: InboxFigures } | { error: string }> {
+async function readInbox(
+  inbox: PaymentWebhooksModuleService,
+): Promise<{ job: JobRunRow | null; figures: InboxFigures } | { error: string }> {
   try {
     return await withTimeout(
       inbox.healthReadings(REDRIVE_JOB_NAME, overdueAfterSeconds(inbox.inboxOptions.redriveAfterSeconds), STATEMENT_TIMEOUT_MS),
       READ_TIMEOUT_MS,
-      "reading the inbox"
+      "reading the inbox",
     )
   } catch (error) {
     return { error: databaseReason(error) }

@@ -14,7 +14,8 @@ export function announceRecordedDelivery(container: MedusaContainer, inbox: Paym
   eventBus
     .emit({ name: PaymentWebhookEvents.DELIVERY_RECORDED, data: { id } }, { delay: inbox.inboxOptions.processDelayMs })
     .catch((error: unknown) => {
-      container.resolve<Logger>(ContainerRegistrationKeys.LOGGER)
+      container
+        .resolve<Logger>(ContainerRegistrationKeys.LOGGER)
         .warn(`Could not announce payment webhook ${id}; the job will take it up: ${errorMessage(error)}`)
     })
 }

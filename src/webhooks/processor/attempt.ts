@@ -63,7 +63,9 @@ export async function attemptDelivery(deps: AttemptDeps, claim: ClaimedDelivery)
   const payment = plan.kind === "payment" ? mapped : undefined
   try {
     const locking = container.resolve<ILockingModule>(Modules.LOCKING)
-    return await exclusively(locking, `payment-webhooks:session:${plan.session_id}`, deps.lock, () => actOnSession(container, source, claim, mapped, plan, facts))
+    return await exclusively(locking, `payment-webhooks:session:${plan.session_id}`, deps.lock, () =>
+      actOnSession(container, source, claim, mapped, plan, facts),
+    )
   } catch (error) {
     throw error instanceof AttemptFailed ? error : new AttemptFailed(errorMessage(error), { facts, payment })
   }
@@ -76,14 +78,17 @@ async function actOnSession(
   claim: ClaimedDelivery,
   mapped: MappedWebhookEvent,
   plan: Exclude<Plan, { kind: "ignore" }>,
-  facts: DeliveryFacts
+  facts: DeliveryFacts,
 ): Promise<Decision> {
   const payment = plan.kind === "payment" ? mapped : undefined
   const context = await readPaymentContext(container, plan.session_id)
   if (!context) {
     const gone = payment ? await deletedSessionPayment(container, source, plan.session_id, mapped) : undefined
     if (gone?.needs_attention) {
-      return settle({ status: "failed", reason: gone.reason, facts, needs_attention: true }, { payment, attention: attentionOf(mapped, gone.reason) })
+      return settle(
+        { status: "failed", reason: gone.reason, facts, needs_attention: true },
+        { payment, attention: attentionOf(mapped, gone.reason) },
+      )
     }
     return settle({ status: "ignored", reason: gone?.reason ?? `payment session ${plan.session_id} does not exist in this store`, facts })
   }
@@ -96,20 +101,28 @@ async function actOnSession(
     return settle(
       { status: verdict.status, reason: verdict.reason, facts, needs_attention: failed },
       failed
-        ? { payment, attention: attentionOf(mapped, verdict.reason), ...(verdict.amountMismatch ? { amountMismatch: { session_id: plan.session_id, reason: verdict.reason } } : {}) }
-        : {}
+        ? {
+            payment,
+            attention: attentionOf(mapped, verdict.reason),
+            ...(verdict.amountMismatch ? { amountMismatch: { session_id: plan.session_id, reason: verdict.reason } } : {}),
+          }
+        : {},
     )
   }
-  const outcome: EffectOutcome = plan.kind === "payment"
-    ? await carryOutPayment(container, plan, context, source)
-    : await applyEffect(container, source, context, plan.effect, { firstProcessing: !claim.processed_before })
+  const outcome: EffectOutcome =
+    plan.kind === "payment"
+      ? await carryOutPayment(container, plan, context, source)
+      : await applyEffect(container, source, context, plan.effect, { firstProcessing: !claim.processed_before })
   if (outcome.status === "retry") {
     throw new AttemptFailed(outcome.reason ?? "not possible yet", { facts, payment })
   }
   if (outcome.attention) {
     // Carried out as far as it can be; what it found is for a person, and the row stays flagged.
     const attention = attentionOf(mapped, outcome.attention.reason, outcome.attention)
-    return settle({ status: outcome.status, reason: outcome.attention.reason, outcome: outcome.did ?? null, facts, needs_attention: true }, { payment, attention })
+    return settle(
+      { status: outcome.status, reason: outcome.attention.reason, outcome: outcome.did ?? null, facts, needs_attention: true },
+      { payment, attention },
+    )
   }
   return settle({ status: outcome.status, reason: outcome.reason ?? null, outcome: outcome.did ?? null, facts }, { payment })
 }

@@ -25,7 +25,7 @@ export async function carryOutPayment(
   container: MedusaContainer,
   plan: Extract<Plan, { kind: "payment" }>,
   before: PaymentContext,
-  psp: Pick<PspFacts, "minorUnits">
+  psp: Pick<PspFacts, "minorUnits">,
 ): Promise<EffectOutcome> {
   if (isAlreadyDone(plan, before, psp)) {
     return { status: "processed", did: { ran_workflow: false, ...holding(before) } }
@@ -34,7 +34,11 @@ export async function carryOutPayment(
     // The PSP now reports this payment authorized or captured (a retry after a decline): a session
     // left in `error` could never complete the cart, so it is reopened first.
     await container.resolve<IPaymentModuleService>(Modules.PAYMENT).updatePaymentSession({
-      id: before.session.id, data: before.session.data, amount: before.session.amount, currency_code: before.session.currency_code, status: "pending",
+      id: before.session.id,
+      data: before.session.data,
+      amount: before.session.amount,
+      currency_code: before.session.currency_code,
+      status: "pending",
     })
   }
   await processPaymentWorkflow(container).run({
@@ -45,6 +49,9 @@ export async function carryOutPayment(
   if (after && isAlreadyDone(plan, after, psp)) {
     return { status: "processed", did: { ran_workflow: true, ...holding(after) } }
   }
-  const reason = after?.cartId && !after.orderId ? `cart ${after.cartId} was not completed into an order` : `payment of session ${plan.session_id} is not ${plan.action} yet`
+  const reason =
+    after?.cartId && !after.orderId
+      ? `cart ${after.cartId} was not completed into an order`
+      : `payment of session ${plan.session_id} is not ${plan.action} yet`
   return { status: "retry", reason }
 }

@@ -34,7 +34,12 @@ export function judge(plan: Exclude<Plan, { kind: "ignore" }>, providerKey: stri
   const session = context.session
   const currency = (plan.currency_code ?? session.currency_code).toLowerCase()
   if (currency !== session.currency_code.toLowerCase()) {
-    return { ok: false, status: "failed", amountMismatch: true, reason: `currency ${currency.toUpperCase()} differs from the session's ${session.currency_code.toUpperCase()}` }
+    return {
+      ok: false,
+      status: "failed",
+      amountMismatch: true,
+      reason: `currency ${currency.toUpperCase()} differs from the session's ${session.currency_code.toUpperCase()}`,
+    }
   }
   const expected = psp.minorUnits(session.amount, session.currency_code)
   const received = psp.minorUnits(plan.amount, session.currency_code)
@@ -67,7 +72,11 @@ function otherPspObject(plan: Exclude<Plan, { kind: "ignore" }>, sessionReferenc
       reason: `${named}, which this store created for session ${plan.session_id}, was paid, but the session now pays through ${sessionReference}: refund it or place the order by hand`,
     }
   }
-  return { ok: false, status: "ignored", reason: `${named} is not the one session ${plan.session_id} pays through (${sessionReference}), though it names the session` }
+  return {
+    ok: false,
+    status: "ignored",
+    reason: `${named} is not the one session ${plan.session_id} pays through (${sessionReference}), though it names the session`,
+  }
 }
 
 /**
@@ -75,7 +84,11 @@ function otherPspObject(plan: Exclude<Plan, { kind: "ignore" }>, sessionReferenc
  * for at least the event's amount: judged by the captures, since a partial capture never marks the
  * payment captured) and, when the session belongs to a cart, the cart completed into an order.
  */
-export function isAlreadyDone(plan: Extract<Plan, { kind: "payment" }>, context: PaymentContext, psp: Pick<PspFacts, "minorUnits">): boolean {
+export function isAlreadyDone(
+  plan: Extract<Plan, { kind: "payment" }>,
+  context: PaymentContext,
+  psp: Pick<PspFacts, "minorUnits">,
+): boolean {
   const orderDone = !context.cartId || !!context.orderId
   if (!context.payment || !orderDone) {
     return false

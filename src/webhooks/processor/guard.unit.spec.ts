@@ -10,9 +10,24 @@ type PaymentPlan = Extract<Plan, { kind: "payment" }>
 
 const session = { id: "payses_1", status: "pending", amount: 100, currency_code: "usd", provider_id: "pp_stripe_stripe", data: {} }
 const context = (overrides: Partial<PaymentContext> = {}): PaymentContext => ({ session, cartId: "cart_1", ...overrides })
-const payment = (captured: number) => ({ id: "pay_1", provider_id: "pp_stripe_stripe", currency_code: "usd", data: {}, amount: 100, refunded: 0, captured, canceled_at: null, refunds: [] })
+const payment = (captured: number) => ({
+  id: "pay_1",
+  provider_id: "pp_stripe_stripe",
+  currency_code: "usd",
+  data: {},
+  amount: 100,
+  refunded: 0,
+  captured,
+  canceled_at: null,
+  refunds: [],
+})
 const plan = (overrides: Partial<PaymentPlan> = {}): PaymentPlan => ({
-  kind: "payment", action: "authorized", session_id: "payses_1", amount: 100, currency_code: "usd", ...overrides,
+  kind: "payment",
+  action: "authorized",
+  session_id: "payses_1",
+  amount: 100,
+  currency_code: "usd",
+  ...overrides,
 })
 
 describe("judge", () => {
@@ -21,18 +36,36 @@ describe("judge", () => {
   })
 
   it("ignores an event that came through another provider entry than the session's", () => {
-    expect(judge(plan(), "stripe_auto", context(), psp())).toMatchObject({ ok: false, status: "ignored", reason: expect.stringContaining("belongs to pp_stripe_stripe") })
+    expect(judge(plan(), "stripe_auto", context(), psp())).toMatchObject({
+      ok: false,
+      status: "ignored",
+      reason: expect.stringContaining("belongs to pp_stripe_stripe"),
+    })
   })
 
   it("fails an authorization for another amount, and any event in another currency", () => {
-    expect(judge(plan({ amount: 99.99 }), "stripe_stripe", context(), psp())).toMatchObject({ ok: false, status: "failed", reason: expect.stringContaining("differs from the session's 100 USD") })
-    expect(judge(plan({ currency_code: "eur" }), "stripe_stripe", context(), psp())).toMatchObject({ ok: false, status: "failed", reason: expect.stringContaining("currency EUR") })
-    expect(judge(plan({ action: "captured", amount: 101 }), "stripe_stripe", context(), psp())).toMatchObject({ ok: false, status: "failed" })
+    expect(judge(plan({ amount: 99.99 }), "stripe_stripe", context(), psp())).toMatchObject({
+      ok: false,
+      status: "failed",
+      reason: expect.stringContaining("differs from the session's 100 USD"),
+    })
+    expect(judge(plan({ currency_code: "eur" }), "stripe_stripe", context(), psp())).toMatchObject({
+      ok: false,
+      status: "failed",
+      reason: expect.stringContaining("currency EUR"),
+    })
+    expect(judge(plan({ action: "captured", amount: 101 }), "stripe_stripe", context(), psp())).toMatchObject({
+      ok: false,
+      status: "failed",
+    })
   })
 
   it("lets through a capture of less than an authorized payment (a partial capture in the PSP's dashboard), and no other", () => {
     expect(judge(plan({ action: "captured", amount: 40 }), "stripe_stripe", context({ payment: payment(0) }), psp())).toEqual({ ok: true })
-    expect(judge(plan({ action: "captured", amount: 40 }), "stripe_stripe", context(), psp())).toMatchObject({ ok: false, status: "failed" })
+    expect(judge(plan({ action: "captured", amount: 40 }), "stripe_stripe", context(), psp())).toMatchObject({
+      ok: false,
+      status: "failed",
+    })
   })
 
   it("compares in minor units: 100.001 USD is the PSP's 10000 cents", () => {
@@ -68,11 +101,20 @@ describe("judge: the session's own PSP object", () => {
     const verdict = judge(plan({ psp_reference: "pi_other" }), "stripe_stripe", context(), psp("pi_own"))
     expect(verdict).toMatchObject({ ok: false, status: "ignored", reason: expect.stringContaining("pi_other") })
     expect(verdict).toMatchObject({ reason: expect.stringContaining("pi_own") })
-    expect(judge(plan(), "stripe_stripe", context(), psp("pi_own"))).toMatchObject({ ok: false, status: "ignored", reason: expect.stringContaining("naming no PSP payment") })
+    expect(judge(plan(), "stripe_stripe", context(), psp("pi_own"))).toMatchObject({
+      ok: false,
+      status: "ignored",
+      reason: expect.stringContaining("naming no PSP payment"),
+    })
   })
 
   it("fails, for a person, a payment on an object this store created for the session and then replaced", () => {
-    const verdict = judge(plan({ psp_reference: "ch_before", created_here: true }), "yoco_yoco", context({ session: { ...session, provider_id: "pp_yoco_yoco" } }), psp("ch_now"))
+    const verdict = judge(
+      plan({ psp_reference: "ch_before", created_here: true }),
+      "yoco_yoco",
+      context({ session: { ...session, provider_id: "pp_yoco_yoco" } }),
+      psp("ch_now"),
+    )
     expect(verdict).toMatchObject({ ok: false, status: "failed", reason: expect.stringContaining("refund it or place the order by hand") })
     expect(verdict).not.toHaveProperty("amountMismatch")
   })

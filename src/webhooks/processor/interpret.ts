@@ -19,7 +19,9 @@ function parseBody(claim: ClaimedDelivery): unknown {
 /** The session's provider data, for asking the PSP about it; a deleted session's too (its payment may still have been taken). */
 async function sessionData(container: MedusaContainer, sessionId: string): Promise<Record<string, unknown> | undefined> {
   const query = container.resolve(ContainerRegistrationKeys.QUERY)
-  const { data: [session] } = await query.graph({ entity: "payment_session", fields: ["id", "data"], filters: { id: sessionId }, withDeleted: true })
+  const {
+    data: [session],
+  } = await query.graph({ entity: "payment_session", fields: ["id", "data"], filters: { id: sessionId }, withDeleted: true })
   return session ? (session.data ?? {}) : undefined
 }
 
@@ -28,7 +30,11 @@ async function sessionData(container: MedusaContainer, sessionId: string): Promi
  * (the provider reads the PSP where the event leaves something out); a reconciliation row is the
  * PSP's answer about its session now, or `{ unpaid }` with the PSP's word when its payment is not (or no longer) taken.
  */
-export async function interpretClaim(container: MedusaContainer, source: WebhookSource, claim: ClaimedDelivery): Promise<MappedWebhookEvent | { unpaid: string }> {
+export async function interpretClaim(
+  container: MedusaContainer,
+  source: WebhookSource,
+  claim: ClaimedDelivery,
+): Promise<MappedWebhookEvent | { unpaid: string }> {
   if (claim.source === "webhook") {
     return source.interpretWebhook({ event_id: claim.event_id, body: parseBody(claim) })
   }

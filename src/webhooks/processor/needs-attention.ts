@@ -7,7 +7,9 @@ import { emitPluginEvent, PaymentWebhookEvents } from "../effects/plugin-events"
 /** True when the session existed in this store and was soft-deleted (its row kept, marked deleted). */
 export async function wasDeleted(container: MedusaContainer, sessionId: string): Promise<boolean> {
   const query = container.resolve(ContainerRegistrationKeys.QUERY)
-  const { data: [session] } = await query.graph({ entity: "payment_session", fields: ["id", "deleted_at"], filters: { id: sessionId }, withDeleted: true })
+  const {
+    data: [session],
+  } = await query.graph({ entity: "payment_session", fields: ["id", "deleted_at"], filters: { id: sessionId }, withDeleted: true })
   return !!session?.deleted_at
 }
 
@@ -27,17 +29,23 @@ export async function deletedSessionPayment(
   container: MedusaContainer,
   source: WebhookSource,
   sessionId: string,
-  mapped: MappedWebhookEvent
+  mapped: MappedWebhookEvent,
 ): Promise<DeletedSessionPayment | undefined> {
   if (await wasDeleted(container, sessionId)) {
-    return { needs_attention: true, reason: `payment session ${sessionId} was deleted (its cart changed) after the customer paid: refund the payment or place the order by hand` }
+    return {
+      needs_attention: true,
+      reason: `payment session ${sessionId} was deleted (its cart changed) after the customer paid: refund the payment or place the order by hand`,
+    }
   }
   if (!mapped.created_here) {
     return undefined
   }
   const truth = mapped.session_data ? await source.readSessionTruth(mapped.session_data) : undefined
   if (truth && !truth.mapped) {
-    return { needs_attention: false, reason: `payment session ${sessionId}, which this store created, was deleted, and the PSP reports its payment ${truth.psp_status}: no money is held` }
+    return {
+      needs_attention: false,
+      reason: `payment session ${sessionId}, which this store created, was deleted, and the PSP reports its payment ${truth.psp_status}: no money is held`,
+    }
   }
   return {
     needs_attention: true,
@@ -57,7 +65,11 @@ export type NeedsAttention = {
 }
 
 /** The report of a mapped event's money problem: its session, PSP payment and amount, or those an effect names. */
-export function attentionOf(mapped: MappedWebhookEvent, reason: string, found: { amount?: number; details?: Record<string, unknown> } = {}): NeedsAttention {
+export function attentionOf(
+  mapped: MappedWebhookEvent,
+  reason: string,
+  found: { amount?: number; details?: Record<string, unknown> } = {},
+): NeedsAttention {
   const amount = found.amount ?? (mapped.data?.amount === undefined ? undefined : Number(mapped.data.amount))
   return {
     session_id: mapped.data?.session_id ?? null,
@@ -76,7 +88,12 @@ export function attentionOf(mapped: MappedWebhookEvent, reason: string, found: {
  * or act from, carrying the amounts. Emitting is best effort: the row is flagged either way. Once per
  * row: a row flagged before (replayed by a person) is not reported again.
  */
-export async function reportNeedsAttention(container: MedusaContainer, logger: Logger, claim: ClaimedDelivery, attention: NeedsAttention): Promise<void> {
+export async function reportNeedsAttention(
+  container: MedusaContainer,
+  logger: Logger,
+  claim: ClaimedDelivery,
+  attention: NeedsAttention,
+): Promise<void> {
   if (claim.needs_attention) {
     // Flagged (and reported) before: a replay of the row says nothing again.
     return
@@ -85,7 +102,7 @@ export async function reportNeedsAttention(container: MedusaContainer, logger: L
   const data = { provider_id: claim.provider_id, event_id: claim.event_id, event_type: claim.event_type, ...details, ...facts }
   logger.error(
     `Payment needs attention: ${claim.provider_id} ${data.psp_reference ?? claim.event_id} (${data.amount ?? "?"} ${(data.currency_code ?? "").toUpperCase()}) ` +
-      `for session ${data.session_id ?? "?"}: ${attention.reason}`
+      `for session ${data.session_id ?? "?"}: ${attention.reason}`,
   )
   await emitPluginEvent(container, PaymentWebhookEvents.PAYMENT_NEEDS_ATTENTION, data).catch(() => undefined)
 }

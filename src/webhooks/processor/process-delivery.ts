@@ -28,7 +28,11 @@ function portsOf(container: MedusaContainer): ProcessorPorts {
     paymentTaken: (claim) => paymentTakenBy(container, claim),
     reportAttention: (claim, attention) => reportNeedsAttention(container, logger, claim, attention),
     reportAmountMismatch: (claim, mismatch) =>
-      emitPluginEvent(container, PaymentWebhookEvents.AMOUNT_MISMATCH, { provider_id: claim.provider_id, event_id: claim.event_id, ...mismatch }).catch(() => undefined),
+      emitPluginEvent(container, PaymentWebhookEvents.AMOUNT_MISMATCH, {
+        provider_id: claim.provider_id,
+        event_id: claim.event_id,
+        ...mismatch,
+      }).catch(() => undefined),
     attemptEnded: (claim, result, payment) => attemptEnded(container, claim, result, payment),
   }
 }

@@ -32,7 +32,7 @@ export class AttemptFailed extends Error {
 
   constructor(
     message: string,
-    readonly learnt: { facts?: DeliveryFacts; payment?: MappedWebhookEvent } = {}
+    readonly learnt: { facts?: DeliveryFacts; payment?: MappedWebhookEvent } = {},
   ) {
     super(message)
   }

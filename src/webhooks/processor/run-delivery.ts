@@ -12,7 +12,11 @@ export type ProcessorInbox = {
   claim(id: string, options: ProcessOptions): Promise<ClaimedDelivery | null>
   renewClaim(claim: ClaimedDelivery): Promise<boolean>
   settle(claim: ClaimedDelivery, verdict: DeliveryVerdict): Promise<boolean>
-  retryLater(claim: ClaimedDelivery, reason: string, learnt: Pick<DeliveryVerdict, "facts" | "needs_attention">): Promise<InboxStatus | null>
+  retryLater(
+    claim: ClaimedDelivery,
+    reason: string,
+    learnt: Pick<DeliveryVerdict, "facts" | "needs_attention">,
+  ): Promise<InboxStatus | null>
 }
 
 /** What processing one row calls on: the inbox, the attempt itself, and the reports a person and the metrics get. */
@@ -67,7 +71,9 @@ export async function runDelivery(ports: ProcessorPorts, id: string, options: Pr
 
 /** The claim ran out before the row settled: the processor that holds it now settles it. */
 function claimLost(ports: ProcessorPorts, claim: ClaimedDelivery): ProcessResult {
-  ports.logger.warn(`Payment webhook ${claim.provider_id} ${claim.event_id}: its claim ran out before it settled; the processor that holds it now settles it`)
+  ports.logger.warn(
+    `Payment webhook ${claim.provider_id} ${claim.event_id}: its claim ran out before it settled; the processor that holds it now settles it`,
+  )
   return { status: "claim_lost" }
 }
 

@@ -22,9 +22,22 @@ class FakeInbox implements ProcessorInbox {
     this.attempts += 1
     this.holder = `token-${this.attempts}`
     return {
-      id, token: this.holder, provider_id: "stripe_stripe", event_id: "evt_1", event_type: "payment_intent.succeeded", session_id: null, action: null,
-      status: "received", source: "webhook", attempts: this.attempts, last_error: null, received_at: new Date(), raw_body: "{}",
-      needs_attention: false, failed_before: false, processed_before: false,
+      id,
+      token: this.holder,
+      provider_id: "stripe_stripe",
+      event_id: "evt_1",
+      event_type: "payment_intent.succeeded",
+      session_id: null,
+      action: null,
+      status: "received",
+      source: "webhook",
+      attempts: this.attempts,
+      last_error: null,
+      received_at: new Date(),
+      raw_body: "{}",
+      needs_attention: false,
+      failed_before: false,
+      processed_before: false,
     }
   }
   async renewClaim(claim: ClaimedDelivery) {
@@ -52,7 +65,12 @@ class FakeInbox implements ProcessorInbox {
   }
 }
 
-const payment: MappedWebhookEvent = { action: "captured", psp_reference: "pi_1", currency_code: "usd", data: { session_id: "payses_1", amount: 25 } }
+const payment: MappedWebhookEvent = {
+  action: "captured",
+  psp_reference: "pi_1",
+  currency_code: "usd",
+  data: { session_id: "payses_1", amount: 25 },
+}
 
 function ports(inbox: FakeInbox, attempt: () => Promise<Decision>, taken?: MappedWebhookEvent) {
   const told = { attention: [] as string[], mismatches: 0, ended: [] as Array<{ result: ProcessResult; payment?: MappedWebhookEvent }> }
@@ -127,7 +145,10 @@ describe("runDelivery", () => {
     inbox.attempts = 3
     const attempt = jest.fn()
     const { wired, told } = ports(inbox, attempt, payment)
-    expect(await runDelivery(wired, "pwhevt_1")).toMatchObject({ status: "failed", reason: expect.stringContaining("gave up after 3 attempts") })
+    expect(await runDelivery(wired, "pwhevt_1")).toMatchObject({
+      status: "failed",
+      reason: expect.stringContaining("gave up after 3 attempts"),
+    })
     expect(attempt).not.toHaveBeenCalled()
     expect(inbox.settled).toEqual([expect.objectContaining({ status: "failed", needs_attention: true })])
     expect(told.attention).toEqual([expect.stringContaining("gave up")])

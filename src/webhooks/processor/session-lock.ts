@@ -27,7 +27,9 @@ export async function exclusively<T>(locking: ILockingModule, key: string, timin
       break
     } catch (error) {
       if (!HELD_ELSEWHERE.test(errorMessage(error)) || Date.now() > deadline) {
-        throw HELD_ELSEWHERE.test(errorMessage(error)) ? new Error(`another process has been working on ${key} for longer than ${timing.waitSeconds} s`) : error
+        throw HELD_ELSEWHERE.test(errorMessage(error))
+          ? new Error(`another process has been working on ${key} for longer than ${timing.waitSeconds} s`)
+          : error
       }
       await new Promise((resolve) => setTimeout(resolve, pause))
       pause = Math.min(pause * 2, 500)
@@ -35,8 +37,12 @@ export async function exclusively<T>(locking: ILockingModule, key: string, timin
   }
   // The owner asking again resets the expiry: a renewal. Refused means another took the lock after it ran out.
   const renewing = keepRenewing(
-    () => locking.acquire(key, { ownerId, expire }).then(() => true, (error: unknown) => (HELD_ELSEWHERE.test(errorMessage(error)) ? false : Promise.reject(error))),
-    (expire * 1000) / 3
+    () =>
+      locking.acquire(key, { ownerId, expire }).then(
+        () => true,
+        (error: unknown) => (HELD_ELSEWHERE.test(errorMessage(error)) ? false : Promise.reject(error)),
+      ),
+    (expire * 1000) / 3,
   )
   try {
     return await work()

@@ -21,7 +21,7 @@ export async function dueSessions(
   container: MedusaContainer,
   inbox: PaymentWebhooksModuleService,
   providerKey: string,
-  window: { olderThanSeconds: number; horizonSeconds: number; limit: number }
+  window: { olderThanSeconds: number; horizonSeconds: number; limit: number },
 ): Promise<OpenSession[]> {
   const query = container.resolve(ContainerRegistrationKeys.QUERY)
   const now = Date.now()
@@ -40,7 +40,12 @@ export async function dueSessions(
       withDeleted: true,
     })
     const sessions: OpenSession[] = data
-    const dueIds = new Set(await inbox.sessionsDueForCheck(providerKey, sessions.map((session) => session.id)))
+    const dueIds = new Set(
+      await inbox.sessionsDueForCheck(
+        providerKey,
+        sessions.map((session) => session.id),
+      ),
+    )
     due.push(...sessions.filter((session) => dueIds.has(session.id)))
     if (sessions.length < pageSize) {
       break

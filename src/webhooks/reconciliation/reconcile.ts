@@ -17,7 +17,10 @@ export type ReconcileSummary = { checked: number; paid: number; errors: number }
  * A paid one is recorded as a delivery from `reconciliation` and goes through the one processor,
  * which asks the PSP again and checks the amount: a store whose endpoint was never set still gets its orders.
  */
-export async function reconcilePendingSessions(container: MedusaContainer, options: { olderThanSeconds?: number } = {}): Promise<ReconcileSummary> {
+export async function reconcilePendingSessions(
+  container: MedusaContainer,
+  options: { olderThanSeconds?: number } = {},
+): Promise<ReconcileSummary> {
   const summary: ReconcileSummary = { checked: 0, paid: 0, errors: 0 }
   if (!container.hasRegistration(PAYMENT_WEBHOOKS_MODULE)) {
     return summary

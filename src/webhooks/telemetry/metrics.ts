@@ -65,7 +65,10 @@ function instruments(): Instruments {
   }
   const meter = provider.getMeter(METER_NAME, packageVersion())
   const made: Instruments = {
-    deliveries: meter.createCounter(MetricNames.DELIVERIES, { description: "Payment webhook deliveries answered at the edge", unit: "{delivery}" }),
+    deliveries: meter.createCounter(MetricNames.DELIVERIES, {
+      description: "Payment webhook deliveries answered at the edge",
+      unit: "{delivery}",
+    }),
     ackDuration: meter.createHistogram(MetricNames.ACK_DURATION, {
       description: "Time from the edge taking a payment webhook delivery to its answer",
       unit: "ms",
@@ -77,14 +80,25 @@ function instruments(): Instruments {
       advice: { explicitBucketBoundaries: SETTLE_BUCKETS_MS },
     }),
     attempts: meter.createCounter(MetricNames.ATTEMPTS, { description: "Payment webhook processing attempts", unit: "{attempt}" }),
-    failures: meter.createCounter(MetricNames.FAILURES, { description: "Payment webhook processing attempts that failed", unit: "{attempt}" }),
-    lookups: meter.createCounter(MetricNames.RECONCILIATION_LOOKUPS, { description: "Payment sessions looked up at their PSP by reconciliation", unit: "{lookup}" }),
+    failures: meter.createCounter(MetricNames.FAILURES, {
+      description: "Payment webhook processing attempts that failed",
+      unit: "{attempt}",
+    }),
+    lookups: meter.createCounter(MetricNames.RECONCILIATION_LOOKUPS, {
+      description: "Payment sessions looked up at their PSP by reconciliation",
+      unit: "{lookup}",
+    }),
   }
   // The gauges read what the job's last pass counted: a scrape never queries the database. A process
   // that does not run the job (a server in a split deployment) reports no backlog rather than a stale 0.
-  meter.createObservableGauge(MetricNames.BACKLOG_SIZE, { description: "Payment webhook deliveries not yet settled", unit: "{delivery}" })
+  meter
+    .createObservableGauge(MetricNames.BACKLOG_SIZE, { description: "Payment webhook deliveries not yet settled", unit: "{delivery}" })
     .addCallback((result) => void (backlog && result.observe(backlog.count)))
-  meter.createObservableGauge(MetricNames.BACKLOG_OLDEST_AGE, { description: "How long the longest-waiting due payment webhook delivery has been due", unit: "s" })
+  meter
+    .createObservableGauge(MetricNames.BACKLOG_OLDEST_AGE, {
+      description: "How long the longest-waiting due payment webhook delivery has been due",
+      unit: "s",
+    })
     .addCallback((result) => void (backlog && result.observe(backlog.oldestAgeSeconds)))
   current = { provider, instruments: made }
   return made

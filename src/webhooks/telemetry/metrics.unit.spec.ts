@@ -7,12 +7,17 @@ class OnDemandReader extends MetricReader {
   protected async onShutdown(): Promise<void> {}
 }
 
-async function pointsOf(reader: MetricReader, name: string): Promise<Array<{ attributes: Record<string, unknown>; value: number | Histogram }>> {
+async function pointsOf(
+  reader: MetricReader,
+  name: string,
+): Promise<Array<{ attributes: Record<string, unknown>; value: number | Histogram }>> {
   const { resourceMetrics } = await reader.collect()
   return resourceMetrics.scopeMetrics
     .filter((scope) => scope.scope.name === METER_NAME)
     .flatMap((scope) => scope.metrics.filter((metric) => metric.descriptor.name === name))
-    .flatMap((metric) => (metric.dataPoints as Array<DataPoint<number | Histogram>>).map(({ attributes, value }) => ({ attributes, value })))
+    .flatMap((metric) =>
+      (metric.dataPoints as Array<DataPoint<number | Histogram>>).map(({ attributes, value }) => ({ attributes, value })),
+    )
 }
 
 describe("payment webhook metrics", () => {
@@ -42,8 +47,13 @@ describe("payment webhook metrics", () => {
     recordReconciliationLookup("yoco_yoco", "unpaid")
     noteBacklog({ count: 3, oldestAgeSeconds: 42 })
     const attempts = await pointsOf(reader, MetricNames.ATTEMPTS)
-    expect(attempts.map((point) => [point.attributes.outcome, point.value])).toEqual([["retrying", 1], ["processed", 1]])
-    expect((await pointsOf(reader, MetricNames.FAILURES)).map((point) => [point.attributes.outcome, point.value])).toEqual([["retrying", 1]])
+    expect(attempts.map((point) => [point.attributes.outcome, point.value])).toEqual([
+      ["retrying", 1],
+      ["processed", 1],
+    ])
+    expect((await pointsOf(reader, MetricNames.FAILURES)).map((point) => [point.attributes.outcome, point.value])).toEqual([
+      ["retrying", 1],
+    ])
     const [settled] = await pointsOf(reader, MetricNames.TIME_TO_SETTLE)
     expect(settled.attributes.outcome).toBe("processed")
     expect(settled.value).toMatchObject({ count: 1 })

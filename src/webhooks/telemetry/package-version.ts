@@ -12,7 +12,13 @@ export function packageVersion(): string | undefined {
   for (let depth = 0; depth < 8; depth += 1) {
     try {
       const manifest: unknown = JSON.parse(readFileSync(join(directory, "package.json"), "utf8"))
-      if (typeof manifest === "object" && manifest !== null && "name" in manifest && manifest.name === PACKAGE_NAME && "version" in manifest) {
+      if (
+        typeof manifest === "object" &&
+        manifest !== null &&
+        "name" in manifest &&
+        manifest.name === PACKAGE_NAME &&
+        "version" in manifest
+      ) {
         return String(manifest.version)
       }
     } catch {

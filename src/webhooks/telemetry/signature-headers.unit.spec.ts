@@ -15,8 +15,16 @@ function request(raw: string[]): IncomingMessage {
 describe("dropSignatureHeaders", () => {
   it("removes Stripe's and Standard Webhooks' signatures from headers and rawHeaders, whatever the names' case, and keeps the rest", () => {
     const req = request([
-      "Host", "shop.example", "Stripe-Signature", "t=1,v1=abc", "Content-Type", "application/json",
-      "WEBHOOK-SIGNATURE", "v1,c2ln", "webhook-id", "msg_1",
+      "Host",
+      "shop.example",
+      "Stripe-Signature",
+      "t=1,v1=abc",
+      "Content-Type",
+      "application/json",
+      "WEBHOOK-SIGNATURE",
+      "v1,c2ln",
+      "webhook-id",
+      "msg_1",
     ])
     const rawHeaders = req.rawHeaders
     dropSignatureHeaders(req)

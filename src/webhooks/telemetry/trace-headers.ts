@@ -25,7 +25,8 @@ export function keepSignaturesOutOfTraces(): void {
   if (!isRequestTracer(original) || wrapped.has(original)) {
     return
   }
-  const tracer: RequestTracer = (handler, req, ...rest) => original(handler, hasSignatureHeader(req.headers) ? redactedView(req) : req, ...rest)
+  const tracer: RequestTracer = (handler, req, ...rest) =>
+    original(handler, hasSignatureHeader(req.headers) ? redactedView(req) : req, ...rest)
   wrapped.add(tracer)
   // Medusa exposes this hook as a mutable export for exactly this purpose: its own instrumentation assigns it.
   Reflect.set(startCommand, "traceRequestHandler", tracer)

@@ -40,16 +40,19 @@ const PaymentWebhooksPage = () => {
   const orderId = params.get("order_id") ?? ""
   const offset = Math.max(0, Number(params.get("offset")) || 0)
 
-  const filters: PaymentWebhookFilters = useMemo(() => ({
-    provider: values.provider || undefined,
-    status: values.status || undefined,
-    q: values.q || undefined,
-    order_id: orderId || undefined,
-    received_from: values.received_from ? startOfDay(values.received_from) : undefined,
-    needs_attention: values.needs_attention || undefined,
-    limit: PAGE_SIZE,
-    offset,
-  }), [values.provider, values.status, values.q, orderId, values.received_from, values.needs_attention, offset])
+  const filters: PaymentWebhookFilters = useMemo(
+    () => ({
+      provider: values.provider || undefined,
+      status: values.status || undefined,
+      q: values.q || undefined,
+      order_id: orderId || undefined,
+      received_from: values.received_from ? startOfDay(values.received_from) : undefined,
+      needs_attention: values.needs_attention || undefined,
+      limit: PAGE_SIZE,
+      offset,
+    }),
+    [values.provider, values.status, values.q, orderId, values.received_from, values.needs_attention, offset],
+  )
 
   const list = useQuery({
     queryKey: paymentWebhookKeys.list(filters),
@@ -59,22 +62,25 @@ const PaymentWebhooksPage = () => {
   const summary = useQuery({ queryKey: paymentWebhookKeys.summary(), queryFn: paymentWebhooksApi.summary, refetchInterval: 30_000 })
 
   /** Applies filter changes to the URL (a new filter starts again on the first page). */
-  const update = useCallback((change: Partial<FilterValues & { order_id: string; offset: number }>) => {
-    setParams((previous) => {
-      const next = new URLSearchParams(previous)
-      for (const [key, value] of Object.entries(change)) {
-        if (value === "" || value === false || value === 0 || value === undefined) {
-          next.delete(key)
-        } else {
-          next.set(key, String(value))
+  const update = useCallback(
+    (change: Partial<FilterValues & { order_id: string; offset: number }>) => {
+      setParams((previous) => {
+        const next = new URLSearchParams(previous)
+        for (const [key, value] of Object.entries(change)) {
+          if (value === "" || value === false || value === 0 || value === undefined) {
+            next.delete(key)
+          } else {
+            next.set(key, String(value))
+          }
         }
-      }
-      if (!("offset" in change)) {
-        next.delete("offset")
-      }
-      return next
-    })
-  }, [setParams])
+        if (!("offset" in change)) {
+          next.delete("offset")
+        }
+        return next
+      })
+    },
+    [setParams],
+  )
 
   const count = list.data?.count ?? 0
   const pageIndex = Math.floor(offset / PAGE_SIZE)
@@ -84,7 +90,9 @@ const PaymentWebhooksPage = () => {
       <div className="flex items-center justify-between px-6 py-4">
         <div>
           <Heading level="h1">Payment webhooks</Heading>
-          <Text size="small" className="text-ui-fg-subtle">Every payment event your PSPs sent, what the store made of it, and what is left to fix.</Text>
+          <Text size="small" className="text-ui-fg-subtle">
+            Every payment event your PSPs sent, what the store made of it, and what is left to fix.
+          </Text>
         </div>
         <BulkReplay provider={values.provider || undefined} />
       </div>
@@ -98,7 +106,9 @@ const PaymentWebhooksPage = () => {
         <div className="flex items-center gap-x-2 px-6 py-2" data-testid="payment-webhooks-order-filter">
           <Text size="small">Payment events of order</Text>
           <Badge size="2xsmall">{orderId}</Badge>
-          <Button size="small" variant="transparent" onClick={() => update({ order_id: "" })}>Show every order</Button>
+          <Button size="small" variant="transparent" onClick={() => update({ order_id: "" })}>
+            Show every order
+          </Button>
         </div>
       )}
       {list.isError ? (
@@ -106,7 +116,9 @@ const PaymentWebhooksPage = () => {
       ) : list.isLoading ? (
         <Text className="text-ui-fg-subtle px-6 py-4">Loading…</Text>
       ) : count === 0 ? (
-        <Text className="text-ui-fg-subtle px-6 py-4" data-testid="payment-webhooks-empty">No payment event matches.</Text>
+        <Text className="text-ui-fg-subtle px-6 py-4" data-testid="payment-webhooks-empty">
+          No payment event matches.
+        </Text>
       ) : (
         <>
           <WebhookTable rows={list.data?.payment_webhooks ?? []} onOpen={setOpen} />

@@ -10,6 +10,9 @@ import type { AdminGetPaymentWebhooksParamsType } from "./validators"
  * Each row carries the order its session became (`order_id`), `psp_reference` and `needs_attention`.
  * The query is validated by `AdminGetPaymentWebhooksParams` (see `src/api/middlewares.ts`).
  */
-export async function GET(req: MedusaRequest<unknown, AdminGetPaymentWebhooksParamsType>, res: MedusaResponse<PaymentWebhookList>): Promise<void> {
+export async function GET(
+  req: MedusaRequest<unknown, AdminGetPaymentWebhooksParamsType>,
+  res: MedusaResponse<PaymentWebhookList>,
+): Promise<void> {
   res.json(await listPaymentWebhooks(req.scope, req.validatedQuery))
 }

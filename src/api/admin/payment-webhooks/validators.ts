@@ -30,7 +30,10 @@ export const AdminGetPaymentWebhooksParams = z.strictObject({
   q: z.string().trim().min(1).max(200).optional(),
   received_from: isoInstant.optional(),
   received_to: isoInstant.optional(),
-  needs_attention: z.enum(["true", "false"]).transform((value) => value === "true").optional(),
+  needs_attention: z
+    .enum(["true", "false"])
+    .transform((value) => value === "true")
+    .optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
   offset: z.coerce.number().int().min(0).default(0),
 } satisfies Record<keyof PaymentWebhookListQuery, z.ZodType>)

@@ -39,7 +39,7 @@ export async function paymentWebhookEdge(req: MedusaRequest, res: MedusaResponse
   }
   const answer = await receiveDelivery(
     { inbox, source, logger },
-    { providerKey: req.params.provider, rawBody: req.rawBody, parsedBody: req.body, headers: req.headers }
+    { providerKey: req.params.provider, rawBody: req.rawBody, parsedBody: req.body, headers: req.headers },
   )
   // Verified or refused, the signature is spent: nothing after the edge (a logger, an error report) gets to see it.
   dropSignatureHeaders(req)

@@ -15,7 +15,9 @@ export function isOneOffCommand(argv: readonly string[] = process.argv): boolean
 export function processLocalModules(config: Pick<ConfigModule, "modules" | "projectConfig">): string[] {
   const backends = moduleBackends(config)
   const shared = { "event bus": backends.event_bus, "workflow engine": backends.workflow_engine, locking: backends.locking }
-  return Object.entries(shared).filter(([, backend]) => backend === "in-memory").map(([name]) => name)
+  return Object.entries(shared)
+    .filter(([, backend]) => backend === "in-memory")
+    .map(([name]) => name)
 }
 
 /** The error line for a process of a split deployment on in-memory modules. */

@@ -17,7 +17,10 @@ describe("processLocalModules", () => {
     const config = configOf([
       { resolve: "@medusajs/medusa/event-bus-redis", options: { redisUrl: REDIS } },
       { resolve: "@medusajs/medusa/workflow-engine-redis", options: { redis: { redisUrl: REDIS } } },
-      { resolve: "@medusajs/medusa/locking", options: { providers: [{ resolve: "@medusajs/medusa/locking-redis", id: "redis", options: { redisUrl: REDIS } }] } },
+      {
+        resolve: "@medusajs/medusa/locking",
+        options: { providers: [{ resolve: "@medusajs/medusa/locking-redis", id: "redis", options: { redisUrl: REDIS } }] },
+      },
     ])
     expect(processLocalModules(config)).toEqual([])
   })

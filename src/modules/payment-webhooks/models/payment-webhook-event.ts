@@ -52,6 +52,10 @@ export const PaymentWebhookEvent = model
     { on: ["status", "next_attempt_at"] },
     { on: ["session_id"] },
     // Retention deletes settled rows by age (see retention.ts).
-    { name: "IDX_payment_webhook_event_settled_processed_at", on: ["processed_at"], where: "status IN ('processed', 'ignored') AND deleted_at IS NULL" },
+    {
+      name: "IDX_payment_webhook_event_settled_processed_at",
+      on: ["processed_at"],
+      where: "status IN ('processed', 'ignored') AND deleted_at IS NULL",
+    },
     { on: ["psp_reference"] },
   ])

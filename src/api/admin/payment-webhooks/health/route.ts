@@ -12,5 +12,8 @@ import { healthReport } from "../../../../webhooks/health/report"
  */
 export async function GET(req: MedusaRequest, res: MedusaResponse<PaymentWebhooksHealth>): Promise<void> {
   const report = await healthReport(req.scope)
-  res.set("cache-control", "no-store").status(report.status === "failing" ? 503 : 200).json(report)
+  res
+    .set("cache-control", "no-store")
+    .status(report.status === "failing" ? 503 : 200)
+    .json(report)
 }

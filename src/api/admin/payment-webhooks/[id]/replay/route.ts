@@ -21,7 +21,10 @@ export async function POST(req: MedusaRequest, res: MedusaResponse<PaymentWebhoo
     throw notFound()
   }
   if (requeued === "no_body") {
-    throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `Payment webhook ${id} cannot be replayed: its raw body is no longer kept (rawBodyRetentionDays)`)
+    throw new MedusaError(
+      MedusaError.Types.NOT_ALLOWED,
+      `Payment webhook ${id} cannot be replayed: its raw body is no longer kept (rawBodyRetentionDays)`,
+    )
   }
   if (requeued !== "requeued") {
     // Medusa's error handler gives every conflict one generic message: this one says what to do.
