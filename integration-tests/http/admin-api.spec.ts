@@ -128,6 +128,8 @@ medusaIntegrationTestRunner({
       })
       expect(after.body.needs_attention).toBe(before.body.needs_attention + 1)
       expect(new Date(after.body.oldest_unprocessed_at).getTime()).toBeLessThanOrEqual(Date.now())
+      // The provider filter offers the providers the inbox serves.
+      expect(after.body.providers).toEqual(["stripe_auto", "stripe_stripe", "yoco_yoco"])
 
       expect(idsOf((await admin("GET", `/admin/payment-webhooks?session_id=${sessionId}&needs_attention=true`)).body)).toEqual([attention])
       expect(idsOf((await admin("GET", `/admin/payment-webhooks?session_id=${sessionId}&needs_attention=false`)).body)).toHaveLength(2)

@@ -85,6 +85,8 @@ export type PaymentWebhookSummary = {
   counts: Record<PaymentWebhookStatus, number>
   needs_attention: number
   oldest_unprocessed_at: string | null
+  /** The provider keys whose deliveries the inbox serves (`stripe_stripe`…), for the provider filter. */
+  providers: string[]
 }
 
 /** What a timeline entry tells of: the first receipt, then what the row's history recorded. */

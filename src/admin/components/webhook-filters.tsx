@@ -1,6 +1,7 @@
 import { Button, Input, Select } from "@medusajs/ui"
 import { useEffect, useState } from "react"
 import type { PaymentWebhookStatus } from "../../types/admin-api"
+import { formatProvider } from "../lib/format"
 
 /** The filters a person sets on the page (all optional; empty means "any"). */
 export type FilterValues = { provider: string; status: string; received_from: string; q: string; needs_attention: boolean }
@@ -8,26 +9,18 @@ export type FilterValues = { provider: string; status: string; received_from: st
 type Props = {
   values: FilterValues
   onChange: (change: Partial<FilterValues>) => void
+  /** The provider keys the inbox serves, as the summary lists them. */
+  providers: readonly string[]
 }
 
 // Radix's Select has no empty value: "all" stands for no filter.
 const ALL = "all"
 
-/**
- * This package's providers by their public identifiers (the list's `provider` takes an identifier for
- * every key of it). The admin bundle runs in the browser and cannot reach the provider port.
- */
-// eslint-disable-next-line no-restricted-syntax -- the identifiers are the package's public names, not PSP facts
-const PROVIDERS = [
-  { value: "stripe", label: "Stripe" },
-  { value: "yoco", label: "Yoco" },
-]
-
 /** The statuses, in the order the filter offers them. */
 const STATUSES: readonly PaymentWebhookStatus[] = ["received", "processed", "ignored", "failed"]
 
 /** Provider, status and date filters and the search box (session, order, PSP event id, PaymentIntent or checkout id). */
-export function WebhookFilters({ values, onChange }: Props) {
+export function WebhookFilters({ values, onChange, providers }: Props) {
   // The search is applied on Enter or after a pause, not on every key.
   const [q, setQ] = useState(values.q)
   useEffect(() => setQ(values.q), [values.q])
@@ -56,7 +49,7 @@ export function WebhookFilters({ values, onChange }: Props) {
       <FilterSelect
         value={values.provider}
         onChange={(provider) => onChange({ provider })}
-        options={PROVIDERS}
+        options={providers.map((key) => ({ value: key, label: formatProvider(key) }))}
         anyLabel="All providers"
         placeholder="Provider"
         testId="payment-webhooks-provider-filter"

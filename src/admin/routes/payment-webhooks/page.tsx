@@ -101,7 +101,7 @@ const PaymentWebhooksPage = () => {
         showingAttention={values.needs_attention}
         onShowAttention={(on) => update({ needs_attention: on })}
       />
-      <WebhookFilters values={values} onChange={update} />
+      <WebhookFilters values={values} onChange={update} providers={summary.data?.providers ?? []} />
       {orderId && (
         <div className="flex items-center gap-x-2 px-6 py-2" data-testid="payment-webhooks-order-filter">
           <Text size="small">Payment events of order</Text>
