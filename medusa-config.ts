@@ -1,3 +1,4 @@
+import { join } from "node:path"
 import { defineConfig, loadEnv } from "@medusajs/framework/utils"
 import { redisModules } from "./src/redis-modules"
 
@@ -23,6 +24,7 @@ function inboxOptions() {
     ...(process.env.PAYMENT_WEBHOOKS_MAX_ATTEMPTS ? { maxAttempts: Number(process.env.PAYMENT_WEBHOOKS_MAX_ATTEMPTS) } : {}),
     // The money-races test makes work outlast a short lease, to show the claim and the lock are renewed.
     ...(process.env.PAYMENT_WEBHOOKS_LEASE_SECONDS ? { leaseSeconds: Number(process.env.PAYMENT_WEBHOOKS_LEASE_SECONDS) } : {}),
+    ...excludedProviders(),
   }
 }
 
@@ -33,6 +35,38 @@ function workerMode(): "shared" | "server" | "worker" {
     throw new Error(`MEDUSA_WORKER_MODE must be shared, server or worker, not "${mode}"`)
   }
   return mode
+}
+
+/**
+ * Providers from other packages, for the tests that show the inbox serving them, each only when its
+ * variable is set: Medusa's own Stripe provider (pp_stripe_medusa), its SDK pointed at the loopback fake
+ * Stripe (it has no host option); and "Acme Pay", a provider written as a third party would
+ * (pp_acme_acme verifies offline, pp_acme_slow over its API).
+ */
+function otherPackagesProviders() {
+  const providers: Array<{ resolve: string; id: string; options: Record<string, unknown> }> = []
+  if (process.env.MEDUSA_STRIPE_WEBHOOK_SECRET) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only where Medusa's provider is registered, before it loads
+    require("./integration-tests/support/medusa-stripe-host.js")
+    providers.push({
+      resolve: "@medusajs/medusa/payment-stripe",
+      id: "medusa",
+      options: { apiKey: process.env.STRIPE_API_KEY, webhookSecret: process.env.MEDUSA_STRIPE_WEBHOOK_SECRET },
+    })
+  }
+  if (process.env.ACME_API_BASE_URL) {
+    const acme = { apiBaseUrl: process.env.ACME_API_BASE_URL, webhookSecret: process.env.ACME_WEBHOOK_SECRET }
+    // An absolute path: Medusa reads a relative one as under src/.
+    const resolve = join(__dirname, "integration-tests", "fixtures", "acme-pay")
+    providers.push({ resolve, id: "acme", options: acme })
+    providers.push({ resolve, id: "slow", options: { ...acme, verifyOverNetwork: true } })
+  }
+  return providers
+}
+
+/** Inbox options a test sets through the environment: providers left to Medusa's route. */
+function excludedProviders() {
+  return process.env.PAYMENT_WEBHOOKS_EXCLUDE ? { exclude: process.env.PAYMENT_WEBHOOKS_EXCLUDE.split(",") } : {}
 }
 
 /**
@@ -71,6 +105,8 @@ module.exports = defineConfig({
           { resolve: "./src/providers/stripe", id: "stripe", options: stripeOptions({ capture: false }) },
           // Automatic capture, for stores that charge at checkout: pp_stripe_auto.
           { resolve: "./src/providers/stripe", id: "auto", options: stripeOptions({ capture: true }) },
+          // Test stores only: providers of other packages, served by the inbox like this package's own.
+          ...otherPackagesProviders(),
           // Yoco (South Africa, ZAR): pp_yoco_yoco. Registered only when a key is set.
           ...(process.env.YOCO_SECRET_KEY
             ? [

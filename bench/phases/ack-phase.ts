@@ -14,6 +14,9 @@ export type AckRatios = {
   cpuMsPerRequestDelta: number
   inboxOnVsOffThroughput: number
   inboxOnVsOffP99: number
+  /** Medusa's own provider through the inbox ÷ the same provider on Medusa's route. */
+  medusaInboxThroughput: number
+  medusaInboxP99: number
 }
 
 /** The ack phase: every run, and the ratios per concurrency. */
@@ -30,6 +33,7 @@ export function ackRatios(runs: readonly AckMeasurement[], concurrencies: readon
     const plugin = find("plugin", concurrency)
     const medusa = find("medusa", concurrency)
     const off = find("plugin_inbox_off", concurrency)
+    const inboxed = find("medusa_inbox", concurrency)
     if (!plugin || !medusa) {
       return []
     }
@@ -41,6 +45,8 @@ export function ackRatios(runs: readonly AckMeasurement[], concurrencies: readon
         cpuMsPerRequestDelta: round(cpuPerRequest(plugin) - cpuPerRequest(medusa), 3),
         inboxOnVsOffThroughput: off ? ratio(plugin.throughput, off.throughput) : Number.NaN,
         inboxOnVsOffP99: off ? ratio(plugin.latency.p99, off.latency.p99) : Number.NaN,
+        medusaInboxThroughput: inboxed ? ratio(inboxed.throughput, medusa.throughput) : Number.NaN,
+        medusaInboxP99: inboxed ? ratio(inboxed.latency.p99, medusa.latency.p99) : Number.NaN,
       },
     ]
   })
@@ -101,7 +107,11 @@ export async function runAckPhase(ctx: StoreContext): Promise<AckResult> {
       continue
     }
     await restart(store, STARTS.ack)
-    for (const run of await measureAckInterleaved(store, ["plugin", "medusa"], concurrency, { ...settings, rounds: config.rounds })) {
+    // Medusa's own provider, on Medusa's route and through the inbox, beside this package's: one store start, interleaved.
+    for (const run of await measureAckInterleaved(store, ["plugin", "medusa", "medusa_inbox"], concurrency, {
+      ...settings,
+      rounds: config.rounds,
+    })) {
       report(run)
     }
     await restart(store, STARTS.ackInboxOff)

@@ -12,13 +12,14 @@ import { cpuScope, withDb } from "../store/db"
 
 const ACK_CHILD = join(__dirname, "..", "load", "ack-child.ts")
 
-/** The three routes compared. */
-export type AckTargetKey = "plugin" | "medusa" | "plugin_inbox_off"
+/** The routes compared. */
+export type AckTargetKey = "plugin" | "medusa" | "medusa_inbox" | "plugin_inbox_off"
 
 /** Route and label of each target. */
 export const ACK_TARGETS: Record<AckTargetKey, { route: string; label: string }> = {
   plugin: { route: "stripe_mpw", label: "plugin (verify + record)" },
   medusa: { route: "stripe_stripe", label: "Medusa @medusajs/payment-stripe (queue only)" },
+  medusa_inbox: { route: "stripe_inboxed", label: "Medusa @medusajs/payment-stripe through the inbox (its own verification + record)" },
   plugin_inbox_off: { route: "stripe_mpw", label: "plugin's provider on Medusa's route (plugin entry disabled)" },
 }
 

@@ -39,6 +39,8 @@ module.exports = defineConfig({
       resolve: "medusa-payment-webhooks",
       options: {
         enabled: process.env.BENCH_INBOX_ENABLED !== "false",
+        // The baseline: Medusa's own provider answered by Medusa's own route.
+        exclude: ["pp_stripe_stripe"],
         // Only the delivery phase's extra run sets it: how far the processor's `concurrency` moves orders/s.
         ...(process.env.BENCH_PROCESSOR_CONCURRENCY ? { concurrency: Number(process.env.BENCH_PROCESSOR_CONCURRENCY) } : {}),
       },
@@ -63,9 +65,16 @@ module.exports = defineConfig({
               apiBaseUrl: process.env.STRIPE_API_BASE_URL,
             },
           },
+          // Medusa's own provider on Medusa's route (the baseline: `exclude` below leaves it there)…
           {
             resolve: "@medusajs/payment-stripe",
             id: "stripe",
+            options: { apiKey: process.env.STRIPE_API_KEY, webhookSecret: process.env.STRIPE_WEBHOOK_SECRET },
+          },
+          // …and the same provider again, served by the inbox like every provider it is not told to leave alone.
+          {
+            resolve: "@medusajs/payment-stripe",
+            id: "inboxed",
             options: { apiKey: process.env.STRIPE_API_KEY, webhookSecret: process.env.STRIPE_WEBHOOK_SECRET },
           },
         ],

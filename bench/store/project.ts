@@ -39,9 +39,11 @@ export function writeStoreProject(): string {
   copyFileSync(join(REPO_ROOT, "package.json"), join(installed, "package.json"))
   cpSync(join(REPO_ROOT, ".medusa", "server"), join(installed, ".medusa", "server"), { recursive: true })
   assertBuilt(installed)
-  for (const file of ["medusa-config.js", "event-bus-hold.js", "stripe-api-host.js"]) {
+  for (const file of ["medusa-config.js", "event-bus-hold.js"]) {
     copyFileSync(join(__dirname, file), join(STORE_DIR, file))
   }
+  // The test stores' way of pointing Medusa's own Stripe provider at the loopback fake, shared.
+  copyFileSync(join(REPO_ROOT, "integration-tests", "support", "medusa-stripe-host.js"), join(STORE_DIR, "stripe-api-host.js"))
   const { version } = JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8")) as { version: string }
   const pkg = {
     name: "mpw-bench-store",

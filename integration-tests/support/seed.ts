@@ -37,9 +37,14 @@ export const USD_MARKET: MarketSpec = {
 /** ZAR paid with Yoco. */
 export const ZAR_MARKET: MarketSpec = { name: "South Africa", currency: "zar", country: "za", providers: ["pp_yoco_yoco"] }
 
-/** The markets whose providers are configured in this process's environment. */
+/** The markets whose providers are configured in this process's environment (providers of other packages in USD, when registered). */
 export function configuredMarkets(): MarketSpec[] {
-  return process.env.YOCO_SECRET_KEY ? [USD_MARKET, ZAR_MARKET] : [USD_MARKET]
+  const others = [
+    ...(process.env.MEDUSA_STRIPE_WEBHOOK_SECRET ? ["pp_stripe_medusa"] : []),
+    ...(process.env.ACME_API_BASE_URL ? ["pp_acme_acme", "pp_acme_slow"] : []),
+  ]
+  const usd = { ...USD_MARKET, providers: [...USD_MARKET.providers, ...others] }
+  return process.env.YOCO_SECRET_KEY ? [usd, ZAR_MARKET] : [usd]
 }
 
 /**

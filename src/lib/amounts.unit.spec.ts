@@ -1,4 +1,4 @@
-import { formatAmount } from "./amounts"
+import { formatAmount, minorUnitsOf } from "./amounts"
 
 describe("formatAmount", () => {
   it.each([
@@ -9,5 +9,16 @@ describe("formatAmount", () => {
     [3, "xyz", "3.00 XYZ"],
   ])("%s %s reads %s", (amount, currency, text) => {
     expect(formatAmount(amount, currency)).toBe(text)
+  })
+})
+
+describe("minorUnitsOf", () => {
+  it.each([
+    [10.5, "usd", 1050],
+    [19.99, "eur", 1999],
+    [1000, "jpy", 1000],
+    [1.234, "kwd", 1234],
+  ])("%s %s is %s in minor units", (amount, currency, minor) => {
+    expect(minorUnitsOf(amount, currency)).toBe(minor)
   })
 })

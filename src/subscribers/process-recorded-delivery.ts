@@ -1,6 +1,10 @@
-import type { SubscriberArgs, SubscriberConfig } from "@medusajs/framework"
+import { container, type SubscriberArgs, type SubscriberConfig } from "@medusajs/framework"
 import { PaymentWebhookEvents } from "../webhooks/effects/plugin-events"
+import { announceServedProvidersAtStart } from "../webhooks/edge/webhook-sources"
 import { processDelivery } from "../webhooks/processor/process-delivery"
+
+// A worker (which loads no routes) names the providers the inbox serves once the store has started, too.
+announceServedProvidersAtStart(container)
 
 /**
  * Takes up a delivery `processDelayMs` after the edge recorded it. Should this be lost (a restart,

@@ -53,6 +53,16 @@ export type PaymentWebhookRow = {
   needs_attention: boolean
   /** The order the session's cart became, if any. */
   order_id: string | null
+  /**
+   * False while a delivery of another package's provider waits for the processor to verify it (its
+   * provider did not answer within the edge's deadline).
+   */
+  verified: boolean
+  /**
+   * The delivery came through a provider of another package: recorded, deduplicated, re-driven and
+   * alerted on here, but its money is that provider's own to check (no PSP reads, amount checks, refunds or disputes).
+   */
+  from_other_package: boolean
 }
 
 /** Query of `GET /admin/payment-webhooks` (all optional; an unknown parameter is a 400). */

@@ -5,6 +5,7 @@ import { cell, measuredOn, times } from "./common"
 const ROUTE_LABELS = {
   plugin: "this plugin (`stripe_mpw`): verify + record",
   medusa: "`@medusajs/payment-stripe` (`stripe_stripe`): queue only",
+  medusa_inbox: "`@medusajs/payment-stripe` through the inbox (`stripe_inboxed`): its own verification + record",
   plugin_inbox_off: "this plugin's provider, plugin entry off (Medusa's route)",
 } as const
 
@@ -31,7 +32,8 @@ export function ackSection(section: Section<AckResult>): string[] {
     lines.push(
       `- concurrency ${ratios.concurrency}: plugin ÷ Medusa throughput ${times(ratios.throughput)} (target ≥ 1.0), p99 ${times(ratios.p99)} (target ≤ 1.5), ` +
         `CPU per request plugin − Medusa **${ratios.cpuMsPerRequestDelta >= 0 ? "+" : ""}${cell(ratios.cpuMsPerRequestDelta, 2)} ms** (target ≤ +0.1); ` +
-        `plugin entry on ÷ off throughput ${cell(ratios.inboxOnVsOffThroughput, 2)}×`,
+        `plugin entry on ÷ off throughput ${cell(ratios.inboxOnVsOffThroughput, 2)}×; ` +
+        `Medusa's own provider through the inbox ÷ on Medusa's route: throughput ${times(ratios.medusaInboxThroughput)} (target ≥ 0.9), p99 ${times(ratios.medusaInboxP99)}`,
     )
   }
   return lines

@@ -84,6 +84,14 @@ export function WebhookDrawer({ row, onClose }: Props) {
                 {current.attempts} attempt{current.attempts === 1 ? "" : "s"} · delivered {current.deliveries}×
               </Text>
             </div>
+            {current.from_other_package && (
+              <Alert variant="info" data-testid="payment-webhook-other-package-note">
+                This provider comes from another package. Its own check verified this delivery
+                {current.verified ? "" : " (or will, for the processor)"}; the inbox recorded it, drops duplicates, retries it until it is
+                done and alerts when it fails. The money checks of this plugin's own providers (the PSP's current state, amounts against the
+                session, refunds, disputes) do not apply to it.
+              </Alert>
+            )}
             {current.last_error && (
               <Alert variant={current.status === "failed" ? "error" : "warning"} data-testid="payment-webhook-last-error">
                 {current.last_error}

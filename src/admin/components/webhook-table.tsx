@@ -34,10 +34,33 @@ export function WebhookTable({ rows, onOpen }: Props) {
               data-id={row.id}
               data-session-id={row.session_id ?? ""}
               data-needs-attention={row.needs_attention ? "true" : "false"}
-              className={clx("cursor-pointer", row.needs_attention && "bg-ui-tag-red-bg hover:bg-ui-tag-red-bg-hover")}
+              className={clx(
+                "cursor-pointer focus-visible:shadow-borders-focus focus-visible:outline-none",
+                row.needs_attention && "bg-ui-tag-red-bg hover:bg-ui-tag-red-bg-hover",
+              )}
+              // Reachable with Tab and opened with Enter or Space, as with a click.
+              tabIndex={0}
+              aria-label={`Open the ${row.event_type ?? "delivery"} of ${formatProvider(row.provider_id)} received ${formatTime(row.received_at)}`}
               onClick={() => onOpen(row)}
+              onKeyDown={(event) => {
+                if (event.key === "Enter" || event.key === " ") {
+                  event.preventDefault()
+                  onOpen(row)
+                }
+              }}
             >
-              <Table.Cell className="whitespace-nowrap">{formatProvider(row.provider_id)}</Table.Cell>
+              <Table.Cell className="whitespace-nowrap">
+                <div className="flex flex-col">
+                  <Text size="small" leading="compact">
+                    {formatProvider(row.provider_id)}
+                  </Text>
+                  {row.from_other_package && (
+                    <Text size="xsmall" className="text-ui-fg-subtle" data-testid="payment-webhook-other-package">
+                      another package
+                    </Text>
+                  )}
+                </div>
+              </Table.Cell>
               <Table.Cell>
                 <div className="flex flex-col">
                   <Text size="small" leading="compact" className="font-mono">
@@ -46,6 +69,11 @@ export function WebhookTable({ rows, onOpen }: Props) {
                   {row.source === "reconciliation" && (
                     <Text size="xsmall" className="text-ui-fg-subtle">
                       found by reconciliation
+                    </Text>
+                  )}
+                  {!row.verified && (
+                    <Text size="xsmall" className="text-ui-fg-subtle">
+                      {row.status === "received" ? "awaiting its provider's verification" : "failed its provider's verification"}
                     </Text>
                   )}
                 </div>

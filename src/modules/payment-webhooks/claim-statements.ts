@@ -20,6 +20,7 @@ import { INBOX_TABLE } from "./tables"
  * first failure slip out, and then alerts once more, which is the safe side.
  */
 const ROW_COLUMNS = `id, provider_id, event_id, event_type, session_id, action, status, source, attempts, last_error, received_at, raw_body,
+  amount::float8 AS amount, verified, verify_headers,
   needs_attention, EXISTS (SELECT 1 FROM jsonb_array_elements(COALESCE(history, '[]'::jsonb)) AS entry WHERE entry->>'kind' = 'failed') AS failed_before,
   EXISTS (SELECT 1 FROM jsonb_array_elements(COALESCE(history, '[]'::jsonb)) AS entry WHERE entry->>'kind' = 'processed') AS processed_before`
 
@@ -85,7 +86,8 @@ export async function settleRow(
          claim_token = NULL, lease_until = NULL, updated_at = now(),
          session_id = COALESCE(?, session_id), action = COALESCE(?, action), amount = COALESCE(?::numeric, amount),
          raw_amount = COALESCE(?::jsonb, raw_amount), currency_code = COALESCE(?, currency_code), details = COALESCE(?::jsonb, details),
-         psp_reference = COALESCE(?, psp_reference), needs_attention = ?, history = ${appendHistory("attempts")}
+         psp_reference = COALESCE(?, psp_reference), needs_attention = ?, history = ${appendHistory("attempts")},
+         verify_headers = NULL, raw_body = CASE WHEN ? THEN NULL ELSE raw_body END, verified = COALESCE(?::boolean, verified)
      WHERE id = ? AND claim_token = ?
      RETURNING id`,
     [
@@ -101,6 +103,8 @@ export async function settleRow(
       storableText(facts.psp_reference ?? null),
       verdict.needs_attention === true,
       historyEntry(verdict.status, { error: verdict.reason, outcome: verdict.outcome }),
+      verdict.forged === true,
+      facts.verified ?? null,
       claim.id,
       claim.token,
     ],

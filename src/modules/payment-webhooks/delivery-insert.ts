@@ -37,6 +37,10 @@ function toRow(input: DeliveryRecordInput, deliveries: number): IncomingRow {
     body_hash: input.body_hash,
     raw_body: storableText(input.raw_body),
     session_id: storableText(input.session_id ?? null),
+    action: storableText(input.action ?? null),
+    amount: input.amount ?? null,
+    verified: input.verified ?? true,
+    verify_headers: input.verify_headers ?? null,
     deliveries,
   }
 }
@@ -50,12 +54,13 @@ export function deliveryInsertSql(placeholder: "?" | "$1"): string {
   return `WITH incoming AS (
     SELECT * FROM json_to_recordset(${placeholder}::json) AS t(
       id text, provider_id text, event_id text, event_type text, source text, body_hash text, raw_body text,
-      session_id text, deliveries integer)
+      session_id text, action text, amount numeric, verified boolean, verify_headers jsonb, deliveries integer)
   )
-  INSERT INTO ${INBOX_TABLE} (id, provider_id, event_id, event_type, session_id, status, source, attempts, deliveries,
-    received_at, body_hash, raw_body, created_at, updated_at)
-  SELECT id, provider_id, event_id, event_type, session_id, 'received', source, 0, deliveries, now(), body_hash,
-    raw_body, now(), now()
+  INSERT INTO ${INBOX_TABLE} (id, provider_id, event_id, event_type, session_id, action, amount, raw_amount, status, source, attempts,
+    deliveries, received_at, body_hash, raw_body, verified, verify_headers, created_at, updated_at)
+  SELECT id, provider_id, event_id, event_type, session_id, action, amount,
+    CASE WHEN amount IS NULL THEN NULL ELSE jsonb_build_object('value', amount::text, 'precision', 20) END,
+    'received', source, 0, deliveries, now(), body_hash, raw_body, verified, verify_headers, now(), now()
   FROM incoming
   ON CONFLICT (provider_id, event_id) WHERE deleted_at IS NULL
   DO UPDATE SET deliveries = ${INBOX_TABLE}.deliveries + EXCLUDED.deliveries, updated_at = now(),

@@ -58,6 +58,21 @@ export const inboxOptionsSchema = z.object({
   alertBacklogAgeSeconds: z.number().int().positive().default(900),
   /** Deliveries the job takes up per run and batch (default 50). */
   batchSize: z.number().int().positive().default(50),
+  /**
+   * Payment providers from other packages left to Medusa's own route, by id (`pp_stripe_stripe`) or
+   * route key (`stripe_stripe`). Every other provider the payment module registers goes through the inbox.
+   */
+  exclude: z.array(z.string().min(1)).default([]),
+  /**
+   * How long the edge waits for a provider of another package to verify and map a delivery itself, in
+   * ms (default 1500). Past it the delivery is recorded unverified and the processor verifies it.
+   */
+  foreignVerifyTimeoutMs: z.number().int().positive().default(1500),
+  /**
+   * Unverified deliveries a provider may have waiting at once (default 1000): past it, the edge answers
+   * 503 rather than record more, so a flood of forgeries at a slow verifier cannot fill the table.
+   */
+  unverifiedLimit: z.number().int().positive().default(1000),
 })
 
 /** Validated inbox options with defaults applied. */

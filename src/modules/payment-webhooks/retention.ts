@@ -77,3 +77,24 @@ export async function pruneReconciliationChecks(
 ): Promise<number> {
   return inBatches(manager, DELETE_CHECKS_BATCH, options.horizonSeconds, options)
 }
+
+/**
+ * Deliveries that failed their verification (recorded unverified at the edge, refused by their
+ * provider's own check): `ignored`, their bodies already dropped, kept a day for a person to see the
+ * attempt, then deleted in short batches like settled rows.
+ */
+const DELETE_FORGERIES_BATCH = `WITH doomed AS (
+    SELECT id FROM ${INBOX_TABLE}
+    WHERE verified = false AND status = 'ignored' AND deleted_at IS NULL
+      AND processed_at < now() - make_interval(days => ?)
+    LIMIT ?
+    FOR UPDATE SKIP LOCKED
+  ), deleted AS (
+    DELETE FROM ${INBOX_TABLE} e USING doomed WHERE e.id = doomed.id RETURNING 1
+  )
+  SELECT count(*)::int AS deleted FROM deleted`
+
+/** Deletes forged deliveries older than a day, in short batches for at most `budgetMs`. Answers how many. */
+export async function pruneForgeries(manager: SqlEntityManager, options: Omit<PruneOptions, "olderThanDays">): Promise<number> {
+  return inBatches(manager, DELETE_FORGERIES_BATCH, 1, options)
+}

@@ -6,7 +6,8 @@ import { PaymentReconciliationCheck } from "./models/reconciliation-check"
 import { PaymentWebhookJobRun } from "./models/job-run"
 import { readInboxFigures, withStatementTimeout, type InboxFigures } from "./health-figures"
 import { noteJobFinished, noteJobStarted, readJobRun, type JobProcess, type JobRunRow } from "./job-runs"
-import { PRUNE_DEFAULTS, pruneReconciliationChecks, pruneSettledDeliveries, type PruneOptions } from "./retention"
+import { PRUNE_DEFAULTS, pruneForgeries, pruneReconciliationChecks, pruneSettledDeliveries, type PruneOptions } from "./retention"
+import { countUnverifiedWaiting } from "./foreign-statements"
 import { parseInboxOptions, type InboxOptions } from "./options"
 import { insertDeliveries } from "./delivery-insert"
 import { isDataError } from "./postgres-error"
@@ -23,6 +24,7 @@ import {
 } from "./admin-statements"
 import { INBOX_TABLE } from "./tables"
 import { databaseReason } from "../../lib/errors"
+import { runInboxStartHooks } from "../../lib/start-hooks"
 
 /** What the module resolves from its container. */
 type InboxCradle = { manager: SqlEntityManager; logger: Logger }
@@ -49,6 +51,13 @@ export default class PaymentWebhooksModuleService extends MedusaService({
   /** Set once a prepared statement went missing between two uses of a connection. */
   private preparedStatementsUnsupported = false
   private readonly deliveryWriter: StatementBatcher<DeliveryRecordInput, RecordOutcome | Error>
+
+  /** Medusa calls these on the module's service once the whole application has started. */
+  readonly __hooks = {
+    onApplicationStart: async (): Promise<void> => {
+      await runInboxStartHooks()
+    },
+  }
 
   constructor(cradle: InboxCradle, options: Record<string, unknown> | undefined) {
     super(cradle, options)
@@ -212,6 +221,19 @@ export default class PaymentWebhooksModuleService extends MedusaService({
    */
   async pruneSettled(options: Partial<PruneOptions> = {}): Promise<number> {
     return pruneSettledDeliveries(this.manager_, { olderThanDays: this.inboxOptions.retentionDays, ...PRUNE_DEFAULTS, ...options })
+  }
+
+  /** Deletes deliveries that failed their verification, a day after they settled, in short batches. Answers how many. */
+  async pruneForgeries(options: Partial<Omit<PruneOptions, "olderThanDays">> = {}): Promise<number> {
+    return pruneForgeries(this.manager_, { ...PRUNE_DEFAULTS, ...options })
+  }
+
+  /**
+   * How many unverified deliveries of `providerId` wait for the processor, counted up to `limit` at
+   * most (the edge only asks whether the limit is reached, so the count stops there).
+   */
+  async unverifiedWaiting(providerId: string, limit: number): Promise<number> {
+    return countUnverifiedWaiting(this.manager_, providerId, limit)
   }
 
   /** Deletes reconciliation checks of sessions past `reconcileHorizonSeconds` (never looked up again), in short batches. */

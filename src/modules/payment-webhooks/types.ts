@@ -16,8 +16,16 @@ export type DeliveryRecordInput = {
   body_hash: string
   /** The verified raw body; the processor maps the event from it. Null for reconciliation. */
   raw_body: string | null
-  /** Only reconciliation knows the session before processing. */
+  /** Only reconciliation, and a provider of another package that mapped its event at the edge, know the session before processing. */
   session_id?: string | null
+  /** The Medusa action a provider of another package mapped the event to at the edge. */
+  action?: string | null
+  /** Its amount, in the currency's major unit. */
+  amount?: number | null
+  /** False when the provider's own verification did not answer at the edge in time: the processor verifies it. */
+  verified?: boolean
+  /** The headers that verification needs (kept only until the row settles). */
+  verify_headers?: Record<string, string> | null
 }
 
 /** A recorded event as the processor claims it: the row's own columns as the admin contract names them, dates as dates. */
@@ -29,6 +37,12 @@ export type InboxRow = Pick<
   source: InboxSource
   received_at: Date
   raw_body: string | null
+  /** The amount recorded with the delivery (a provider of another package mapped it at the edge), major unit. */
+  amount: number | null
+  /** False until the processor has verified a delivery the edge could not. */
+  verified: boolean
+  /** The headers that verification needs. */
+  verify_headers: Record<string, string> | null
   /** Flagged for a person before this attempt (a replayed row keeps its flag until it settles again). */
   needs_attention: boolean
   /** The row ended `failed` before (its history says so): its failure was reported then. */
@@ -49,6 +63,8 @@ export type DeliveryFacts = {
   details?: Record<string, unknown> | null
   /** The PSP's own id of the payment (Stripe `pi_…`, Yoco `ch_…`). */
   psp_reference?: string | null
+  /** True once the processor verified a delivery the edge could not. */
+  verified?: boolean
 }
 
 /** How processing ended, as the row records it. */
@@ -61,6 +77,8 @@ export type DeliveryVerdict = {
   facts?: DeliveryFacts
   /** Paid at the PSP but no order can be made, or the amounts differ: a person must look (see `reportNeedsAttention`). */
   needs_attention?: boolean
+  /** A delivery that failed its verification: its body and headers are dropped as it settles, and retention takes it soon. */
+  forged?: boolean
 }
 
 /** The result of recording a delivery: a new row, or the row already there for that event. */

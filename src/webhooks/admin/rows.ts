@@ -1,6 +1,7 @@
 import type { MedusaContainer } from "@medusajs/framework/types"
 import type PaymentWebhooksModuleService from "../../modules/payment-webhooks/service"
 import type { PaymentWebhookRow } from "../../types/admin-api"
+import { inboxSources, type InboxSource } from "../edge/webhook-sources"
 import { ordersOfSessions } from "./session-orders"
 
 /**
@@ -29,6 +30,7 @@ export const PAYMENT_WEBHOOK_FIELDS = [
   "outcome",
   "psp_reference",
   "needs_attention",
+  "verified",
 ] as const satisfies ReadonlyArray<keyof PaymentWebhookRow>
 
 /** A row as the inbox module lists it. */
@@ -37,7 +39,7 @@ export type InboxEvent = Awaited<ReturnType<PaymentWebhooksModuleService["listPa
 const iso = (value: Date | string) => new Date(value).toISOString()
 
 /** Copies the shown fields only, so nothing else (the raw body above all) can slip into an answer. */
-export function toPaymentWebhookRow(event: InboxEvent, orderId: string | null = null): PaymentWebhookRow {
+export function toPaymentWebhookRow(event: InboxEvent, orderId: string | null = null, fromOtherPackage = false): PaymentWebhookRow {
   return {
     id: event.id,
     provider_id: event.provider_id,
@@ -61,14 +63,23 @@ export function toPaymentWebhookRow(event: InboxEvent, orderId: string | null = 
     psp_reference: event.psp_reference,
     needs_attention: event.needs_attention,
     order_id: orderId,
+    verified: event.verified,
+    from_other_package: fromOtherPackage,
   }
 }
 
-/** Rows as the admin API shows them, their orders resolved for the whole page at once. */
+/** Rows as the admin API shows them, their orders resolved for the whole page at once, each marked with its provider's kind. */
 export async function toPaymentWebhookRows(container: MedusaContainer, events: InboxEvent[]): Promise<PaymentWebhookRow[]> {
   const orders = await ordersOfSessions(
     container,
     events.map((event) => event.session_id),
   )
-  return events.map((event) => toPaymentWebhookRow(event, (event.session_id && orders.get(event.session_id)) || null))
+  const served = await inboxSources(container).catch(() => new Map<string, InboxSource>())
+  return events.map((event) =>
+    toPaymentWebhookRow(
+      event,
+      (event.session_id && orders.get(event.session_id)) || null,
+      served.get(event.provider_id)?.kind === "foreign",
+    ),
+  )
 }

@@ -4,6 +4,8 @@ import { errorMessage, isUnusableEventError } from "../../lib/errors"
 import type { MappedWebhookEvent, WebhookSource } from "../../lib/webhook-result"
 import type { ClaimedDelivery, DeliveryFacts, DeliveryVerdict } from "../../modules/payment-webhooks/types"
 import { applyEffect, type EffectOutcome } from "../effects"
+import type { InboxSource } from "../edge/webhook-sources"
+import { attemptForeignDelivery } from "./attempt-foreign"
 import { carryOutPayment } from "./carry-out-payment"
 import { judge } from "./guard"
 import { interpretClaim } from "./interpret"
@@ -14,7 +16,7 @@ import { AttemptFailed, type Decision } from "./result"
 import { exclusively, type LockTiming } from "./session-lock"
 
 /** What an attempt needs besides the row: the store, the row's provider, and how the session's lock is held. */
-export type AttemptDeps = { container: MedusaContainer; source: WebhookSource | undefined; lock: LockTiming }
+export type AttemptDeps = { container: MedusaContainer; source: InboxSource | undefined; lock: LockTiming }
 
 /** The facts of a mapped event, as the row records them. */
 function factsOf(mapped: MappedWebhookEvent): DeliveryFacts {
@@ -39,10 +41,14 @@ const settle = (verdict: DeliveryVerdict, more: Omit<Decision, "verdict"> = {}):
  * Settling and reporting are the caller's: this decides, it does not write the row.
  */
 export async function attemptDelivery(deps: AttemptDeps, claim: ClaimedDelivery): Promise<Decision> {
-  const { container, source } = deps
-  if (!source) {
+  const { container } = deps
+  if (!deps.source) {
     return settle({ status: "ignored", reason: `payment provider pp_${claim.provider_id} is not configured in this store` })
   }
+  if (deps.source.kind === "foreign") {
+    return attemptForeignDelivery(container, deps.source.provider, deps.lock, claim)
+  }
+  const source = deps.source.source
   let mapped: MappedWebhookEvent | { unpaid: string }
   try {
     mapped = await interpretClaim(container, source, claim)

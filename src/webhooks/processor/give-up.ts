@@ -1,7 +1,8 @@
 import type { MedusaContainer } from "@medusajs/framework/types"
 import type { MappedWebhookEvent } from "../../lib/webhook-result"
 import type { ClaimedDelivery } from "../../modules/payment-webhooks/types"
-import { webhookSources } from "../edge/webhook-sources"
+import { PaymentActions } from "@medusajs/framework/utils"
+import { inboxSources } from "../edge/webhook-sources"
 import { interpretClaim } from "./interpret"
 import { planFor } from "./plan"
 
@@ -12,11 +13,18 @@ import { planFor } from "./plan"
  */
 export async function paymentTakenBy(container: MedusaContainer, claim: ClaimedDelivery): Promise<MappedWebhookEvent | undefined> {
   try {
-    const source = (await webhookSources(container)).get(claim.provider_id)
-    if (!source) {
+    const served = (await inboxSources(container)).get(claim.provider_id)
+    if (!served) {
       return undefined
     }
-    const mapped = await interpretClaim(container, source, claim)
+    if (served.kind === "foreign") {
+      // What its provider mapped at the edge (nothing, for a delivery that was never verified).
+      const action = [PaymentActions.AUTHORIZED, PaymentActions.SUCCESSFUL].find((paying) => paying === claim.action)
+      return action && claim.verified && claim.session_id
+        ? { action, data: { session_id: claim.session_id, amount: claim.amount ?? 0 } }
+        : undefined
+    }
+    const mapped = await interpretClaim(container, served.source, claim)
     return "unpaid" in mapped || planFor(mapped).kind !== "payment" ? undefined : mapped
   } catch {
     return undefined

@@ -3,7 +3,7 @@ import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { PAYMENT_WEBHOOKS_MODULE } from "../../modules/payment-webhooks"
 import type PaymentWebhooksModuleService from "../../modules/payment-webhooks/service"
 import { attemptEnded } from "../alerts/attempt-ended"
-import { webhookSources } from "../edge/webhook-sources"
+import { inboxSources } from "../edge/webhook-sources"
 import { emitPluginEvent, PaymentWebhookEvents } from "../effects/plugin-events"
 import { attemptDelivery } from "./attempt"
 import { paymentTakenBy } from "./give-up"
@@ -19,7 +19,7 @@ function portsOf(container: MedusaContainer): ProcessorPorts {
   const inbox = container.resolve<PaymentWebhooksModuleService>(PAYMENT_WEBHOOKS_MODULE)
   const logger = container.resolve<Logger>(ContainerRegistrationKeys.LOGGER)
   const lock = { leaseSeconds: inbox.inboxOptions.leaseSeconds, waitSeconds: inbox.inboxOptions.lockTimeoutSeconds }
-  const sourceOf = async (providerKey: string) => (await webhookSources(container)).get(providerKey)
+  const sourceOf = async (providerKey: string) => (await inboxSources(container)).get(providerKey)
   return {
     inbox,
     logger,

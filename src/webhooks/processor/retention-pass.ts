@@ -5,7 +5,7 @@ import { PAYMENT_WEBHOOKS_MODULE } from "../../modules/payment-webhooks"
 import type PaymentWebhooksModuleService from "../../modules/payment-webhooks/service"
 
 /** What one pass's retention removed. */
-export type RetentionSummary = { bodies_dropped: number; pruned: number; checks_pruned: number }
+export type RetentionSummary = { bodies_dropped: number; pruned: number; checks_pruned: number; forgeries_pruned: number }
 
 /**
  * Retention, once per pass of the job: raw bodies past `rawBodyRetentionDays`, settled deliveries
@@ -14,7 +14,7 @@ export type RetentionSummary = { bodies_dropped: number; pruned: number; checks_
  * and reconciliation, which runs after, must not miss its turn over housekeeping.
  */
 export async function applyRetention(container: MedusaContainer): Promise<RetentionSummary> {
-  const summary: RetentionSummary = { bodies_dropped: 0, pruned: 0, checks_pruned: 0 }
+  const summary: RetentionSummary = { bodies_dropped: 0, pruned: 0, checks_pruned: 0, forgeries_pruned: 0 }
   if (!container.hasRegistration(PAYMENT_WEBHOOKS_MODULE)) {
     return summary
   }
@@ -24,10 +24,11 @@ export async function applyRetention(container: MedusaContainer): Promise<Retent
     summary.bodies_dropped = await inbox.dropOldRawBodies()
     summary.pruned = await inbox.pruneSettled()
     summary.checks_pruned = await inbox.pruneReconciliationChecks()
+    summary.forgeries_pruned = await inbox.pruneForgeries()
   } catch (error) {
     logger.warn(`Payment webhooks retention failed, the next pass tries again: ${errorMessage(error)}`)
   }
-  if (summary.bodies_dropped || summary.pruned || summary.checks_pruned) {
+  if (summary.bodies_dropped || summary.pruned || summary.checks_pruned || summary.forgeries_pruned) {
     logger.info(`Payment webhooks retention: ${JSON.stringify(summary)}`)
   }
   return summary

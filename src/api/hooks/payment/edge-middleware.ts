@@ -1,3 +1,4 @@
+import { container } from "@medusajs/framework"
 import type { MedusaNextFunction, MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
 import type { Logger } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
@@ -5,17 +6,20 @@ import { errorMessage } from "../../../lib/errors"
 import { PAYMENT_WEBHOOKS_MODULE } from "../../../modules/payment-webhooks"
 import type PaymentWebhooksModuleService from "../../../modules/payment-webhooks/service"
 import { receiveDelivery } from "../../../webhooks/edge/receive-delivery"
-import { knownWebhookSources, webhookSources } from "../../../webhooks/edge/webhook-sources"
+import { announceServedProvidersAtStart, inboxSources, knownInboxSources } from "../../../webhooks/edge/webhook-sources"
 import { announceRecordedDelivery } from "../../../webhooks/processor/announce"
 import { dropSignatureHeaders } from "../../../webhooks/telemetry/signature-headers"
 import { keepSignaturesOutOfTraces } from "../../../webhooks/telemetry/trace-headers"
 
 // Before the first request: Medusa's HTTP tracing, when on, would copy the signature headers into every span.
 keepSignaturesOutOfTraces()
+// Once the store has started: one line naming the providers whose deliveries this edge takes.
+announceServedProvidersAtStart(container)
 
 /**
- * Medusa's `/hooks/payment/:provider`, answered here for this package's providers (see
- * `receiveDelivery`); deliveries for any other provider go on to Medusa's own route untouched.
+ * Medusa's `/hooks/payment/:provider`, answered here for every provider the inbox serves (see
+ * `receiveDelivery`): this package's and those of other packages. Only a provider the store left to
+ * Medusa (`exclude`), or one the payment module does not know, goes on to Medusa's own route untouched.
  */
 export async function paymentWebhookEdge(req: MedusaRequest, res: MedusaResponse, next: MedusaNextFunction): Promise<void> {
   if (!req.scope.hasRegistration(PAYMENT_WEBHOOKS_MODULE)) {
@@ -28,7 +32,7 @@ export async function paymentWebhookEdge(req: MedusaRequest, res: MedusaResponse
   const logger = req.scope.resolve<Logger>(ContainerRegistrationKeys.LOGGER)
   let source
   try {
-    source = (knownWebhookSources(req.scope) ?? (await webhookSources(req.scope))).get(req.params.provider)
+    source = (knownInboxSources(req.scope) ?? (await inboxSources(req.scope))).get(req.params.provider)
   } catch (error) {
     logger.error(`Payment webhook edge not ready: ${errorMessage(error)}`)
     res.status(503).json({ received: false, message: "Webhook not recorded: try again later" })

@@ -46,6 +46,13 @@ export const PaymentWebhookEvent = model
     needs_attention: model.boolean().default(false),
     /** What happened to the row, oldest first (claims, retries, verdicts, replays; the last 30), for the admin's timeline. */
     history: model.json().nullable(),
+    /**
+     * False for a delivery of a provider from another package whose own verification did not answer
+     * within the edge's deadline: recorded as it came, verified by the processor before anything else.
+     */
+    verified: model.boolean().default(true),
+    /** The request headers such a delivery's verification needs; dropped once the row settles. */
+    verify_headers: model.json().nullable(),
   })
   .indexes([
     { on: ["provider_id", "event_id"], unique: true },
