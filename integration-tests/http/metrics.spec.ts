@@ -98,6 +98,7 @@ const STRIPE = "stripe_stripe"
 medusaIntegrationTestRunner({
   testSuite: ({ getContainer, api, dbConfig }) => {
     let client: StoreClient
+    let adminSecret: string
     let checkouts: Checkouts
     let front: { url: string; close: () => Promise<void> }
     const alerts: Array<{ name: string; data: Record<string, unknown> }> = []
@@ -107,6 +108,7 @@ medusaIntegrationTestRunner({
     beforeAll(async () => {
       const store = await seededClient(getContainer(), api.defaults.baseURL)
       client = store.client
+      adminSecret = store.adminSecret
       checkouts = new Checkouts({ ...store, stripe, stripeSecret: STRIPE_SECRET, inbox }, "metrics")
       front = await tracedFront(client.baseUrl)
       const eventBus = getContainer().resolve(Modules.EVENT_BUS)
@@ -200,6 +202,29 @@ medusaIntegrationTestRunner({
     })
 
     it("keeps the signature headers out of Medusa's request spans and out of every log line", async () => {
+      // An admin's request through the same traced server: its credentials must not reach the span either.
+      const credentials = {
+        authorization: `Basic ${Buffer.from(`${adminSecret}:`).toString("base64")}`,
+        cookie: "connect.sid=s%3Asecret-session",
+        "x-medusa-access-token": "tok_secret",
+      }
+      const admin = await fetch(`${front.url}/admin/payment-webhooks/summary`, { headers: { accept: "application/json", ...credentials } })
+      expect(admin.status).toBe(200)
+      const adminSpan = spans
+        .getFinishedSpans()
+        .find((span) => String(span.attributes["http.url"] ?? "").startsWith("/admin/payment-webhooks/summary"))
+      expect(adminSpan?.attributes.accept).toBe("application/json")
+      const credentialLeaks = spans.getFinishedSpans().flatMap((span) =>
+        Object.entries(span.attributes)
+          .filter(
+            ([name, value]) =>
+              ["authorization", "cookie", "x-medusa-access-token"].includes(name) ||
+              Object.values(credentials).some((secret) => String(value).includes(secret)),
+          )
+          .map(([name]) => `${span.name}: ${name}`),
+      )
+      expect(credentialLeaks).toEqual([])
+
       const hookSpans = spans.getFinishedSpans().filter((span) => String(span.attributes["http.url"] ?? "").startsWith("/hooks/payment/"))
       // The two Stripe deliveries and the two forged ones went through Medusa's request tracing...
       expect(hookSpans).toHaveLength(4)

@@ -8,11 +8,11 @@ import type PaymentWebhooksModuleService from "../../../modules/payment-webhooks
 import { receiveDelivery } from "../../../webhooks/edge/receive-delivery"
 import { announceServedProvidersAtStart, inboxSources, knownInboxSources } from "../../../webhooks/edge/webhook-sources"
 import { announceRecordedDelivery } from "../../../webhooks/processor/announce"
-import { dropSignatureHeaders } from "../../../webhooks/telemetry/signature-headers"
-import { keepSignaturesOutOfTraces } from "../../../webhooks/telemetry/trace-headers"
+import { dropSignatureHeaders } from "../../../webhooks/telemetry/secret-headers"
+import { keepSecretsOutOfTraces } from "../../../webhooks/telemetry/trace-headers"
 
-// Before the first request: Medusa's HTTP tracing, when on, would copy the signature headers into every span.
-keepSignaturesOutOfTraces()
+// Before the first request: Medusa's HTTP tracing, when on, would copy signatures and credentials into every span.
+keepSecretsOutOfTraces()
 // Once the store has started: one line naming the providers whose deliveries this edge takes.
 announceServedProvidersAtStart(container)
 

@@ -1,6 +1,6 @@
 import { IncomingMessage } from "node:http"
 import { Socket } from "node:net"
-import { dropSignatureHeaders, withoutSignatureRawHeaders } from "./signature-headers"
+import { dropSignatureHeaders, isSecretHeader, withoutSecretHeaders, withoutSecretRawHeaders } from "./secret-headers"
 
 /** A request as Node's parser leaves it: parsed headers (lower-case) and the raw list, as the sender wrote the names. */
 function request(raw: string[]): IncomingMessage {
@@ -35,9 +35,38 @@ describe("dropSignatureHeaders", () => {
     expect(JSON.stringify(req.rawHeaders)).not.toMatch(/v1=abc|c2ln/)
   })
 
-  it("copies raw headers without the signatures, leaving the original as it was", () => {
-    const raw = ["stripe-signature", "t=1,v1=abc", "Accept", "*/*"]
-    expect(withoutSignatureRawHeaders(raw)).toEqual(["Accept", "*/*"])
-    expect(raw).toHaveLength(4)
+  it("copies raw headers without the secrets, leaving the original as it was", () => {
+    const raw = ["stripe-signature", "t=1,v1=abc", "Authorization", "Basic c2s=", "Accept", "*/*"]
+    expect(withoutSecretRawHeaders(raw)).toEqual(["Accept", "*/*"])
+    expect(raw).toHaveLength(6)
+  })
+
+  it("names as secret the signatures of any PSP and the caller's credentials, never what is needed to read a trace", () => {
+    const secret = [
+      "Stripe-Signature",
+      "webhook-signature",
+      "x-paystack-signature",
+      "Authorization",
+      "Cookie",
+      "x-medusa-access-token",
+      "x-api-key",
+      "x-publishable-api-key",
+    ]
+    for (const name of secret) {
+      expect([name, isSecretHeader(name)]).toEqual([name, true])
+    }
+    expect(
+      withoutSecretHeaders({
+        host: "shop",
+        "content-type": "application/json",
+        "webhook-id": "msg_1",
+        authorization: "Basic x",
+        cookie: "a=b",
+      }),
+    ).toEqual({
+      host: "shop",
+      "content-type": "application/json",
+      "webhook-id": "msg_1",
+    })
   })
 })
