@@ -16,11 +16,6 @@ export type StripeVerifyInput = {
   toleranceSeconds: number
   /** Clock in milliseconds; injectable for tests. */
   now?: number
-  /**
-   * The body as the web framework already parsed it from these same bytes, if any: the SDK then
-   * only checks the signature (`signature.verifyHeader`) and the bytes are not parsed a second time.
-   */
-  parsedBody?: unknown
 }
 
 /** The SDK's webhook helpers; they need no API key. */
@@ -74,8 +69,7 @@ function isEvent(body: unknown): body is Stripe.Event {
 }
 
 /**
- * Verifies a Stripe webhook with the SDK (`constructEvent`, or its header check alone when the
- * framework already parsed the body), once per configured secret (several while Stripe rolls a
+ * Verifies a Stripe webhook with the SDK (`constructEvent`), once per configured secret (several while Stripe rolls a
  * secret): one `v1` of `Stripe-Signature` must be the HMAC of `<t>.<raw body>` and `t` within the tolerance. Throws {@link WebhookVerificationError} with a typed reason; never
  * returns an unverified event. An expired signature that matched wins over "no match" from another secret.
  */
@@ -88,18 +82,11 @@ export function verifyStripeSignature(input: StripeVerifyInput): VerifiedStripeE
     throw new Error("No Stripe webhook secret is configured; deliveries cannot be verified")
   }
   let refusal: WebhookVerificationError | undefined
-  // With the parsed body at hand, the SDK's header check alone: its constructEvent would parse the bytes again.
-  const parsed = isEvent(input.parsedBody) ? input.parsedBody : undefined
-  const headerCheck = parsed ? webhooks.signature : null
   for (const secret of secrets) {
     let event: unknown
     try {
-      if (headerCheck) {
-        headerCheck.verifyHeader(rawBody, header, secret, toleranceSeconds, undefined, input.now)
-        event = parsed
-      } else {
-        event = webhooks.constructEvent(rawBody, header, secret, toleranceSeconds, undefined, input.now)
-      }
+      // The SDK checks the signature on the raw bytes, then parses those very bytes into the event.
+      event = webhooks.constructEvent(rawBody, header, secret, toleranceSeconds, undefined, input.now)
     } catch (error) {
       if (error instanceof SyntaxError) {
         throw new WebhookVerificationError("malformed_body", "Stripe webhook body is signed but is not valid JSON")

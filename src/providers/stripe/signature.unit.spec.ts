@@ -81,44 +81,6 @@ describe("Stripe signature verification", () => {
     expect(reasonOf(() => verify(notEvent, signedNotEvent))).toBe("malformed_body")
   })
 
-  it("with the body the framework parsed, checks only the signature and still refuses tampered bytes", () => {
-    const parsedBody = JSON.parse(body)
-    const verified = verifyStripeSignature({
-      rawBody: Buffer.from(body),
-      header,
-      secrets: [SECRET],
-      toleranceSeconds: 300,
-      now: NOW,
-      parsedBody,
-    })
-    expect(verified.event).toBe(parsedBody)
-    const tampered = body.replace("evt_1", "evt_2")
-    expect(
-      reasonOf(() =>
-        verifyStripeSignature({
-          rawBody: Buffer.from(tampered),
-          header,
-          secrets: [SECRET],
-          toleranceSeconds: 300,
-          now: NOW,
-          parsedBody: JSON.parse(tampered),
-        }),
-      ),
-    ).toBe("no_matching_signature")
-    expect(
-      reasonOf(() =>
-        verifyStripeSignature({
-          rawBody: Buffer.from(body),
-          header,
-          secrets: [SECRET],
-          toleranceSeconds: 300,
-          now: NOW + 301_000,
-          parsedBody,
-        }),
-      ),
-    ).toBe("timestamp_outside_tolerance")
-  })
-
   it("signs as Stripe does: the SDK's constructEvent accepts the header it makes", () => {
     const signed = signStripePayload({ payload: body, secret: SECRET, timestamp: NOW / 1000 })
     expect(signed).toBe(Stripe.webhooks.generateTestHeaderString({ payload: body, secret: SECRET, timestamp: NOW / 1000 }))

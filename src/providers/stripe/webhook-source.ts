@@ -1,6 +1,6 @@
 import type Stripe from "stripe"
 import { PaymentActions } from "@medusajs/framework/utils"
-import { UnusableEventError, errorMessage } from "../../lib/errors"
+import { UnusableEventError, WebhookVerificationError, errorMessage } from "../../lib/errors"
 import { fromMinorUnits } from "../base/money"
 import { secretList } from "../../lib/options"
 import { singleHeader, toRawBody } from "../../lib/raw-body"
@@ -25,12 +25,17 @@ export function verifyStripeDelivery(
   options: StripeOptions,
   payload: { rawData: unknown; headers: Record<string, unknown>; data?: unknown },
 ): { delivery: VerifiedDelivery; body: Stripe.Event } {
+  // Stripe sends JSON only: any other body is refused before its signature is even looked at.
+  const contentType = singleHeader(payload.headers, "content-type")
+  if (contentType && !/^application\/json\b/i.test(contentType.trim())) {
+    throw new WebhookVerificationError("malformed_body", `Stripe webhooks are JSON; this delivery is ${contentType.split(";")[0].trim()}`)
+  }
+  // The event's id and type are read from the verified bytes, never from a body the framework parsed.
   const { event } = verifyStripeSignature({
     rawBody: toRawBody(payload.rawData),
     header: singleHeader(payload.headers, "stripe-signature"),
     secrets: secretList(options.webhookSecret),
     toleranceSeconds: options.webhookTolerance,
-    parsedBody: payload.data,
   })
   return { delivery: { event_id: event.id, event_type: event.type }, body: event }
 }

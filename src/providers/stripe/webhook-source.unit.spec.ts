@@ -2,7 +2,8 @@ import Stripe from "stripe"
 import { isUnusableEventError } from "../../lib/errors"
 import { storeMarker } from "../../lib/store-marker"
 import { parseStripeOptions } from "./options"
-import { interpretStripeDelivery, keyModeOf } from "./webhook-source"
+import { signStripePayload } from "./signature"
+import { interpretStripeDelivery, keyModeOf, verifyStripeDelivery } from "./webhook-source"
 
 // No PaymentIntent event below needs Stripe: a client that could reach it would fail the test.
 const unreachable = new Stripe("sk_test_unreachable", { host: "127.0.0.1", port: 9, protocol: "http", maxNetworkRetries: 0 })
@@ -86,5 +87,28 @@ describe("keyModeOf", () => {
       "test",
       undefined,
     ])
+  })
+})
+
+describe("verifyStripeDelivery", () => {
+  const body = JSON.stringify(succeeded())
+  const signed = (headers: Record<string, string>) => ({
+    rawData: Buffer.from(body),
+    headers: { "stripe-signature": signStripePayload({ payload: body, secret: "whsec_test" }), ...headers },
+  })
+
+  it("names the event from the verified bytes, whatever body the framework parsed", () => {
+    const forgedParse = { id: "evt_other", type: "charge.refunded" }
+    const { delivery } = verifyStripeDelivery(options("sk_test_x"), {
+      ...signed({ "content-type": "application/json; charset=utf-8" }),
+      data: forgedParse,
+    })
+    expect(delivery).toEqual({ event_id: "evt_1", event_type: "payment_intent.succeeded" })
+  })
+
+  it("refuses any body Stripe would not send: another content type is a 400 before the signature is looked at", () => {
+    expect(() => verifyStripeDelivery(options("sk_test_x"), signed({ "content-type": "application/x-www-form-urlencoded" }))).toThrow(
+      "Stripe webhooks are JSON; this delivery is application/x-www-form-urlencoded",
+    )
   })
 })
