@@ -1,13 +1,52 @@
-import qs from "qs"
 import { invalidParameter } from "./errors"
 
 /** A decoded `application/x-www-form-urlencoded` body or query string (bracket notation → nesting). */
-export type Form = qs.ParsedQs
-type FormValue = Form[string]
+export type Form = { [key: string]: FormValue | undefined }
+type FormValue = string | Form | FormValue[]
 
-/** Decodes what the SDK sends: `metadata[a]=b`, `expand[0]=x`, `expand[]=x`, `automatic_payment_methods[enabled]=true`. */
+/** `a[b][]` → `["a", "b", ""]`: the name and each bracketed segment after it. */
+function segmentsOf(key: string): string[] {
+  const open = key.indexOf("[")
+  if (open < 0) {
+    return [key]
+  }
+  return [key.slice(0, open), ...[...key.slice(open).matchAll(/\[([^\]]*)\]/g)].map((match) => match[1])]
+}
+
+/** Places `value` at `segments` under `target`: numeric or empty segments make arrays, names make objects. */
+function place(target: Form | FormValue[], segments: string[], value: string): void {
+  const [head, ...rest] = segments
+  const list = Array.isArray(target)
+  const slot = list ? (head === "" ? target.length : Number(head)) : head
+  if (!rest.length) {
+    if (list) {
+      target[Number(slot)] = value
+    } else {
+      target[String(slot)] = value
+    }
+    return
+  }
+  const existing = list ? target[Number(slot)] : target[String(slot)]
+  const child = typeof existing === "object" && existing !== null ? existing : rest[0] === "" || /^\d+$/.test(rest[0]) ? [] : {}
+  if (list) {
+    target[Number(slot)] = child
+  } else {
+    target[String(slot)] = child
+  }
+  place(child, rest, value)
+}
+
+/**
+ * Decodes what the SDK sends: `metadata[a]=b`, `expand[0]=x`, `expand[]=x`, `automatic_payment_methods[enabled]=true`.
+ * Written over `URLSearchParams` rather than with a form library: the testing kit ships in the package,
+ * and this is all of Stripe's bracket notation the fake needs.
+ */
 export function decodeForm(text: string): Form {
-  return qs.parse(text, { depth: 10, arrayLimit: 1000, parameterLimit: 10000 })
+  const form: Form = {}
+  for (const [key, value] of new URLSearchParams(text)) {
+    place(form, segmentsOf(key), value)
+  }
+  return form
 }
 
 /** Changes to an object's metadata: `metadata=` clears it, `metadata[k]=` removes k, `metadata[k]=v` sets k. */
@@ -39,7 +78,7 @@ export class Params {
   }
 
   private scalar(key: string): string | undefined {
-    const value: FormValue = this.form[key]
+    const value: FormValue | undefined = this.form[key]
     if (value === undefined || typeof value === "string") {
       return value
     }
@@ -115,7 +154,7 @@ export class Params {
 
   /** A list of strings (`x[0]=a&x[1]=b` or `x[]=a`). */
   strings(key: string): string[] | undefined {
-    const value: FormValue = this.form[key]
+    const value: FormValue | undefined = this.form[key]
     if (value === undefined) {
       return undefined
     }
@@ -130,7 +169,7 @@ export class Params {
 
   /** The nested hash `key[...]`, read with the same rules. */
   nested(key: string): Params | undefined {
-    const value: FormValue = this.form[key]
+    const value: FormValue | undefined = this.form[key]
     if (value === undefined || value === "") {
       return undefined
     }
@@ -147,7 +186,7 @@ export class Params {
 
   /** A metadata update, validated with Stripe's limits (50 keys, key ≤ 40 chars, value ≤ 500 chars). */
   metadata(key = "metadata"): MetadataUpdate | undefined {
-    const value: FormValue = this.form[key]
+    const value: FormValue | undefined = this.form[key]
     if (value === undefined) {
       return undefined
     }
