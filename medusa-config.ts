@@ -1,5 +1,5 @@
 import { join } from "node:path"
-import { defineConfig, loadEnv } from "@medusajs/framework/utils"
+import { defineConfig, isTruthy, loadEnv } from "@medusajs/framework/utils"
 import { redisModules } from "./src/redis-modules"
 
 loadEnv(process.env.NODE_ENV || "development", process.cwd())
@@ -24,6 +24,10 @@ function inboxOptions() {
     ...(process.env.PAYMENT_WEBHOOKS_MAX_ATTEMPTS ? { maxAttempts: Number(process.env.PAYMENT_WEBHOOKS_MAX_ATTEMPTS) } : {}),
     // The money-races test makes work outlast a short lease, to show the claim and the lock are renewed.
     ...(process.env.PAYMENT_WEBHOOKS_LEASE_SECONDS ? { leaseSeconds: Number(process.env.PAYMENT_WEBHOOKS_LEASE_SECONDS) } : {}),
+    // The admin API test makes a hung PSP give up within seconds rather than the default 10.
+    ...(process.env.PAYMENT_WEBHOOKS_ADMIN_PSP_TIMEOUT_MS
+      ? { adminPspTimeoutMs: Number(process.env.PAYMENT_WEBHOOKS_ADMIN_PSP_TIMEOUT_MS) }
+      : {}),
     ...excludedProviders(),
   }
 }
@@ -64,6 +68,17 @@ function otherPackagesProviders() {
   return providers
 }
 
+/**
+ * Medusa's RBAC (roles, and the `policies` its admin routes and this plugin's declare) is behind its `rbac`
+ * feature flag, which Medusa reads from `MEDUSA_FF_RBAC` (the RBAC test turns it on). defineConfig() adds
+ * the RBAC module only if the flag is already on when this file is evaluated, and Medusa registers its
+ * flags after reading it: so the module is listed here, for its tables, its Super Admin role and the policies
+ * it syncs at start.
+ */
+function rbacModules() {
+  return isTruthy(process.env.MEDUSA_FF_RBAC) ? [{ resolve: "@medusajs/medusa/rbac" }] : []
+}
+
 /** Inbox options a test sets through the environment: providers left to Medusa's route. */
 function excludedProviders() {
   return process.env.PAYMENT_WEBHOOKS_EXCLUDE ? { exclude: process.env.PAYMENT_WEBHOOKS_EXCLUDE.split(",") } : {}
@@ -94,6 +109,7 @@ module.exports = defineConfig({
   modules: [
     // With REDIS_URL, the modules servers and a worker must share are Redis-backed (LOCKING_REDIS_URL may give locking its own database).
     ...redisModules({ redisUrl: process.env.REDIS_URL, lockingRedisUrl: process.env.LOCKING_REDIS_URL }),
+    ...rbacModules(),
     // The plugin entry `plugins: [{ resolve: "medusa-payment-webhooks" }]` registers this module in a store;
     // PAYMENT_WEBHOOKS_PLUGIN=off runs the providers alone on Medusa's own route, as a store without the entry.
     ...(process.env.PAYMENT_WEBHOOKS_PLUGIN === "off" ? [] : [{ resolve: "./src/modules/payment-webhooks", options: inboxOptions() }]),

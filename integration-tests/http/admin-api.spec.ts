@@ -3,17 +3,23 @@ import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { PAYMENT_WEBHOOKS_MODULE } from "../../src/modules/payment-webhooks"
 import type PaymentWebhooksModuleService from "../../src/modules/payment-webhooks/service"
 import type { FakeStripeEvent } from "../../src/testing"
-import type { PaymentWebhookRow, PaymentWebhookTimelineEntry } from "../../src/types/admin-api"
+import type { BulkReplayRun, PaymentWebhookRow, PaymentWebhookTimelineEntry } from "../../src/types/admin-api"
 import { processDelivery } from "../../src/webhooks/processor/process-delivery"
+import { fillInbox } from "../../src/modules/payment-webhooks/fixtures"
 import { recordSettled, rowOfEvent } from "../support/inbox-rows"
 import { basicAuth } from "../support/admin-request"
 import { Checkouts } from "../support/checkouts"
 import { withDatabase } from "../support/database"
 import { usePspFakes } from "../support/psp-fakes"
+import { until } from "../support/until"
 import { seededClient } from "../support/seeded-client"
 import type { StoreClient } from "../support/store-client"
 
 jest.setTimeout(240_000)
+
+/** The plugin's `adminPspTimeoutMs` in this store (medusa-config.ts reads it): a hung PSP is given up in seconds, not 10. */
+const ADMIN_PSP_TIMEOUT_MS = 3_000
+process.env.PAYMENT_WEBHOOKS_ADMIN_PSP_TIMEOUT_MS = String(ADMIN_PSP_TIMEOUT_MS)
 
 const STRIPE_SECRET = "whsec_admin_api_secret"
 const { stripe } = usePspFakes(STRIPE_SECRET)
@@ -68,6 +74,15 @@ medusaIntegrationTestRunner({
     }
 
     const idsOf = (body: { payment_webhooks: PaymentWebhookRow[] }) => body.payment_webhooks.map((row) => row.id)
+
+    /** Follows a bulk replay run, as the admin's drawer does, until it has ended. */
+    const replayRunEnded = (id: string) =>
+      until(
+        async (): Promise<BulkReplayRun> => (await admin("GET", `/admin/payment-webhooks/replay/${id}`)).body.replay_run,
+        (run) => run.status !== "running",
+        `bulk replay ${id} to end`,
+        120_000,
+      )
 
     it("finds a paid cart's delivery by session, PaymentIntent, event id and order, filters by date, and refuses unknown parameters", async () => {
       const { session, intentId, event, row, order } = await checkouts.capturedStripeOrder()
@@ -140,6 +155,37 @@ medusaIntegrationTestRunner({
       })
     })
 
+    it("counts up to 10 000 and pages no deeper: a large inbox answers at once, saying when more match", async () => {
+      await withDatabase(dbConfig.clientUrl, (db) =>
+        fillInbox(db, {
+          from: 1,
+          count: 12_000,
+          bodyTemplate: null,
+          minAgeDays: 1,
+          providerId: STRIPE,
+          eventTypes: [
+            "payment_intent.amount_capturable_updated",
+            "payment_intent.succeeded",
+            "charge.refunded",
+            "payment_intent.payment_failed",
+          ],
+          pspReferencePrefix: "pi_capped_",
+        }),
+      )
+      const summary = await admin("GET", "/admin/payment-webhooks/summary")
+      // 10 800 processed and 1 200 ignored: the one past the cap reads as the cap.
+      expect(summary.body).toMatchObject({ count_cap: 10_000, counts: { processed: 10_000, ignored: 1_200 } })
+      const page = await admin("GET", "/admin/payment-webhooks?limit=5")
+      expect(page.body).toMatchObject({ count: 10_000, count_capped: true, limit: 5, offset: 0 })
+      expect(idsOf(page.body)).toHaveLength(5)
+      const narrowed = await admin("GET", "/admin/payment-webhooks?status=ignored&limit=5")
+      expect(narrowed.body).toMatchObject({ count: 1_200, count_capped: false })
+      expect((await admin("GET", "/admin/payment-webhooks?offset=10000&limit=5")).status).toBe(200)
+      const deeper = await admin("GET", "/admin/payment-webhooks?offset=10001")
+      expect(deeper.status).toBe(400)
+      expect(deeper.body.message).toContain("offset")
+    })
+
     it("a delivery's detail shows each attempt with its error and process, then what processing did; 404 for an unknown id", async () => {
       const paid = await checkouts.capturedStripeOrder()
       stripe.refundFromDashboard(paid.intentId, 300)
@@ -200,22 +246,28 @@ medusaIntegrationTestRunner({
       expect((await rowOfEvent(inbox(), STRIPE, first.event.id))?.status).toBe("failed")
 
       const replay = await admin("POST", "/admin/payment-webhooks/replay", { since, provider: "stripe" })
-      expect(replay.body).toMatchObject({ dry_run: false, count: dryRun.body.count, not_replayable: 0, remaining: 0 })
-      expect(replay.body.results).toEqual({ processed: 2, ignored: 0, failed: 0, retrying: 0, skipped: 0, claim_lost: 0 })
+      expect(replay.status).toBe(202)
+      expect(replay.body).toMatchObject({ dry_run: false, replay_run: { status: "running", total: dryRun.body.count, batch_size: 50 } })
+      const run = await replayRunEnded(replay.body.replay_run.id)
+      expect(run).toMatchObject({ status: "done", total: 2, taken: 2, not_replayable: 0, filter: { status: "failed", provider: "stripe" } })
+      expect(run.results).toEqual({ processed: 2, ignored: 0, failed: 0, retrying: 0, skipped: 0, claim_lost: 0 })
       for (const paid of [first, second]) {
         expect(await rowOfEvent(inbox(), STRIPE, paid.event.id)).toMatchObject({ status: "processed", needs_attention: false })
         const order = await client.orderByEmail(paid.email)
         expect((order?.payment_collections[0].payments[0].refunds ?? []).map((refund) => Number(refund.amount))).toEqual([4])
       }
       expect((await admin("POST", "/admin/payment-webhooks/replay", { since, dry_run: true })).body).toMatchObject({ count: 0 })
-      expect((await admin("POST", "/admin/payment-webhooks/replay", { since })).body).toMatchObject({ count: 0, results: { processed: 0 } })
+      // Nothing matches any more: the run is done before it starts (200), having taken nothing.
+      const repeat = await admin("POST", "/admin/payment-webhooks/replay", { since })
+      expect(repeat.status).toBe(200)
+      expect(repeat.body.replay_run).toMatchObject({ status: "done", total: 0, taken: 0, results: { processed: 0 } })
 
       const bad = await admin("POST", "/admin/payment-webhooks/replay", { since, limit: 501 })
       expectRefused(bad, "limit")
       expect((await admin("POST", "/admin/payment-webhooks/replay", { dry_run: true })).status).toBe(400)
     })
 
-    it("the order view puts the PSP's capture next to Medusa's, survives a failing PSP, and answers 404 for an unknown order", async () => {
+    it("the order view puts the PSP's capture next to Medusa's, survives a failing PSP, asks the PSP once for two views, and answers 404 for an unknown order", async () => {
       const { email, cart, intentId } = await checkouts.stripeCart()
       stripe.authorize(intentId)
       await stripe.deliver(checkouts.stripeHook, stripe.eventFor(intentId, "payment_intent.amount_capturable_updated"), {
@@ -225,7 +277,29 @@ medusaIntegrationTestRunner({
       const payment = order.payment_collections[0].payments[0]
       await client.admin("POST", `/admin/payments/${payment.id}/capture`, {})
 
+      // A failing PSP: Medusa's side is shown with the reason, and the failure is not kept.
+      stripe.failNext({ method: "GET", path: new RegExp(`^/v1/payment_intents/${intentId}`), status: 500, shouldRetry: false })
+      const failing = await admin("GET", `/admin/payment-webhooks/orders/${order.id}`)
+      expect(failing.status).toBe(200)
+      expect(failing.body.payments[0]).toMatchObject({
+        psp: null,
+        psp_read_at: null,
+        psp_error: expect.stringMatching(/\S/),
+        medusa: { captured: cart.total },
+      })
+
+      const retrieves = () =>
+        stripe.requests.filter((request) => request.method === "GET" && request.path === `/v1/payment_intents/${intentId}`).length
+      const before = retrieves()
+      const asked = Date.now()
       const view = await admin("GET", `/admin/payment-webhooks/orders/${order.id}`)
+      const again = await admin("GET", `/admin/payment-webhooks/orders/${order.id}`)
+      // Two views in a row, one PaymentIntent retrieve: the second reuses the first's answer, and says how old it is.
+      expect(retrieves() - before).toBe(1)
+      expect(again.body.payments).toEqual(view.body.payments)
+      const readAt = Date.parse(view.body.payments[0].psp_read_at)
+      expect(readAt).toBeGreaterThanOrEqual(asked - 1_000)
+      expect(readAt).toBeLessThanOrEqual(Date.now())
       expect(view.status).toBe(200)
       expect(view.body.order_id).toBe(order.id)
       expect(view.body.payment_webhooks.map((row: PaymentWebhookRow) => row.event_type)).toContain(
@@ -239,16 +313,37 @@ medusaIntegrationTestRunner({
       expect(shown.psp.captured).toBe(shown.medusa.captured)
       expect(stripe.captureCount(intentId)).toBe(1)
 
-      stripe.failNext({ method: "GET", path: new RegExp(`^/v1/payment_intents/${intentId}`), status: 500, shouldRetry: false })
-      const failing = await admin("GET", `/admin/payment-webhooks/orders/${order.id}`)
-      expect(failing.status).toBe(200)
-      expect(failing.body.payments[0]).toMatchObject({
-        psp: null,
-        psp_error: expect.stringMatching(/\S/),
-        medusa: { captured: cart.total },
-      })
-
       expect((await admin("GET", "/admin/payment-webhooks/orders/order_unknown")).status).toBe(404)
+    })
+
+    it("the order view gives up on a hung PSP at the deadline: Medusa's side with the reason, and the request to Stripe is closed", async () => {
+      const { order, intentId } = await checkouts.capturedStripeOrder()
+      const path = `/v1/payment_intents/${intentId}`
+      stripe.delayNext({ method: "GET", path, ms: 120_000 })
+
+      const started = Date.now()
+      const view = await admin("GET", `/admin/payment-webhooks/orders/${order.id}`)
+      const took = Date.now() - started
+      expect(view.status).toBe(200)
+      expect(view.body.payments[0]).toMatchObject({
+        psp: null,
+        psp_read_at: null,
+        psp_error: `the PSP did not answer within ${ADMIN_PSP_TIMEOUT_MS / 1000} s`,
+        medusa: { captured: expect.any(Number) },
+      })
+      expect(took).toBeGreaterThanOrEqual(ADMIN_PSP_TIMEOUT_MS - 100)
+      expect(took).toBeLessThan(ADMIN_PSP_TIMEOUT_MS + 2_500)
+      // The fake sees the caller close the connection: the call was canceled, not left running.
+      await until(
+        async () => stripe.requests.filter((request) => request.path === path && request.closedByClient).length,
+        (closed) => closed === 1,
+        "Stripe to see the hung request closed",
+        5_000,
+      )
+
+      // The failure was not kept: the next view asks Stripe again, which answers now.
+      const next = await admin("GET", `/admin/payment-webhooks/orders/${order.id}`)
+      expect(next.body.payments[0]).toMatchObject({ psp: { status: "succeeded" }, psp_read_at: expect.any(String) })
     })
 
     it("refuses every admin route without a valid key: 401", async () => {
@@ -258,6 +353,8 @@ medusaIntegrationTestRunner({
         ["GET", "/admin/payment-webhooks/pwhevt_any"],
         ["GET", "/admin/payment-webhooks/orders/order_any"],
         ["POST", "/admin/payment-webhooks/replay", { since: "2026-01-01", dry_run: true }],
+        ["GET", "/admin/payment-webhooks/replay/pwhrpl_any"],
+        ["POST", "/admin/payment-webhooks/replay/pwhrpl_any/cancel"],
         ["POST", "/admin/payment-webhooks/pwhevt_any/replay"],
       ]
       for (const [method, path, body] of routes) {
@@ -315,7 +412,7 @@ medusaIntegrationTestRunner({
       expectRefused(badHealth, "verbose")
     })
 
-    it("bulk replay takes at most 100 rows a call (50 unless told), says how many remain, and continues after the rows it took", async () => {
+    it("bulk replay: a dry run counts at most 100 rows a call and says how many remain; a run takes every row after `after`, `limit` a batch", async () => {
       const since = new Date().toISOString()
       const ids: string[] = []
       for (const n of [1, 2, 3]) {
@@ -334,18 +431,20 @@ medusaIntegrationTestRunner({
           ),
         )
       }
-      const first = await admin("POST", "/admin/payment-webhooks/replay", { since, provider: STRIPE, limit: 2 })
-      expect(first.body).toMatchObject({ dry_run: false, count: 2, remaining: 1, next_after: ids[1] })
-      const next = await admin("POST", "/admin/payment-webhooks/replay", {
-        since,
-        provider: STRIPE,
-        limit: 2,
-        after: first.body.next_after,
-      })
-      expect(next.body).toMatchObject({ count: 1, remaining: 0, next_after: null })
-      for (const id of ids) {
+      const first = await admin("POST", "/admin/payment-webhooks/replay", { since, provider: STRIPE, limit: 1, dry_run: true })
+      expect(first.body).toMatchObject({ dry_run: true, count: 1, remaining: 2, next_after: ids[0] })
+      // Every row after the first, one per batch: the cursor and the counts are written after each.
+      const started = await admin("POST", "/admin/payment-webhooks/replay", { since, provider: STRIPE, limit: 1, after: ids[0] })
+      expect(started.status).toBe(202)
+      const run = await replayRunEnded(started.body.replay_run.id)
+      expect(run).toMatchObject({ status: "done", total: 2, taken: 2, batch_size: 1, cursor: ids[2] })
+      expect((await admin("GET", `/admin/payment-webhooks/${ids[0]}`)).body.payment_webhook.status).toBe("failed")
+      for (const id of ids.slice(1)) {
         expect((await admin("GET", `/admin/payment-webhooks/${id}`)).body.payment_webhook.status).not.toBe("failed")
       }
+      const cancelEnded = await admin("POST", `/admin/payment-webhooks/replay/${run.id}/cancel`)
+      expect(cancelEnded.status).toBe(409)
+      expectRefused(await admin("GET", `/admin/payment-webhooks/replay/${run.id}?verbose=1`), "verbose")
       const tooMany = await admin("POST", "/admin/payment-webhooks/replay", { since, dry_run: true, limit: 101 })
       expectRefused(tooMany, "limit")
     })

@@ -210,9 +210,15 @@ describe("the admin's payment webhooks page and order widget", () => {
     expect(Number(await count.getAttribute("data-count"))).toBe(expected)
 
     await dialog.getByTestId("bulk-replay-confirm").click()
+    // The replay runs in the background: the drawer follows its progress until it ends.
+    const progress = dialog.getByTestId("bulk-replay-progress")
+    await progress.waitFor()
+    expect(Number(await progress.getAttribute("data-total"))).toBe(expected)
     const result = dialog.getByTestId("bulk-replay-result")
     await result.waitFor({ timeout: 120_000 })
+    expect(await result.getAttribute("data-status")).toBe("done")
     expect(await result.textContent()).toContain(`processed ${expected}`)
+    expect(Number(await progress.getAttribute("data-taken"))).toBe(expected)
     for (const cart of more) {
       expect(await deliveryOfSession(scenario.client, cart.session.id)).toMatchObject({ status: "processed" })
       await scenario.client.waitForOrder(cart.email, { timeoutMs: 30_000 })

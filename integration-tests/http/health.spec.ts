@@ -1,4 +1,6 @@
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
+import { PAYMENT_WEBHOOKS_MODULE } from "../../src/modules/payment-webhooks"
+import type PaymentWebhooksModuleService from "../../src/modules/payment-webhooks/service"
 import { redrivePaymentWebhooksWorkflow } from "../../src/workflows/redrive-payment-webhooks"
 import type { HealthReport } from "../../src/webhooks/health/report"
 import { createAdminSecret } from "../support/admin-key"
@@ -18,6 +20,7 @@ type SeedRow = {
   processed?: string
   nextAttempt?: string
   needsAttention?: boolean
+  rawBody?: string
 }
 
 medusaIntegrationTestRunner({
@@ -39,10 +42,18 @@ medusaIntegrationTestRunner({
         for (const row of rows) {
           await db.query(
             `INSERT INTO payment_webhook_event (id, provider_id, event_id, event_type, status, source, attempts, deliveries, body_hash,
-               received_at, processed_at, next_attempt_at, needs_attention, created_at, updated_at)
+               received_at, processed_at, next_attempt_at, needs_attention, raw_body, created_at, updated_at)
              VALUES ($1, 'stripe_stripe', $1, 'payment_intent.succeeded', $2, 'webhook', 1, 1, 'test',
-               now() - $3::interval, now() - $4::interval, now() + $5::interval, $6, now() - $3::interval, now())`,
-            [row.id, row.status, row.received, row.processed ?? null, row.nextAttempt ?? null, row.needsAttention ?? false],
+               now() - $3::interval, now() - $4::interval, now() + $5::interval, $6, $7, now() - $3::interval, now())`,
+            [
+              row.id,
+              row.status,
+              row.received,
+              row.processed ?? null,
+              row.nextAttempt ?? null,
+              row.needsAttention ?? false,
+              row.rawBody ?? null,
+            ],
           )
         }
       })
@@ -139,6 +150,38 @@ medusaIntegrationTestRunner({
         checks: ["pwhchk_recent"],
       })
       expect((await health()).body.job?.summary).toMatchObject({ retention: { pruned: 2, checks_pruned: 1 } })
+    })
+
+    it("drops the raw bodies of settled rows past rawBodyRetentionDays, and keeps those of failed and flagged rows for a person", async () => {
+      const body = '{"id":"evt_kept"}'
+      await insertRows([
+        { id: "pwhevt_health_body_old", status: "processed", received: "40 days", processed: "40 days", rawBody: body },
+        { id: "pwhevt_health_body_ignored", status: "ignored", received: "40 days", processed: "40 days", rawBody: body },
+        { id: "pwhevt_health_body_recent", status: "processed", received: "10 days", processed: "10 days", rawBody: body },
+        { id: "pwhevt_health_body_failed", status: "failed", received: "40 days", processed: "40 days", rawBody: body },
+        {
+          id: "pwhevt_health_body_flagged",
+          status: "processed",
+          received: "40 days",
+          processed: "40 days",
+          needsAttention: true,
+          rawBody: body,
+        },
+      ])
+      const { result } = await runJob()
+      expect(result.retention).toMatchObject({ bodies_dropped: 2 })
+      const kept = await withDatabase(dbConfig.clientUrl, async (db) =>
+        (
+          await db.query<{ id: string }>(
+            "SELECT id FROM payment_webhook_event WHERE id LIKE 'pwhevt_health_body_%' AND raw_body IS NOT NULL ORDER BY id",
+          )
+        ).rows.map((row) => row.id),
+      )
+      expect(kept).toEqual(["pwhevt_health_body_failed", "pwhevt_health_body_flagged", "pwhevt_health_body_recent"])
+      // The failed row can still be replayed: its body is there.
+      expect(await getContainer().resolve<PaymentWebhooksModuleService>(PAYMENT_WEBHOOKS_MODULE).requeue("pwhevt_health_body_failed")).toBe(
+        "requeued",
+      )
     })
 
     it("ages the backlog from when a delivery became due: one waiting out its retry backoff is not late", async () => {

@@ -82,6 +82,12 @@ export type PaymentSessionTruth = { mapped?: MappedWebhookEvent; psp_status: str
  */
 export type PspPaymentView = { status: string; amount: number; captured: number; refunded: number; currency_code: string }
 
+/** How a caller bounds one {@link WebhookSource.readPaymentView}. */
+export type ReadPaymentViewOptions = {
+  /** Aborts the PSP call (retries included) when it fires: the provider stops waiting and closes the request. */
+  signal?: AbortSignal
+}
+
 /**
  * The webhook side of every provider of this package. The edge calls only `verifyWebhook` (pure: no
  * I/O); the processor calls `interpretWebhook` (may ask the PSP) on what the edge recorded, and
@@ -94,8 +100,11 @@ export interface WebhookSource {
   interpretWebhook(delivery: StoredDelivery): Promise<MappedWebhookEvent>
   /** Asks the PSP where a session's payment stands (the session's provider data in, the action out). */
   readSessionTruth(sessionData: Record<string, unknown>): Promise<PaymentSessionTruth>
-  /** Reads the payment at the PSP for the admin (the session's or payment's provider data in); throws when the PSP cannot say. */
-  readPaymentView(sessionData: Record<string, unknown>): Promise<PspPaymentView>
+  /**
+   * Reads the payment at the PSP for the admin (the session's or payment's provider data in); throws when the PSP cannot say.
+   * `signal` cancels the PSP's HTTP call itself (the connection is closed), not only the wait for it.
+   */
+  readPaymentView(sessionData: Record<string, unknown>, options?: ReadPaymentViewOptions): Promise<PspPaymentView>
   /** The PSP object a session pays through (Stripe's PaymentIntent, Yoco's checkout), as the session's data names it. */
   sessionPspReference(sessionData: Record<string, unknown>): string | undefined
   /** The refunds a payment's data records as booked, whichever way they were made. */

@@ -84,16 +84,30 @@ export type PaymentWebhookListQuery = {
   needs_attention?: boolean
   /** 1 to 100, 20 unless given. */
   limit?: number
+  /** 0 to 10 000: the list pages no deeper than it counts (narrow the filter to reach older rows). */
   offset?: number
 }
 
-/** `GET /admin/payment-webhooks`: one page, newest first, and how many match in all. */
-export type PaymentWebhookList = { payment_webhooks: PaymentWebhookRow[]; count: number; limit: number; offset: number }
+/**
+ * `GET /admin/payment-webhooks`: one page, newest first, and how many match in all, counted up to
+ * 10 000 (`count_capped` when more match: the count is then "10 000 or more").
+ */
+export type PaymentWebhookList = {
+  payment_webhooks: PaymentWebhookRow[]
+  count: number
+  count_capped: boolean
+  limit: number
+  offset: number
+}
 
 /** `GET /admin/payment-webhooks/summary`: rows by status, how many need a person, and the oldest unprocessed one's receipt. */
 export type PaymentWebhookSummary = {
+  /** Rows by status, each counted up to `count_cap`. */
   counts: Record<PaymentWebhookStatus, number>
+  /** Rows a person must look at, counted up to `count_cap`. */
   needs_attention: number
+  /** Where the counts stop (10 000): a count equal to it means "that many or more". */
+  count_cap: number
   oldest_unprocessed_at: string | null
   /** The provider keys whose deliveries the inbox serves (`stripe_stripe`…), for the provider filter. */
   providers: string[]
@@ -146,7 +160,11 @@ export type ProcessingResult = { status: ProcessingStatus; reason?: string }
 /** `POST /admin/payment-webhooks/:id/replay` (no query, no body): the delivery as it stands after, and how the run ended. */
 export type PaymentWebhookReplay = { payment_webhook: PaymentWebhookRow; result: ProcessingResult }
 
-/** Body of `POST /admin/payment-webhooks/replay` (an unknown field is a 400). */
+/**
+ * Body of `POST /admin/payment-webhooks/replay` (an unknown field is a 400). A dry run counts one batch
+ * of `limit` rows at once; a real replay starts a background run over every row that matches when it
+ * is asked for, `limit` rows per batch.
+ */
 export type BulkReplayRequest = {
   /** Rows received at or after this instant (an ISO date or date-time). */
   since: string
@@ -156,9 +174,9 @@ export type BulkReplayRequest = {
   provider?: string
   /** Only count the rows a replay would touch. */
   dry_run?: boolean
-  /** Rows one call takes, oldest first: 1 to 100, 50 unless given. */
+  /** 1 to 100, 50 unless given: the rows a dry run counts (oldest first), or a run's batch (its progress is written after each). */
   limit?: number
-  /** The previous call's `next_after`: continue after the rows it took. */
+  /** A dry run's `next_after`: count, or replay, only the rows after it. */
   after?: string
 }
 
@@ -174,18 +192,57 @@ export type BulkReplayDryRun = {
   next_after: string | null
 }
 
-/** A replay's answer: how each row's run ended, how many could not be replayed, and how many match beyond `limit`. */
-export type BulkReplayDone = {
-  dry_run: false
-  count: number
+/**
+ * Where a bulk replay run stands: `running` until it has taken every row it matched (`done`), stopped
+ * on an error (`failed`, with `last_error`), or was stopped by a person (`cancelled`).
+ */
+export type BulkReplayRunStatus = "running" | "done" | "failed" | "cancelled"
+
+/**
+ * A bulk replay run: rows taken oldest first, a batch at a time, each put back in the queue and run
+ * through the processor (under the run's own limit, so live deliveries never wait behind it). Its
+ * progress is written after each batch; a run whose process died is resumed by the job from `cursor`.
+ */
+export type BulkReplayRun = {
+  /** `pwhrpl_…` */
+  id: string
+  status: BulkReplayRunStatus
+  /** The rows it takes: of `status`, received from `since` until the run was asked for, of `provider` (null: every provider). */
+  filter: { status: PaymentWebhookStatus; since: string; until: string; provider: string | null }
+  /** Rows that matched when it was asked for (counted up to 10,000). */
+  total: number
+  /** Rows taken so far: the sum of `results` and `not_replayable`. */
+  taken: number
+  /** How the processor's run of each row taken ended (`skipped`: settled or held by another processor meanwhile). */
   results: Record<ProcessingStatus, number>
+  /** Rows taken whose raw body is no longer kept: left as they are. */
   not_replayable: number
-  remaining: number
-  next_after: string | null
+  /** Rows per batch. */
+  batch_size: number
+  /** The last row taken; a resumed run continues after it. */
+  cursor: string | null
+  /** The admin user (or secret key) who asked for it, when known. */
+  requested_by: string | null
+  /** Why it stopped, when `failed`. */
+  last_error: string | null
+  created_at: string
+  updated_at: string
+  /** When its process last said it was alive: a `running` run silent for 2 minutes is resumed by the job. */
+  heartbeat_at: string
+  finished_at: string | null
 }
 
-/** `POST /admin/payment-webhooks/replay`. */
-export type BulkReplayResult = BulkReplayDryRun | BulkReplayDone
+/** A real replay's answer (202 while it runs, 200 when nothing matched and it is `done` already): the run to follow. */
+export type BulkReplayStarted = { dry_run: false; replay_run: BulkReplayRun }
+
+/** `POST /admin/payment-webhooks/replay`: a dry run's counts, or the run it started. 409 ({@link BulkReplayBusy}) while another runs. */
+export type BulkReplayResult = BulkReplayDryRun | BulkReplayStarted
+
+/** The 409 of `POST /admin/payment-webhooks/replay`: one run at a time; this one is running (null if it ended meanwhile). */
+export type BulkReplayBusy = AdminApiError & { replay_run: BulkReplayRun | null }
+
+/** `GET /admin/payment-webhooks/replay/:run_id` and `POST …/replay/:run_id/cancel` (no query, no body): the run as far as it got. */
+export type BulkReplayRunAnswer = { replay_run: BulkReplayRun }
 
 /** A payment's amounts as one side holds them (major units). */
 export type PaymentAmounts = { amount: number; captured: number; refunded: number }
@@ -202,6 +259,12 @@ export type OrderPaymentComparison = {
   currency_code: string
   medusa: PaymentAmounts
   psp: PspPaymentState | null
+  /**
+   * When the PSP gave `psp` (ISO 8601): an answer is reused for up to 45 s, so it may be that old;
+   * null when there is no `psp`.
+   */
+  psp_read_at: string | null
+  /** Why `psp` is null: the PSP failed or did not answer in time, or the provider is not this plugin's. */
   psp_error?: string
 }
 

@@ -2,6 +2,7 @@ import type { Logger } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { createStep, createWorkflow, StepResponse, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import { errorMessage } from "../lib/errors"
+import { resumeStaleReplayRun } from "../webhooks/admin/background-replay"
 import { recordJobRun } from "../webhooks/health/record-run"
 import { processDueDeliveries, type DueSummary } from "../webhooks/processor/process-due"
 import { applyRetention } from "../webhooks/processor/retention-pass"
@@ -31,14 +32,20 @@ const redriveStep = createStep("redrive-payment-webhooks", async (input: Redrive
         return null
       })
     }
-    return { redriven, retention, reconciled }
+    // A bulk replay whose process died goes on here, in the background, from its cursor.
+    const replays = await resumeStaleReplayRun(container).catch((error: unknown) => {
+      container.resolve<Logger>(ContainerRegistrationKeys.LOGGER).warn(`Resuming a bulk replay failed: ${errorMessage(error)}`)
+      return { resumed: 0 }
+    })
+    return { redriven, retention, reconciled, replays }
   })
   return new StepResponse(summary)
 })
 
 /**
- * Takes up recorded payment webhooks that were not processed (through the one processor), and
- * reconciles pending sessions with the PSP. What the scheduled job runs; also callable on demand.
+ * Takes up recorded payment webhooks that were not processed (through the one processor), reconciles
+ * pending sessions with the PSP, and resumes a bulk replay whose process died. What the scheduled job
+ * runs; also callable on demand.
  */
 export const redrivePaymentWebhooksWorkflow = createWorkflow(
   "redrive-payment-webhooks",

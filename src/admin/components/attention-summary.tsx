@@ -9,8 +9,21 @@ type Props = {
   showingAttention: boolean
 }
 
-/** One figure of the summary. */
-function Figure({ label, value, tone, testId }: { label: string; value: number | string; tone?: "red" | "orange"; testId: string }) {
+/** One figure of the summary; a count that reached the summary's cap reads "10,000+". */
+function Figure({
+  label,
+  value,
+  cap,
+  tone,
+  testId,
+}: {
+  label: string
+  value: number | string
+  cap?: number
+  tone?: "red" | "orange"
+  testId: string
+}) {
+  const shown = typeof value === "number" && cap !== undefined && value >= cap ? `${cap.toLocaleString()}+` : value
   return (
     <div className="flex flex-col" data-testid={testId} data-value={value}>
       <Text size="xsmall" className="text-ui-fg-subtle">
@@ -21,7 +34,7 @@ function Figure({ label, value, tone, testId }: { label: string; value: number |
         weight="plus"
         className={clx(tone === "red" && "text-ui-fg-error", tone === "orange" && "text-ui-tag-orange-text")}
       >
-        {value}
+        {shown}
       </Text>
     </div>
   )
@@ -39,21 +52,24 @@ export function AttentionSummary({ summary, onShowAttention, showingAttention }:
         label="Need attention"
         value={summary ? attention : "…"}
         tone={attention > 0 ? "red" : undefined}
+        cap={summary?.count_cap}
         testId="summary-needs-attention"
       />
       <Figure
         label="Failed"
         value={summary?.counts.failed ?? "…"}
         tone={summary?.counts.failed ? "red" : undefined}
+        cap={summary?.count_cap}
         testId="summary-failed"
       />
       <Figure
         label="Waiting"
         value={summary?.counts.received ?? "…"}
         tone={summary?.counts.received ? "orange" : undefined}
+        cap={summary?.count_cap}
         testId="summary-received"
       />
-      <Figure label="Processed" value={summary?.counts.processed ?? "…"} testId="summary-processed" />
+      <Figure label="Processed" value={summary?.counts.processed ?? "…"} cap={summary?.count_cap} testId="summary-processed" />
       <div className="flex flex-col">
         <Text size="xsmall" className="text-ui-fg-subtle">
           Oldest waiting since

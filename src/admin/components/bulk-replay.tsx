@@ -1,14 +1,16 @@
 import { Button, Input, Label, Prompt, Text, toast } from "@medusajs/ui"
-import { useMutation, useQueryClient } from "@tanstack/react-query"
-import { useState } from "react"
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query"
+import { useEffect, useRef, useState } from "react"
 import { paymentWebhookKeys, paymentWebhooksApi } from "../lib/api"
 import { errorMessage, formatTime } from "../lib/format"
-import type { BulkReplayDone, BulkReplayDryRun } from "../../types/admin-api"
+import type { BulkReplayDryRun, BulkReplayRun } from "../../types/admin-api"
+import { describeRun, ReplayRunProgress } from "./replay-run-progress"
 
 type Step =
-  | { kind: "pick" }
-  | { kind: "confirm"; since: string; count: number; dryRun: BulkReplayDryRun }
-  | { kind: "done"; since: string; result: BulkReplayDone; total: number }
+  { kind: "pick" } | { kind: "confirm"; since: string; count: number; dryRun: BulkReplayDryRun } | { kind: "run"; run: BulkReplayRun }
+
+/** How often a running replay's progress is read. */
+const POLL_MS = 1500
 
 /** `datetime-local` wants local "YYYY-MM-DDTHH:mm": a day ago, as the default. */
 function aDayAgo(): string {
@@ -17,23 +19,10 @@ function aDayAgo(): string {
   return date.toISOString().slice(0, 16)
 }
 
-/** What a bulk replay did, in one line (e.g. "processed 3, failed 1"). */
-function describeResults(result: BulkReplayDone): string {
-  const parts = Object.entries(result.results)
-    .filter(([, n]) => n > 0)
-    .map(([status, n]) => `${status} ${n}`)
-  if (result.not_replayable) {
-    parts.push(`not replayable ${result.not_replayable}`)
-  }
-  if (result.remaining) {
-    parts.push(`${result.remaining} left for the next batch`)
-  }
-  return parts.length ? parts.join(", ") : "nothing to do"
-}
-
 /**
  * "Replay failed since…": first asks the API how many failed deliveries it would touch (a dry run),
- * shows that count and asks to confirm, then replays them through the processor and shows what happened.
+ * shows that count and asks to confirm, then starts the replay, which runs in the background on the
+ * server, and follows its progress (rows taken of the total, what became of them) until it ends.
  */
 export function BulkReplay({ provider }: { provider?: string }) {
   const queryClient = useQueryClient()
@@ -41,37 +30,58 @@ export function BulkReplay({ provider }: { provider?: string }) {
   const [since, setSince] = useState(aDayAgo)
   const [step, setStep] = useState<Step>({ kind: "pick" })
 
+  const runId = step.kind === "run" ? step.run.id : null
+  const followed = useQuery({
+    queryKey: paymentWebhookKeys.replayRun(runId ?? ""),
+    queryFn: () => paymentWebhooksApi.replayRun(runId ?? ""),
+    enabled: runId !== null,
+    // Polled while it runs; once it has ended, its counts no longer change.
+    refetchInterval: (query) => ((query.state.data?.replay_run.status ?? "running") === "running" ? POLL_MS : false),
+  })
+  const run = step.kind === "run" ? (followed.data?.replay_run ?? step.run) : undefined
+
+  // Once the run ends: the list and the summary show the replayed rows, and a toast says how it went (once per run).
+  const told = useRef<string | null>(null)
+  useEffect(() => {
+    if (!run || run.status === "running" || told.current === run.id) {
+      return
+    }
+    told.current = run.id
+    void queryClient.invalidateQueries({ queryKey: paymentWebhookKeys.all })
+    const say = run.status === "failed" ? toast.error : toast.success
+    say(`Bulk replay ${run.status}: ${describeRun(run)}`)
+  }, [run, queryClient])
+
   const dryRun = useMutation({
     mutationFn: (sinceIso: string) => paymentWebhooksApi.bulkReplay({ since: sinceIso, status: "failed", provider, dry_run: true }),
     onSuccess: (result, sinceIso) => {
       if (result.dry_run) {
-        setStep({ kind: "confirm", since: sinceIso, count: result.count, dryRun: result })
+        // A real replay takes every row that matches, not only the first batch the dry run looked at.
+        setStep({ kind: "confirm", since: sinceIso, count: result.count + result.remaining, dryRun: result })
       }
     },
     onError: (error) => toast.error(`Could not count the failed deliveries: ${errorMessage(error)}`),
   })
-  const run = useMutation({
-    mutationFn: ({ since: sinceIso, after }: { since: string; after?: string }) =>
-      paymentWebhooksApi.bulkReplay({ since: sinceIso, status: "failed", provider, after }),
-    onSuccess: (result, { since: sinceIso }) => {
+  const start = useMutation({
+    mutationFn: (sinceIso: string) => paymentWebhooksApi.bulkReplay({ since: sinceIso, status: "failed", provider }),
+    onSuccess: (result) => {
       if (!result.dry_run) {
-        // One call replays a batch (the API takes at most 100): "Replay the next" runs the following one.
-        setStep((previous) => ({
-          kind: "done",
-          since: sinceIso,
-          result,
-          total: (previous.kind === "done" ? previous.total : 0) + result.count,
-        }))
-        toast.success(`Replayed ${result.count} deliveries: ${describeResults(result)}`)
+        setStep({ kind: "run", run: result.replay_run })
       }
     },
-    onError: (error) => toast.error(`Bulk replay failed: ${errorMessage(error)}`),
-    onSettled: () => queryClient.invalidateQueries({ queryKey: paymentWebhookKeys.all }),
+    // 409 while another replay runs: its message names that run and how far it got.
+    onError: (error) => toast.error(`Bulk replay did not start: ${errorMessage(error)}`),
+  })
+  const cancel = useMutation({
+    mutationFn: (id: string) => paymentWebhooksApi.cancelReplayRun(id),
+    onSuccess: (answer) => queryClient.setQueryData(paymentWebhookKeys.replayRun(answer.replay_run.id), answer),
+    onError: (error) => toast.error(`Could not stop the replay: ${errorMessage(error)}`),
   })
 
   const openPrompt = (next: boolean) => {
     setOpen(next)
-    if (next) {
+    // Reopened while a replay runs: its progress again, not a new one.
+    if (next && run?.status !== "running") {
       setStep({ kind: "pick" })
     }
   }
@@ -114,24 +124,18 @@ export function BulkReplay({ provider }: { provider?: string }) {
                 <Text size="small" data-testid="bulk-replay-count" data-count={step.count}>
                   {step.count === 0
                     ? `No failed delivery since ${formatTime(step.since)}.`
-                    : `${step.count} failed ${step.count === 1 ? "delivery" : "deliveries"} since ${formatTime(step.since)} will be replayed.`}
+                    : `${step.count} failed ${step.count === 1 ? "delivery" : "deliveries"} since ${formatTime(step.since)} will be replayed in the background.`}
                   {step.dryRun.not_replayable
-                    ? ` ${step.dryRun.not_replayable} of them no longer keep their body and will be left as they are.`
+                    ? ` ${step.dryRun.not_replayable} of the first ${step.dryRun.count} no longer keep their body and will be left as they are.`
                     : ""}
-                  {step.dryRun.remaining ? ` ${step.dryRun.remaining} more match: run it again afterwards.` : ""}
                 </Text>
               )}
-              {step.kind === "done" && (
-                <Text size="small" data-testid="bulk-replay-result" data-remaining={step.result.remaining}>
-                  Replayed {step.result.count}: {describeResults(step.result)}.
-                  {step.total > step.result.count ? ` ${step.total} in all so far.` : ""}
-                </Text>
-              )}
+              {run && <ReplayRunProgress run={run} />}
             </div>
           </Prompt.Description>
         </Prompt.Header>
         <Prompt.Footer>
-          <Prompt.Cancel>{step.kind === "done" ? "Close" : "Cancel"}</Prompt.Cancel>
+          <Prompt.Cancel>{step.kind === "pick" || step.kind === "confirm" ? "Cancel" : "Close"}</Prompt.Cancel>
           {step.kind === "pick" && (
             <Button
               size="small"
@@ -147,21 +151,22 @@ export function BulkReplay({ provider }: { provider?: string }) {
             <Button
               size="small"
               disabled={step.count === 0}
-              isLoading={run.isPending}
-              onClick={() => run.mutate({ since: step.since })}
+              isLoading={start.isPending}
+              onClick={() => start.mutate(step.since)}
               data-testid="bulk-replay-confirm"
             >
               Replay {step.count}
             </Button>
           )}
-          {step.kind === "done" && !!step.result.remaining && !!step.result.next_after && (
+          {run?.status === "running" && (
             <Button
               size="small"
-              isLoading={run.isPending}
-              onClick={() => run.mutate({ since: step.since, after: step.result.next_after ?? undefined })}
-              data-testid="bulk-replay-continue"
+              variant="danger"
+              isLoading={cancel.isPending}
+              onClick={() => cancel.mutate(run.id)}
+              data-testid="bulk-replay-cancel"
             >
-              Replay the next {Math.min(step.result.remaining, step.result.count)}
+              Stop
             </Button>
           )}
         </Prompt.Footer>

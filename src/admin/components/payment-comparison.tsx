@@ -1,6 +1,7 @@
 import { Alert, Text } from "@medusajs/ui"
+import { useEffect, useState } from "react"
 import { paymentDifferences, medusaPaymentStatus } from "../lib/compare-payment"
-import { formatAmount, formatProvider } from "../lib/format"
+import { formatAge, formatAmount, formatProvider, formatTime } from "../lib/format"
 import type { OrderPaymentComparison } from "../../types/admin-api"
 
 /** One row of the comparison: a label, Medusa's value and the PSP's. */
@@ -21,11 +22,25 @@ function Row({ label, medusa, psp, differs }: { label: string; medusa: string; p
   )
 }
 
+/** How often the PSP figures' age is redrawn while the order page stays open. */
+const AGE_TICK_MS = 5_000
+
+/** The time now, redrawn every `everyMs`: an age shown on a page left open keeps counting. */
+function useNow(everyMs: number): number {
+  const [now, setNow] = useState(() => Date.now())
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), everyMs)
+    return () => clearInterval(timer)
+  }, [everyMs])
+  return now
+}
+
 /** A payment as Medusa holds it next to the PSP's view (status, amount, captured, refunded), with a warning when they differ. */
 export function PaymentComparison({ payment }: { payment: OrderPaymentComparison }) {
   const differences = paymentDifferences(payment)
   const money = (value: number) => formatAmount(value, payment.currency_code)
   const psp = payment.psp
+  const now = useNow(AGE_TICK_MS)
   return (
     <div
       className="flex flex-col gap-y-1"
@@ -65,6 +80,12 @@ export function PaymentComparison({ payment }: { payment: OrderPaymentComparison
         psp={psp ? money(psp.refunded) : "-"}
         differs={differences.includes("refunded")}
       />
+      {psp && payment.psp_read_at && (
+        // The server reuses a PSP's answer for a while: say how old the PSP's figures are.
+        <Text size="xsmall" className="text-ui-fg-subtle" data-testid="payment-psp-read-at" title={formatTime(payment.psp_read_at)}>
+          PSP figures as of {formatAge(payment.psp_read_at, now)}
+        </Text>
+      )}
       {payment.psp_error && (
         <Text size="xsmall" className="text-ui-fg-subtle">
           The PSP could not be asked: {payment.psp_error}

@@ -1,6 +1,7 @@
 import type {
   BulkReplayRequest,
   BulkReplayResult,
+  BulkReplayRunAnswer,
   OrderPaymentWebhooks,
   PaymentWebhookDetail,
   PaymentWebhookList,
@@ -36,6 +37,9 @@ export const paymentWebhooksApi = {
   detail: (id: string) => sdk.client.fetch<PaymentWebhookDetail>(`${BASE}/${encodeURIComponent(id)}`),
   replay: (id: string) => sdk.client.fetch<PaymentWebhookReplay>(`${BASE}/${encodeURIComponent(id)}/replay`, { method: "POST" }),
   bulkReplay: (body: BulkReplayRequest) => sdk.client.fetch<BulkReplayResult>(`${BASE}/replay`, { method: "POST", body }),
+  replayRun: (runId: string) => sdk.client.fetch<BulkReplayRunAnswer>(`${BASE}/replay/${encodeURIComponent(runId)}`),
+  cancelReplayRun: (runId: string) =>
+    sdk.client.fetch<BulkReplayRunAnswer>(`${BASE}/replay/${encodeURIComponent(runId)}/cancel`, { method: "POST" }),
   ofOrder: (orderId: string) => sdk.client.fetch<OrderPaymentWebhooks>(`${BASE}/orders/${encodeURIComponent(orderId)}`),
 }
 
@@ -46,4 +50,5 @@ export const paymentWebhookKeys = {
   summary: () => ["payment-webhooks", "summary"] as const,
   detail: (id: string) => ["payment-webhooks", "detail", id] as const,
   order: (orderId: string) => ["payment-webhooks", "order", orderId] as const,
+  replayRun: (runId: string) => ["payment-webhooks", "replay-run", runId] as const,
 }

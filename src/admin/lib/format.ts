@@ -20,6 +20,24 @@ export function formatTime(value: string | null | undefined, options: { seconds?
   })
 }
 
+/** How long ago `value` was, as a person reads it: "just now", "12 s ago", "3 min ago", "2 h ago"; "-" when there is none. */
+export function formatAge(value: string | null | undefined, nowMs: number = Date.now()): string {
+  const at = value ? Date.parse(value) : NaN
+  if (Number.isNaN(at)) {
+    return "-"
+  }
+  // A clock a little ahead of the server's would give a negative age: that is "just now" too.
+  const seconds = Math.max(0, Math.round((nowMs - at) / 1000))
+  if (seconds < 5) {
+    return "just now"
+  }
+  if (seconds < 60) {
+    return `${seconds} s ago`
+  }
+  const minutes = Math.floor(seconds / 60)
+  return minutes < 60 ? `${minutes} min ago` : `${Math.floor(minutes / 60)} h ago`
+}
+
 /** An amount in the currency's major unit (as Medusa stores it), with its currency code; "-" when unknown. */
 export function formatAmount(amount: number | null | undefined, currency: string | null | undefined): string {
   if (amount === null || amount === undefined) {

@@ -154,7 +154,11 @@ export type RequeueResult =
 /**
  * Moves row `id` back to `received`, due at once, if it can be processed again: never while a live
  * lease holds it (that would reset the attempts and backoff of a row another process is working on),
- * and, with `expectedStatus`, only if it still has that status. Whether it moved is read from the
+ * and, with `expectedStatus`, only if it still has that status. A row settled (`failed`, `ignored`…)
+ * starts a fresh count of attempts; a row still `received`, waiting out its backoff, keeps its count,
+ * so a replay never hands a row more attempts than `maxAttempts` while it is still being retried.
+ * The UPDATE itself re-checks that the raw body is there (retention may drop it between the two reads).
+ * Whether it moved is read from the
  * UPDATE's own RETURNING: the row found a moment before may have been settled, claimed or deleted since,
  * and the UPDATE re-checks its conditions on the row as it stands when it takes it.
  */
@@ -170,10 +174,12 @@ export async function requeueRow(
               (lease_until IS NOT NULL AND lease_until > now()) AS held
        FROM ${INBOX_TABLE} WHERE id = ? AND deleted_at IS NULL
      ), requeued AS (
-       UPDATE ${INBOX_TABLE} e SET status = 'received', next_attempt_at = NULL, attempts = 0, updated_at = now(),
+       UPDATE ${INBOX_TABLE} e SET status = 'received', next_attempt_at = NULL, updated_at = now(),
+         attempts = CASE WHEN e.status = 'received' THEN e.attempts ELSE 0 END,
          history = ${appendHistory(null, "e.history")}
        FROM found
-       WHERE e.id = found.id AND found.replayable AND e.deleted_at IS NULL
+       WHERE e.id = found.id AND e.deleted_at IS NULL
+         AND (e.raw_body IS NOT NULL OR e.source = 'reconciliation')
          AND (e.lease_until IS NULL OR e.lease_until <= now()) ${expected}
        RETURNING e.id
      )

@@ -74,21 +74,3 @@ export async function readInboxFigures(manager: SqlEntityManager, overdueAfterSe
     needs_attention_24h: row?.needs_attention_24h ?? 0,
   }
 }
-
-/**
- * Runs `work` in a transaction whose every statement PostgreSQL cancels after `timeoutMs`
- * (`SET LOCAL`, so the setting ends with the transaction and never stays on a pooled connection).
- * Unlike giving up on a promise, the query really stops and its connection goes back to the pool.
- */
-export async function withStatementTimeout<T>(
-  manager: SqlEntityManager,
-  timeoutMs: number,
-  work: (manager: SqlEntityManager) => Promise<T>,
-): Promise<T> {
-  // SET takes no bind parameter: the value is a whole number this code computes, never input.
-  const ms = Math.max(Math.round(timeoutMs), 1)
-  return manager.transactional(async (transaction) => {
-    await transaction.execute(`SET LOCAL statement_timeout = ${ms}`)
-    return work(transaction)
-  })
-}

@@ -73,6 +73,12 @@ export const inboxOptionsSchema = z.object({
    * 503 rather than record more, so a flood of forgeries at a slow verifier cannot fill the table.
    */
   unverifiedLimit: z.number().int().positive().default(1000),
+  /**
+   * Longest wait for a PSP's view of a payment in the admin's order view, in ms (default 10000), the
+   * wait for a free turn included (a process asks the PSPs for at most 4 payments at once). Past it
+   * the PSP's request is aborted and the view shows Medusa's side with the reason.
+   */
+  adminPspTimeoutMs: z.number().int().positive().default(10_000),
 })
 
 /** Validated inbox options with defaults applied. */

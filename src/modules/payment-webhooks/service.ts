@@ -1,12 +1,37 @@
+import { randomUUID } from "node:crypto"
 import type { Logger } from "@medusajs/framework/types"
 import type { SqlEntityManager } from "@medusajs/framework/mikro-orm/knex"
 import { MedusaService } from "@medusajs/framework/utils"
 import { PaymentWebhookEvent } from "./models/payment-webhook-event"
 import { PaymentReconciliationCheck } from "./models/reconciliation-check"
 import { PaymentWebhookJobRun } from "./models/job-run"
-import { readInboxFigures, withStatementTimeout, type InboxFigures } from "./health-figures"
+import { PaymentWebhookReplayRun } from "./models/replay-run"
+import {
+  cancelReplayRun,
+  claimStaleReplayRun,
+  finishReplayRun,
+  insertReplayRun,
+  noteReplayRunAlive,
+  readReplayRun,
+  readRunningReplayRun,
+  type NewReplayRun,
+  type ReplayRunClaim,
+  type ReplayRunEnding,
+  type ReplayRunProgress,
+  type ReplayRunRow,
+} from "./replay-runs"
+import { readInboxFigures, type InboxFigures } from "./health-figures"
+import { STATEMENT_TIMEOUTS_MS, withStatementTimeout } from "./statement-timeout"
+import { ensureInboxIndexes } from "./indexes"
 import { noteJobFinished, noteJobStarted, readJobRun, type JobProcess, type JobRunRow } from "./job-runs"
-import { PRUNE_DEFAULTS, pruneForgeries, pruneReconciliationChecks, pruneSettledDeliveries, type PruneOptions } from "./retention"
+import {
+  dropSettledRawBodies,
+  PRUNE_DEFAULTS,
+  pruneForgeries,
+  pruneReconciliationChecks,
+  pruneSettledDeliveries,
+  type PruneOptions,
+} from "./retention"
 import { countUnverifiedWaiting } from "./foreign-statements"
 import { parseInboxOptions, type InboxOptions } from "./options"
 import { insertDeliveries } from "./delivery-insert"
@@ -16,13 +41,15 @@ import type { ClaimedDelivery, DeliveryRecordInput, DeliveryVerdict, InboxStatus
 import { StatementBatcher } from "./statement-batcher"
 import { claimRow, dueRowIds, giveBackRow, renewClaimRow, requeueRow, settleRow, type RequeueResult } from "./claim-statements"
 import {
+  pageOfDeliveries,
   replayCandidates,
   summarizeInbox,
+  type DeliveryListFilter,
+  type DeliveryPage,
   type InboxStatusSummary,
   type ReplayCandidate,
   type ReplayCandidateQuery,
 } from "./admin-statements"
-import { INBOX_TABLE } from "./tables"
 import { databaseReason } from "../../lib/errors"
 import { runInboxStartHooks } from "../../lib/start-hooks"
 
@@ -44,6 +71,7 @@ export default class PaymentWebhooksModuleService extends MedusaService({
   PaymentWebhookEvent,
   PaymentReconciliationCheck,
   PaymentWebhookJobRun,
+  PaymentWebhookReplayRun,
 }) {
   readonly inboxOptions: InboxOptions
   protected readonly manager_: SqlEntityManager
@@ -56,6 +84,8 @@ export default class PaymentWebhooksModuleService extends MedusaService({
   readonly __hooks = {
     onApplicationStart: async (): Promise<void> => {
       await runInboxStartHooks()
+      // In the background: on a large inbox a concurrent build takes minutes, and the store serves meanwhile.
+      void this.ensureIndexes()
     },
   }
 
@@ -150,10 +180,8 @@ export default class PaymentWebhooksModuleService extends MedusaService({
    * their backoff passed, no live claim on them. Reading them claims nothing: each is claimed on its own.
    */
   async dueDeliveryIds(options: { olderThanSeconds?: number; limit?: number } = {}): Promise<string[]> {
-    return dueRowIds(
-      this.manager_,
-      options.olderThanSeconds ?? this.inboxOptions.redriveAfterSeconds,
-      options.limit ?? this.inboxOptions.batchSize,
+    return withStatementTimeout(this.manager_, STATEMENT_TIMEOUTS_MS.maintenance, (manager) =>
+      dueRowIds(manager, options.olderThanSeconds ?? this.inboxOptions.redriveAfterSeconds, options.limit ?? this.inboxOptions.batchSize),
     )
   }
 
@@ -198,21 +226,20 @@ export default class PaymentWebhooksModuleService extends MedusaService({
   }
 
   /**
-   * Drops the raw bodies of deliveries settled more than `rawBodyRetentionDays` ago, up to `limit`
-   * rows per call (short statements that never hold the table from the edge). Answers how many.
+   * Drops the raw bodies of deliveries settled (`processed`, `ignored`, not needing a person) more than
+   * `rawBodyRetentionDays` ago, in short paced batches for at most `budgetMs` (see retention.ts). A
+   * `failed` row or one flagged for a person keeps its body, so it can be replayed. Answers how many.
    */
-  async dropOldRawBodies(limit = 1000): Promise<number> {
-    const rows = await this.manager_.execute<Array<{ id: string }>>(
-      `UPDATE ${INBOX_TABLE} SET raw_body = NULL
-       WHERE id IN (
-         SELECT id FROM ${INBOX_TABLE}
-         WHERE status <> 'received' AND raw_body IS NOT NULL AND processed_at < now() - make_interval(days => ?)
-         LIMIT ? FOR UPDATE SKIP LOCKED
-       )
-       RETURNING id`,
-      [this.inboxOptions.rawBodyRetentionDays, limit],
-    )
-    return rows.length
+  async dropOldRawBodies(options: Partial<PruneOptions> = {}): Promise<number> {
+    return dropSettledRawBodies(this.manager_, { olderThanDays: this.inboxOptions.rawBodyRetentionDays, ...PRUNE_DEFAULTS, ...options })
+  }
+
+  /**
+   * Builds the inbox's indexes for a large table that are missing (see indexes.ts), `CONCURRENTLY`, one
+   * process at a time. Cheap when they exist; called at start and by each pass of the job. Answers the names built.
+   */
+  async ensureIndexes(): Promise<string[]> {
+    return ensureInboxIndexes(this.manager_, this.logger_)
   }
 
   /**
@@ -233,7 +260,9 @@ export default class PaymentWebhooksModuleService extends MedusaService({
    * most (the edge only asks whether the limit is reached, so the count stops there).
    */
   async unverifiedWaiting(providerId: string, limit: number): Promise<number> {
-    return countUnverifiedWaiting(this.manager_, providerId, limit)
+    return withStatementTimeout(this.manager_, this.inboxOptions.recordTimeoutMs, (manager) =>
+      countUnverifiedWaiting(manager, providerId, limit),
+    )
   }
 
   /** Deletes reconciliation checks of sessions past `reconcileHorizonSeconds` (never looked up again), in short batches. */
@@ -265,7 +294,9 @@ export default class PaymentWebhooksModuleService extends MedusaService({
    * behind the health check, the backlog's gauges and its alert (see {@link readInboxFigures}).
    */
   async inboxFigures(overdueAfterSeconds: number): Promise<InboxFigures> {
-    return readInboxFigures(this.manager_, overdueAfterSeconds)
+    return withStatementTimeout(this.manager_, STATEMENT_TIMEOUTS_MS.maintenance, (manager) =>
+      readInboxFigures(manager, overdueAfterSeconds),
+    )
   }
 
   /**
@@ -295,7 +326,15 @@ export default class PaymentWebhooksModuleService extends MedusaService({
 
   /** The inbox at a glance, for the admin: rows by status, how many need a person, the oldest unprocessed receipt. */
   async statusSummary(): Promise<InboxStatusSummary> {
-    return summarizeInbox(this.manager_)
+    return withStatementTimeout(this.manager_, STATEMENT_TIMEOUTS_MS.adminRead, summarizeInbox)
+  }
+
+  /**
+   * One page of deliveries for the admin list, newest first: their ids and how many match, counted up to
+   * `COUNT_CAP` (see {@link pageOfDeliveries}); the caller reads the rows by id.
+   */
+  async pageOfDeliveries(filter: DeliveryListFilter, page: { limit: number; offset: number }): Promise<DeliveryPage> {
+    return withStatementTimeout(this.manager_, STATEMENT_TIMEOUTS_MS.adminRead, (manager) => pageOfDeliveries(manager, filter, page))
   }
 
   /**
@@ -303,7 +342,48 @@ export default class PaymentWebhooksModuleService extends MedusaService({
    * `limit`) and how many match in all; reading them changes nothing (see {@link replayCandidates}).
    */
   async replayCandidates(query: ReplayCandidateQuery): Promise<{ rows: ReplayCandidate[]; total: number }> {
-    return replayCandidates(this.manager_, query)
+    return withStatementTimeout(this.manager_, STATEMENT_TIMEOUTS_MS.adminRead, (manager) => replayCandidates(manager, query))
+  }
+
+  /**
+   * Records a bulk replay run, held by this process under the claim answered; `{ running }` instead,
+   * with nothing written, while another run is running (at most one at a time; null if it just ended).
+   */
+  async startReplayRun(input: NewReplayRun): Promise<ReplayRunClaim | { running: ReplayRunRow | null }> {
+    const token = randomUUID()
+    return withStatementTimeout(this.manager_, STATEMENT_TIMEOUTS_MS.adminRead, async (manager) => {
+      const run = await insertReplayRun(manager, input, token)
+      return run ? { run, token } : { running: await readRunningReplayRun(manager) }
+    })
+  }
+
+  /** One bulk replay run, as far as it got; null when there is none. */
+  async replayRun(id: string): Promise<ReplayRunRow | null> {
+    return withStatementTimeout(this.manager_, STATEMENT_TIMEOUTS_MS.adminRead, (manager) => readReplayRun(manager, id))
+  }
+
+  /** Takes over the running run whose process has not said it was alive for `staleSeconds` (it died); null when there is none. */
+  async claimStaleReplayRun(staleSeconds: number): Promise<ReplayRunClaim | null> {
+    const token = randomUUID()
+    const run = await withStatementTimeout(this.manager_, STATEMENT_TIMEOUTS_MS.adminRead, (manager) =>
+      claimStaleReplayRun(manager, token, staleSeconds),
+    )
+    return run ? { run, token } : null
+  }
+
+  /** Notes that the run's process is alive, with how far it got when given; false once the claim no longer holds. */
+  async noteReplayRunAlive(claim: ReplayRunClaim, progress?: ReplayRunProgress): Promise<boolean> {
+    return withStatementTimeout(this.manager_, STATEMENT_TIMEOUTS_MS.adminRead, (manager) => noteReplayRunAlive(manager, claim, progress))
+  }
+
+  /** Ends a held run `done` or `failed`; null when the claim no longer held (cancelled, or taken over). */
+  async finishReplayRun(claim: ReplayRunClaim, ending: ReplayRunEnding): Promise<ReplayRunRow | null> {
+    return withStatementTimeout(this.manager_, STATEMENT_TIMEOUTS_MS.adminRead, (manager) => finishReplayRun(manager, claim, ending))
+  }
+
+  /** Stops a running run (`cancelled`); its process stops at its next write. Null when it is not running. */
+  async cancelReplayRun(id: string): Promise<ReplayRunRow | null> {
+    return withStatementTimeout(this.manager_, STATEMENT_TIMEOUTS_MS.adminRead, (manager) => cancelReplayRun(manager, id))
   }
 
   /** Backoff after attempt `attempt`: `backoffSeconds` doubling, capped at an hour. */

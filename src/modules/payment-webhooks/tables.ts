@@ -11,3 +11,6 @@ export const JOB_RUN_TABLE = "payment_webhook_job_run"
 
 /** When each session was last checked with the PSP (`models/reconciliation-check.ts`). */
 export const RECONCILIATION_CHECK_TABLE = "payment_reconciliation_check"
+
+/** The bulk replays a person asked for, and how far each got (`models/replay-run.ts`). */
+export const REPLAY_RUN_TABLE = "payment_webhook_replay_run"

@@ -7,6 +7,7 @@ import type {
   MappedWebhookEvent,
   PaymentSessionTruth,
   PspPaymentView,
+  ReadPaymentViewOptions,
   StoredDelivery,
   VerifiedDelivery,
   WebhookSource,
@@ -116,7 +117,7 @@ export abstract class WebhookPaymentProvider<TOptions extends WebhookProviderOpt
   protected abstract verifyDelivery(payload: WebhookPayload): { delivery: VerifiedDelivery; body: unknown }
   abstract interpretWebhook(delivery: StoredDelivery): Promise<MappedWebhookEvent>
   abstract readSessionTruth(sessionData: Record<string, unknown>): Promise<PaymentSessionTruth>
-  abstract readPaymentView(sessionData: Record<string, unknown>): Promise<PspPaymentView>
+  abstract readPaymentView(sessionData: Record<string, unknown>, options?: ReadPaymentViewOptions): Promise<PspPaymentView>
   abstract sessionPspReference(sessionData: Record<string, unknown>): string | undefined
   abstract bookedRefunds(paymentData: Record<string, unknown>): RecordedRefund[]
   abstract withRefundStatus(paymentData: Record<string, unknown>, pspRefundId: string, status: string): Record<string, unknown> | undefined

@@ -3,6 +3,26 @@ import type { StripeOptions } from "./options"
 
 /** Builds the real Stripe SDK client, pointed at `apiBaseUrl` when one is set (a fake or stripe-mock). */
 export function createStripeClient(options: StripeOptions): Stripe {
+  return new Stripe(options.apiKey, stripeClientConfig(options))
+}
+
+/**
+ * A client for one call that `signal` may cancel: the same key, host, retries and timeout as
+ * {@link createStripeClient}, on the SDK's fetch transport, each request (retries included) tied to
+ * `signal`. The SDK's per-request options have no way to cancel a call, and its own timeout runs per
+ * attempt; aborting the fetch closes the connection, so a hung Stripe holds no socket once the caller
+ * has given up. Building a client costs well under a millisecond.
+ */
+export function createAbortableStripeClient(options: StripeOptions, signal: AbortSignal): Stripe {
+  const httpClient = Stripe.createFetchHttpClient((input, init) =>
+    // The SDK passes its own per-attempt timeout signal: the request ends at whichever fires first.
+    fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal }),
+  )
+  return new Stripe(options.apiKey, { ...stripeClientConfig(options), httpClient })
+}
+
+/** The SDK settings every client of the provider shares. */
+function stripeClientConfig(options: StripeOptions): Stripe.StripeConfig {
   const config: Stripe.StripeConfig = {
     maxNetworkRetries: 2,
     timeout: 20_000,
@@ -15,7 +35,7 @@ export function createStripeClient(options: StripeOptions): Stripe {
     config.protocol = protocol
     config.port = url.port || (protocol === "http" ? 80 : 443)
   }
-  return new Stripe(options.apiKey, config)
+  return config
 }
 
 /** The part of a PaymentIntent kept in Medusa's session data: what the storefront and later calls need, no card data. */

@@ -1,4 +1,5 @@
 import type Stripe from "stripe"
+import { untilAborted } from "../../lib/abort"
 import { fromMinorUnits } from "../base/money"
 import type { PspPaymentView } from "../../lib/webhook-result"
 import { stripeFailure } from "./errors"
@@ -6,15 +7,23 @@ import { stripeFailure } from "./errors"
 /**
  * The session's PaymentIntent as Stripe shows it now, for the admin: its status, amount, what was
  * received (captured) and what its latest charge had refunded (the charge that took the money).
+ * `signal` ends the wait when it fires; `stripe` should be a client tied to the same signal
+ * (`createAbortableStripeClient`), so the request itself is canceled too.
  */
-export async function readStripePaymentView(stripe: Stripe, sessionData: Record<string, unknown>): Promise<PspPaymentView> {
+export async function readStripePaymentView(
+  stripe: Stripe,
+  sessionData: Record<string, unknown>,
+  signal?: AbortSignal,
+): Promise<PspPaymentView> {
   const id = sessionData.id
   if (typeof id !== "string" || !id.startsWith("pi_")) {
     throw new Error("the payment holds no Stripe PaymentIntent id")
   }
   let intent: Stripe.PaymentIntent
   try {
-    intent = await stripe.paymentIntents.retrieve(id, { expand: ["latest_charge"] })
+    // The SDK retries a request that failed on the network, an aborted one too: the caller is not kept
+    // waiting through those retries (they fail at once, their fetch already aborted).
+    intent = await untilAborted(stripe.paymentIntents.retrieve(id, { expand: ["latest_charge"] }), signal)
   } catch (error) {
     throw stripeFailure("reading the payment for the admin", error)
   }

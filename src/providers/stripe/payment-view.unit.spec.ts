@@ -1,5 +1,7 @@
 import Stripe from "stripe"
 import { FakeStripe } from "../../testing/stripe"
+import { createAbortableStripeClient } from "./client"
+import { parseStripeOptions } from "./options"
 import { readStripePaymentView } from "./payment-view"
 
 const fake = new FakeStripe()
@@ -44,3 +46,47 @@ describe("readStripePaymentView", () => {
     await expect(readStripePaymentView(stripe, { id: "pi_anything" })).rejects.toThrow()
   })
 })
+
+describe("readStripePaymentView with a signal", () => {
+  const options = () => parseStripeOptions({ apiKey: "sk_test_view", webhookSecret: "whsec_view", apiBaseUrl: fake.url })
+
+  it("reads through a client tied to the signal, with the provider's own API key and host", async () => {
+    const intent = await stripe.paymentIntents.create({ amount: 1200, currency: "eur", metadata: { session_id: "payses_signal" } })
+    const controller = new AbortController()
+    const view = await readStripePaymentView(
+      createAbortableStripeClient(options(), controller.signal),
+      { id: intent.id },
+      controller.signal,
+    )
+    expect(view).toMatchObject({ amount: 12, currency_code: "eur" })
+  })
+
+  it("aborts a hung request when the signal fires: the caller is answered at once and Stripe sees the connection closed", async () => {
+    const intent = await stripe.paymentIntents.create({ amount: 1200, currency: "eur", metadata: { session_id: "payses_hung" } })
+    const path = `/v1/payment_intents/${intent.id}`
+    fake.delayNext({ method: "GET", path, ms: 30_000 })
+    const controller = new AbortController()
+    const started = Date.now()
+    const read = readStripePaymentView(createAbortableStripeClient(options(), controller.signal), { id: intent.id }, controller.signal)
+    setTimeout(() => controller.abort(new Error("the admin's deadline passed")), 100)
+
+    await expect(read).rejects.toThrow("the admin's deadline passed")
+    expect(Date.now() - started).toBeLessThan(2_000)
+    await waitFor(() => fake.requests.some((request) => request.path === path && request.closedByClient))
+    // The SDK's retries of an aborted request never reach Stripe.
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    expect(fake.requests.filter((request) => request.path === path && request.method === "GET")).toEqual([
+      expect.objectContaining({ status: 0, closedByClient: true }),
+    ])
+  })
+})
+
+/** Polls `check` until it holds (up to 2 s). */
+async function waitFor(check: () => boolean): Promise<void> {
+  for (let waited = 0; !check(); waited += 20) {
+    if (waited > 2_000) {
+      throw new Error("the condition never held")
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+}

@@ -43,10 +43,17 @@ import {
 import { formatAmount } from "../../lib/amounts"
 import { fromMinorUnits, toMinorUnits } from "../base/money"
 import { STORE_MARKER_KEY } from "../../lib/store-marker"
-import type { MappedWebhookEvent, PaymentSessionTruth, PspPaymentView, StoredDelivery, VerifiedDelivery } from "../../lib/webhook-result"
+import type {
+  MappedWebhookEvent,
+  PaymentSessionTruth,
+  PspPaymentView,
+  ReadPaymentViewOptions,
+  StoredDelivery,
+  VerifiedDelivery,
+} from "../../lib/webhook-result"
 import { WebhookPaymentProvider, type WebhookProviderCradle } from "../base/webhook-provider"
 import { readStripePaymentView } from "./payment-view"
-import { createStripeClient, snapshotIntent } from "./client"
+import { createAbortableStripeClient, createStripeClient, snapshotIntent } from "./client"
 import * as accountHolders from "./account-holders"
 import { accountHolderId } from "./customers"
 import { intentOfError, STRIPE_ALREADY_REFUNDED, STRIPE_UNEXPECTED_STATE, stripeCodeOf, stripeFailure } from "./errors"
@@ -388,9 +395,15 @@ export class StripeProviderService extends WebhookPaymentProvider<StripeOptions>
     return readStripeSessionTruth(this.stripe_, sessionData)
   }
 
-  /** The payment as the PSP shows it now (status, amount, captured, refunded), for the admin's order view. */
-  async readPaymentView(sessionData: Record<string, unknown>): Promise<PspPaymentView> {
-    return readStripePaymentView(this.stripe_, sessionData)
+  /**
+   * The payment as the PSP shows it now (status, amount, captured, refunded), for the admin's order view.
+   * With `signal`, the read goes through a client of its own tied to it: when it fires, the request is
+   * aborted and its connection closed. Without one (the processor's reads), the provider's client as always.
+   */
+  async readPaymentView(sessionData: Record<string, unknown>, options: ReadPaymentViewOptions = {}): Promise<PspPaymentView> {
+    const { signal } = options
+    const stripe = signal ? createAbortableStripeClient(this.options_, signal) : this.stripe_
+    return readStripePaymentView(stripe, sessionData, signal)
   }
 
   private async retrieveIntent(id: string, operation: string): Promise<Stripe.PaymentIntent> {

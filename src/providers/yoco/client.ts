@@ -51,6 +51,15 @@ export type YocoRequestOptions = {
   idempotencyKey?: string
 }
 
+/** Per-call options of a read. */
+export type YocoReadOptions = {
+  /**
+   * Cancels the call when it fires: the request in flight is aborted (its connection closed) and no
+   * retry follows. The client's own per-attempt timeout still applies.
+   */
+  signal?: AbortSignal
+}
+
 /** A failed Checkout API call: the operation, the HTTP status (none for network errors) and Yoco's message. */
 export class YocoApiError extends Error {
   override readonly name = "YocoApiError"
@@ -104,6 +113,8 @@ type RequestSpec<T> = {
   /** Validates the 2xx answer (`z.unknown()` when the body does not matter). */
   schema: z.ZodType<T>
   idempotencyKey?: string
+  /** The caller's cancellation, beside the per-attempt timeout. */
+  signal?: AbortSignal
 }
 
 /** A narrow, typed client of Yoco's Checkout API on Node's `fetch`. */
@@ -140,13 +151,14 @@ export class YocoClient {
     })
   }
 
-  /** Reads a checkout (`GET /checkouts/{id}`). */
-  getCheckout(checkoutId: string): Promise<YocoCheckout> {
+  /** Reads a checkout (`GET /checkouts/{id}`); `signal` cancels the read. */
+  getCheckout(checkoutId: string, options: YocoReadOptions = {}): Promise<YocoCheckout> {
     return this.request({
       operation: "getCheckout",
       method: "GET",
       path: `/checkouts/${encodeURIComponent(checkoutId)}`,
       schema: yocoCheckoutSchema,
+      signal: options.signal,
     })
   }
 
@@ -195,21 +207,29 @@ export class YocoClient {
     }
     const body = spec.body === undefined ? undefined : JSON.stringify(spec.body)
     for (let attempt = 0; ; attempt++) {
+      // A caller that gave up (during a backoff, say) gets no further attempt.
+      if (spec.signal?.aborted) {
+        throw this.canceledError(spec.operation, spec.signal)
+      }
       const canRetry = attempt < this.maxRetries
       let status: number
       let text: string
       let retryAfter: string | null = null
+      const timeout = AbortSignal.timeout(this.timeoutMs)
       try {
         const response = await this.fetchImpl(`${this.baseUrl}${spec.path}`, {
           method: spec.method,
           headers,
           body,
-          signal: AbortSignal.timeout(this.timeoutMs),
+          signal: spec.signal ? AbortSignal.any([timeout, spec.signal]) : timeout,
         })
         status = response.status
         retryAfter = response.headers.get("retry-after")
         text = await response.text()
       } catch (error) {
+        if (spec.signal?.aborted) {
+          throw this.canceledError(spec.operation, spec.signal, error)
+        }
         if (canRetry) {
           await this.sleep(this.backoff(attempt))
           continue
@@ -250,6 +270,14 @@ export class YocoClient {
     }
     const ceiling = Math.min(this.retryMaxDelayMs, this.retryBaseDelayMs * 2 ** attempt)
     return Math.round(ceiling / 2 + (ceiling / 2) * this.random())
+  }
+
+  /** The caller canceled the call: its reason, never retried. */
+  private canceledError(operation: YocoOperation, signal: AbortSignal, cause?: unknown): YocoApiError {
+    const reason = errorField(signal.reason, "message") ?? "aborted"
+    return new YocoApiError(operation, undefined, `Yoco ${operation} canceled: ${this.redact(reason).slice(0, 200)}`, {
+      cause: cause ?? signal.reason,
+    })
   }
 
   private transportError(operation: YocoOperation, error: unknown): YocoApiError {

@@ -129,6 +129,31 @@ describe("YocoClient", () => {
     expect(new Set(posts.map((request) => request.idempotencyKey)).size).toBe(1)
   })
 
+  it("cancels a read when the caller's signal fires: the request is aborted and never retried", async () => {
+    const created = await client().createCheckout(checkoutInput)
+    fake.requests.length = 0
+    const controller = new AbortController()
+    const seen: Array<AbortSignal | null | undefined> = []
+    // A Yoco that never answers: the request ends only when its signal fires.
+    const hangingFetch: typeof fetch = (_input, init) => {
+      seen.push(init?.signal)
+      return new Promise((_resolve, reject) => init?.signal?.addEventListener("abort", () => reject(init.signal?.reason)))
+    }
+    const read = client({ fetch: hangingFetch, timeoutMs: 60_000 }).getCheckout(created.id, { signal: controller.signal })
+    controller.abort(new Error("the admin's deadline passed"))
+    const error = await failure(read)
+    expect(error.message).toBe("Yoco getCheckout canceled: the admin's deadline passed")
+    expect(seen).toHaveLength(1)
+    expect(seen[0]?.aborted).toBe(true)
+    expect(sleeps).toEqual([])
+
+    // Already aborted: no request at all.
+    await expect(failure(client().getCheckout(created.id, { signal: controller.signal }))).resolves.toMatchObject({
+      operation: "getCheckout",
+    })
+    expect(fake.requests).toHaveLength(0)
+  })
+
   it("reports a network error (nothing listening) after retrying", async () => {
     const error = await failure(client({ baseUrl: "http://127.0.0.1:9/api", maxRetries: 1 }).getCheckout("ch_1"))
     expect(sleeps).toHaveLength(1)

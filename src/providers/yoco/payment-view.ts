@@ -1,3 +1,4 @@
+import { untilAborted } from "../../lib/abort"
 import { fromMinorUnits } from "../base/money"
 import type { PspPaymentView } from "../../lib/webhook-result"
 import type { YocoClient } from "./client"
@@ -7,12 +8,18 @@ import { readSessionData, requireCheckoutId } from "./session-data"
 /**
  * The session's checkout as Yoco shows it now, for the admin. Yoco's checkout answer has no refunds:
  * `refunded` adds up the refunds Yoco confirmed (`refund.succeeded`), as the payment's data records them.
+ * `signal` cancels the read: the request in flight is aborted, and the caller is answered at once.
  */
-export async function readYocoPaymentView(client: YocoClient, sessionData: Record<string, unknown>): Promise<PspPaymentView> {
+export async function readYocoPaymentView(
+  client: YocoClient,
+  sessionData: Record<string, unknown>,
+  signal?: AbortSignal,
+): Promise<PspPaymentView> {
   const data = readSessionData("readPaymentView", sessionData)
   let checkout
   try {
-    checkout = await client.getCheckout(requireCheckoutId("readPaymentView", data))
+    // The client stops at its next step once aborted (a backoff may still be running): not waited for.
+    checkout = await untilAborted(client.getCheckout(requireCheckoutId("readPaymentView", data), { signal }), signal)
   } catch (error) {
     throw yocoFailure("reading the payment for the admin", error)
   }

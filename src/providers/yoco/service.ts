@@ -24,7 +24,14 @@ import { MedusaError, PaymentSessionStatus } from "@medusajs/framework/utils"
 import { fromMinorUnits, toMinorUnits } from "../base/money"
 import { externalRefundsOf, withExternalRefund, withExternalRefundStatus, type RecordedRefund } from "../../lib/external-refunds"
 import { STORE_MARKER_KEY } from "../../lib/store-marker"
-import type { MappedWebhookEvent, PaymentSessionTruth, PspPaymentView, StoredDelivery, VerifiedDelivery } from "../../lib/webhook-result"
+import type {
+  MappedWebhookEvent,
+  PaymentSessionTruth,
+  PspPaymentView,
+  ReadPaymentViewOptions,
+  StoredDelivery,
+  VerifiedDelivery,
+} from "../../lib/webhook-result"
 import { WebhookPaymentProvider, type WebhookProviderCradle } from "../base/webhook-provider"
 import { readYocoPaymentView } from "./payment-view"
 import { isYocoApiError, YocoClient } from "./client"
@@ -242,9 +249,9 @@ export class YocoProviderService extends WebhookPaymentProvider<YocoOptions> {
     return readYocoSessionTruth(this.client_, sessionData)
   }
 
-  /** The payment as the PSP shows it now (status, amount, captured, refunded), for the admin's order view. */
-  async readPaymentView(sessionData: Record<string, unknown>): Promise<PspPaymentView> {
-    return readYocoPaymentView(this.client_, sessionData)
+  /** The payment as the PSP shows it now (status, amount, captured, refunded), for the admin's order view; `signal` cancels the read. */
+  async readPaymentView(sessionData: Record<string, unknown>, options: ReadPaymentViewOptions = {}): Promise<PspPaymentView> {
+    return readYocoPaymentView(this.client_, sessionData, options.signal)
   }
 
   private async statusFromCheckout(operation: string, raw: Record<string, unknown> | undefined) {

@@ -24,9 +24,15 @@ export type RecordedRequest = {
   idempotencyKey: string | null
   stripeVersion: string | null
   requestId: string
+  /** The status answered; 0 when no answer was sent (see `closedByClient`). */
   status: number
   /** True when the answer was replayed from an earlier request with the same idempotency key. */
   replayed: boolean
+  /**
+   * True when the caller closed the connection while the request waited on an injected delay: it gave
+   * up (a timeout, an abort), the request never ran and nothing was answered.
+   */
+  closedByClient?: true
 }
 
 /** A failure the next matching request(s) get instead of being run (e.g. a 500, to test retries). */
@@ -48,7 +54,10 @@ export type InjectedDelay = {
   method?: string
   /** Exact path or a pattern; any path when omitted. */
   path?: string | RegExp
-  /** How long the request waits before it runs, in ms. */
+  /**
+   * How long the request waits before it runs, in ms. A caller that closes the connection meanwhile
+   * (it timed out, or aborted) ends the wait: the request is recorded with `closedByClient` and not run.
+   */
   ms: number
   /** How many matching requests wait (default 1). */
   times?: number
@@ -151,8 +160,19 @@ export class FakeStripeServer {
       return record(this.replay(stored, path, params, idempotencyKey ?? ""), stored.path === path && stored.params === params)
     }
     const delay = takeMatching(this.delayMatchers, method, path)
-    if (delay && !delay.afterRunning) {
-      await new Promise((resolve) => setTimeout(resolve, delay.ms))
+    if (delay && !delay.afterRunning && (await closedWithin(res, delay.ms))) {
+      this.requests.push({
+        method,
+        path,
+        body: form,
+        idempotencyKey,
+        stripeVersion,
+        requestId,
+        status: 0,
+        replayed: false,
+        closedByClient: true,
+      })
+      return
     }
     const failure = this.takeFailure(method, path)
     if (failure?.afterRunning) {
@@ -246,6 +266,24 @@ export class FakeStripeServer {
     }
     return { status: stored.status, body: stored.body, headers: { "Idempotent-Replayed": "true", "Original-Request": stored.requestId } }
   }
+}
+
+/**
+ * Waits `ms`, or less if the caller closes the connection first: true when it did (a hung Stripe whose
+ * caller aborted holds no timer, and the test sees the abort).
+ */
+function closedWithin(res: ServerResponse, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const onClose = () => {
+      clearTimeout(timer)
+      resolve(true)
+    }
+    const timer = setTimeout(() => {
+      res.off("close", onClose)
+      resolve(false)
+    }, ms)
+    res.once("close", onClose)
+  })
 }
 
 function header(req: IncomingMessage, name: string): string | null {

@@ -1,58 +1,124 @@
 import type { MedusaContainer } from "@medusajs/framework/types"
-import type { BulkReplayRequest, BulkReplayResult, ProcessingStatus } from "../../types/admin-api"
-import { processDelivery } from "../processor/process-delivery"
+import { noReplayResults, type ReplayRunRow } from "../../modules/payment-webhooks/replay-runs"
+import type { BulkReplayDryRun, BulkReplayRequest, BulkReplayRun } from "../../types/admin-api"
 import { providerFilter, resolveInbox } from "./inbox"
+import { startDriving } from "./background-replay"
 
 /**
  * What a bulk replay takes, validated: rows of one status received since a moment, of one provider or
- * all, at most `limit` (kept small: the rows run inside one HTTP request; `remaining` says how many
- * more a next call takes), after the row `after` (the previous call's `next_after`, so rows that failed
- * again are not taken twice).
+ * all, after the row `after` (a dry run's `next_after`). A dry run counts `limit` of them; a real replay
+ * takes every one that matches when it is asked for, `limit` per batch.
  */
 export type BulkReplayInput = Required<Pick<BulkReplayRequest, "status" | "dry_run" | "limit">> &
   Pick<BulkReplayRequest, "provider" | "after"> & { since: Date }
 
-/** Rows processed at once by one bulk replay; the processor's own turns bound it further. */
-const PARALLEL = 4
+/** How a bulk replay request ended: counted (a dry run), started (or done at once, nothing matching), or refused while another runs. */
+export type BulkReplayOutcome =
+  { kind: "dry_run"; answer: BulkReplayDryRun } | { kind: "started"; run: BulkReplayRun } | { kind: "busy"; running: BulkReplayRun | null }
+
+/** An instant as the contract gives it. */
+const iso = (value: Date | string) => new Date(value).toISOString()
+
+/** A run as the admin contract shows it. */
+export function toBulkReplayRun(row: ReplayRunRow): BulkReplayRun {
+  const results = { ...noReplayResults(), ...row.results }
+  return {
+    id: row.id,
+    status: row.status,
+    filter: { status: row.filter_status, since: iso(row.filter_since), until: iso(row.filter_until), provider: row.filter_provider },
+    total: row.total,
+    taken: Object.values(results).reduce((sum, n) => sum + n, 0) + row.not_replayable,
+    results,
+    not_replayable: row.not_replayable,
+    batch_size: row.batch_size,
+    cursor: row.cursor,
+    requested_by: row.requested_by,
+    last_error: row.last_error,
+    created_at: iso(row.created_at),
+    updated_at: iso(row.updated_at),
+    heartbeat_at: iso(row.heartbeat_at),
+    finished_at: row.finished_at === null ? null : iso(row.finished_at),
+  }
+}
 
 /**
- * Replays the rows of one status received since a moment: each is put back in the queue and run
- * through the processor, as a single replay is. The processor never acts twice on what the store
- * already holds, so a repeated call is safe. A dry run only counts.
+ * A bulk replay: a dry run counts the rows at once (nothing changes). A real one records a run and
+ * answers it at once; the run goes on in this process, in the background (see `replay-run.ts`), and its
+ * progress is read back with {@link replayRunView}. One run at a time: while one is running, nothing
+ * starts and the answer names the running one. The processor never acts twice on what the store
+ * already holds, so a repeated replay is safe.
  */
-export async function bulkReplay(container: MedusaContainer, input: BulkReplayInput): Promise<BulkReplayResult> {
+export async function bulkReplay(
+  container: MedusaContainer,
+  input: BulkReplayInput,
+  requestedBy: string | null,
+): Promise<BulkReplayOutcome> {
   const inbox = resolveInbox(container)
+  // Rows received from now on are not this run's: the run takes what matches when it is asked for.
+  const until = new Date()
+  const providerId = input.provider === undefined ? undefined : providerFilter(input.provider)
   const { rows, total } = await inbox.replayCandidates({
     status: input.status,
     since: input.since,
-    providerId: input.provider === undefined ? undefined : providerFilter(input.provider),
+    until: input.dry_run ? undefined : until,
+    providerId,
     after: input.after,
-    limit: input.limit,
+    // A real run only needs the count here: it reads its rows batch by batch as it goes.
+    limit: input.dry_run ? input.limit : 1,
   })
-  const remaining = total - rows.length
-  const nextAfter = remaining > 0 ? rows[rows.length - 1].id : null
   if (input.dry_run) {
+    const remaining = total - rows.length
     const replayable = rows.filter((row) => row.replayable).length
-    return { dry_run: true, count: rows.length, replayable, not_replayable: rows.length - replayable, remaining, next_after: nextAfter }
-  }
-  const results: Record<ProcessingStatus, number> = { processed: 0, ignored: 0, failed: 0, retrying: 0, skipped: 0, claim_lost: 0 }
-  let notReplayable = 0
-  let next = 0
-  const work = async () => {
-    while (next < rows.length) {
-      const { id } = rows[next++]
-      // Only if it still has the status it was picked for and no processor holds it: a row settled
-      // `processed` meanwhile must not be run again (and its outcome overwritten), nor a claimed one reset.
-      const requeued = await inbox.requeue(id, { expectedStatus: input.status })
-      if (requeued === "no_body") {
-        notReplayable++
-      } else if (requeued !== "requeued") {
-        results.skipped++
-      } else {
-        results[(await processDelivery(container, id, { evenIfBackingOff: true })).status]++
-      }
+    const answer: BulkReplayDryRun = {
+      dry_run: true,
+      count: rows.length,
+      replayable,
+      not_replayable: rows.length - replayable,
+      remaining,
+      next_after: remaining > 0 ? rows[rows.length - 1].id : null,
     }
+    return { kind: "dry_run", answer }
   }
-  await Promise.all(Array.from({ length: Math.min(PARALLEL, rows.length) }, work))
-  return { dry_run: false, count: rows.length, results, not_replayable: notReplayable, remaining, next_after: nextAfter }
+  const started = await inbox.startReplayRun({
+    filter_status: input.status,
+    filter_since: input.since,
+    filter_until: until,
+    filter_provider: input.provider ?? null,
+    batch_size: input.limit,
+    cursor: input.after ?? null,
+    total,
+    requested_by: requestedBy,
+  })
+  if ("running" in started) {
+    return { kind: "busy", running: started.running && toBulkReplayRun(started.running) }
+  }
+  if (total === 0) {
+    // Nothing to take: the run is done before it starts, and the caller need not follow it.
+    const done = await inbox.finishReplayRun(started, {
+      cursor: started.run.cursor,
+      results: noReplayResults(),
+      not_replayable: 0,
+      status: "done",
+      error: null,
+    })
+    return { kind: "started", run: toBulkReplayRun(done ?? started.run) }
+  }
+  startDriving(container, started)
+  return { kind: "started", run: toBulkReplayRun(started.run) }
+}
+
+/** A run as far as it got; null when there is none. */
+export async function replayRunView(container: MedusaContainer, id: string): Promise<BulkReplayRun | null> {
+  const run = await resolveInbox(container).replayRun(id)
+  return run && toBulkReplayRun(run)
+}
+
+/** Stops a running run: the run as it stands then, `not_running` when it had ended already, null when there is none. */
+export async function cancelReplayRun(container: MedusaContainer, id: string): Promise<BulkReplayRun | "not_running" | null> {
+  const inbox = resolveInbox(container)
+  const cancelled = await inbox.cancelReplayRun(id)
+  if (cancelled) {
+    return toBulkReplayRun(cancelled)
+  }
+  return (await inbox.replayRun(id)) ? "not_running" : null
 }

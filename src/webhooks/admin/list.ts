@@ -1,6 +1,7 @@
 import type { MedusaContainer } from "@medusajs/framework/types"
 import type { PaymentWebhookList, PaymentWebhookListQuery } from "../../types/admin-api"
-import { orderDeliveriesFilter, orderPaymentKeys } from "../order-sessions"
+import type { DeliveryKeys, DeliveryListFilter } from "../../modules/payment-webhooks/admin-statements"
+import { orderPaymentKeys } from "../order-sessions"
 import { providerFilter, resolveInbox } from "./inbox"
 import { PAYMENT_WEBHOOK_FIELDS, toPaymentWebhookRows } from "./rows"
 
@@ -13,54 +14,35 @@ export type PaymentWebhookListFilters = Omit<PaymentWebhookListQuery, "received_
 }
 
 /** The `q` search: exact match on the row id, session, PSP event id, PSP payment id, or an order's deliveries (as `order_id` finds them). */
-async function searchFilter(container: MedusaContainer, q: string): Promise<Record<string, unknown>> {
-  const order = orderDeliveriesFilter(await orderPaymentKeys(container, q))
-  return { $or: [{ id: q }, { session_id: q }, { event_id: q }, { psp_reference: q }, ...(order ? order.$or : [])] }
+async function searchKeys(container: MedusaContainer, q: string): Promise<DeliveryKeys> {
+  const order = await orderPaymentKeys(container, q)
+  return { ids: [q], sessionIds: [q, ...order.sessionIds], eventIds: [q], pspReferences: [q, ...order.pspReferences] }
 }
 
-/** One page of recorded deliveries, newest first, and how many match in all. */
+/** One page of recorded deliveries, newest first, and how many match in all (counted up to 10 000). */
 export async function listPaymentWebhooks(container: MedusaContainer, query: PaymentWebhookListFilters): Promise<PaymentWebhookList> {
   const page = { limit: query.limit, offset: query.offset }
-  const filters: Record<string, unknown> = {}
-  if (query.provider) {
-    filters.provider_id = providerFilter(query.provider)
+  const filter: DeliveryListFilter = {
+    providerId: query.provider ? providerFilter(query.provider) : undefined,
+    status: query.status,
+    source: query.source,
+    needsAttention: query.needs_attention,
+    receivedFrom: query.received_from,
+    receivedTo: query.received_to,
+    sessionId: query.session_id,
+    keyGroups: [],
   }
-  if (query.status) {
-    filters.status = query.status
-  }
-  if (query.source) {
-    filters.source = query.source
-  }
-  if (query.needs_attention !== undefined) {
-    filters.needs_attention = query.needs_attention
-  }
-  if (query.received_from || query.received_to) {
-    filters.received_at = {
-      ...(query.received_from ? { $gte: query.received_from } : {}),
-      ...(query.received_to ? { $lt: query.received_to } : {}),
-    }
-  }
-  if (query.session_id) {
-    filters.session_id = query.session_id
-  }
-  const and: Array<Record<string, unknown>> = [filters]
   if (query.order_id) {
     // The order widget's own match (its sessions, or its payments' PSP ids): the two always agree.
-    const order = orderDeliveriesFilter(await orderPaymentKeys(container, query.order_id))
-    if (!order) {
-      return { payment_webhooks: [], count: 0, ...page }
-    }
-    and.push(order)
+    filter.keyGroups?.push(await orderPaymentKeys(container, query.order_id))
   }
   if (query.q) {
-    and.push(await searchFilter(container, query.q))
+    filter.keyGroups?.push(await searchKeys(container, query.q))
   }
-  const where = and.length > 1 ? { $and: and } : filters
-  const [events, count] = await resolveInbox(container).listAndCountPaymentWebhookEvents(where, {
-    select: [...PAYMENT_WEBHOOK_FIELDS],
-    take: query.limit,
-    skip: query.offset,
-    order: { received_at: "DESC", id: "DESC" },
-  })
-  return { payment_webhooks: await toPaymentWebhookRows(container, events), count, ...page }
+  const inbox = resolveInbox(container)
+  const found = await inbox.pageOfDeliveries(filter, page)
+  const events = found.ids.length ? await inbox.listPaymentWebhookEvents({ id: found.ids }, { select: [...PAYMENT_WEBHOOK_FIELDS] }) : []
+  const byId = new Map(events.map((event) => [event.id, event]))
+  const inOrder = found.ids.flatMap((id) => byId.get(id) ?? [])
+  return { payment_webhooks: await toPaymentWebhookRows(container, inOrder), count: found.count, count_capped: found.count_capped, ...page }
 }

@@ -69,7 +69,8 @@ export async function orderWebhooksView(container: MedusaContainer, orderId: str
         order: { received_at: "DESC", id: "DESC" },
       })
     : []
-  // The PSPs are asked side by side: the widget waits for the slowest, not for their sum.
+  // The PSPs are asked side by side (within the process's cap on such reads, and a recent answer is
+  // reused): the widget waits for the slowest, not for their sum.
   const views = await Promise.all(
     payments.map(async (payment): Promise<OrderPaymentComparison> => ({
       payment_id: payment.id,
@@ -77,7 +78,7 @@ export async function orderWebhooksView(container: MedusaContainer, orderId: str
       provider_id: payment.provider_id,
       currency_code: payment.currency_code,
       medusa: { amount: MathBN.convert(payment.amount).toNumber(), captured: total(payment.captures), refunded: total(payment.refunds) },
-      ...(await pspViewOf(container, payment.provider_id, payment.data)),
+      ...(await pspViewOf(container, payment)),
     })),
   )
   return { order_id: order.id, payment_webhooks: await toPaymentWebhookRows(container, events), payments: views }

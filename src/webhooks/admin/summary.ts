@@ -10,6 +10,7 @@ export async function summarizePaymentWebhooks(container: MedusaContainer): Prom
   return {
     counts: summary.counts,
     needs_attention: summary.needs_attention,
+    count_cap: summary.count_cap,
     oldest_unprocessed_at: summary.oldest_unprocessed_at && summary.oldest_unprocessed_at.toISOString(),
     providers,
   }

@@ -9,6 +9,11 @@ export type ProcessResult = { status: "processed" | "ignored" | "failed" | "retr
 export type ProcessOptions = {
   /** Take the row even while it waits out a backoff (an admin's replay). */
   evenIfBackingOff?: boolean
+  /**
+   * Run at once, outside this process's turns for live deliveries: the caller bounds its own
+   * concurrency (a bulk replay, under its own limiter), so deliveries arriving meanwhile never wait behind it.
+   */
+  outsideLiveTurns?: boolean
 }
 
 /** What one attempt decided for its row: the verdict it settles with, and what the reports need. */

@@ -20,6 +20,8 @@ export async function applyRetention(container: MedusaContainer): Promise<Retent
   }
   const inbox = container.resolve<PaymentWebhooksModuleService>(PAYMENT_WEBHOOKS_MODULE)
   const logger = container.resolve<Logger>(ContainerRegistrationKeys.LOGGER)
+  // Not awaited: a missing index on a large inbox builds concurrently for minutes, and this pass goes on meanwhile.
+  void inbox.ensureIndexes()
   try {
     summary.bodies_dropped = await inbox.dropOldRawBodies()
     summary.pruned = await inbox.pruneSettled()

@@ -9,7 +9,7 @@ import { AttemptFailed, type Decision, type ProcessOptions, type ProcessResult }
 /** The inbox's part in processing one row: claims, renewals, verdicts and retries, each only while the claim holds. */
 export type ProcessorInbox = {
   readonly inboxOptions: { leaseSeconds: number; maxAttempts: number }
-  claim(id: string, options: ProcessOptions): Promise<ClaimedDelivery | null>
+  claim(id: string, options: Pick<ProcessOptions, "evenIfBackingOff">): Promise<ClaimedDelivery | null>
   renewClaim(claim: ClaimedDelivery): Promise<boolean>
   settle(claim: ClaimedDelivery, verdict: DeliveryVerdict): Promise<boolean>
   retryLater(
@@ -38,17 +38,18 @@ export type ProcessorPorts = {
 }
 
 /**
- * Processing one recorded delivery, start to end: wait for a turn; claim the row (or skip it, when it
- * is not to be had); hold the claim for as long as the work runs; give up on a row claimed too often
- * without ever settling, or make one attempt; then settle the row with the attempt's verdict (only
- * while the claim holds), or give it back to be tried again after a backoff, `failed` once its attempts
- * run out; and report what a person or the metrics must know. Pure orchestration over its ports.
+ * Processing one recorded delivery, start to end: wait for a turn (unless the caller runs it outside
+ * the live turns, under its own limit); claim the row (or skip it, when it is not to be had); hold the
+ * claim for as long as the work runs; give up on a row claimed too often without ever settling, or make
+ * one attempt; then settle the row with the attempt's verdict (only while the claim holds), or give it
+ * back to be tried again after a backoff, `failed` once its attempts run out; and report what a person
+ * or the metrics must know. Pure orchestration over its ports.
  */
 export async function runDelivery(ports: ProcessorPorts, id: string, options: ProcessOptions = {}): Promise<ProcessResult> {
-  return ports.inTurn(async () => {
-    const claim = await ports.inbox.claim(id, options)
+  const work = async (): Promise<ProcessResult> => {
+    const claim = await ports.inbox.claim(id, { evenIfBackingOff: options.evenIfBackingOff })
     if (!claim) {
-      return { status: "skipped" as const }
+      return { status: "skipped" }
     }
     // The claim holds as long as this process works on the row, however long: no second processor overlaps it.
     const renewing = keepRenewing(() => ports.inbox.renewClaim(claim), (ports.inbox.inboxOptions.leaseSeconds * 1000) / 3)
@@ -66,7 +67,8 @@ export async function runDelivery(ports: ProcessorPorts, id: string, options: Pr
     } finally {
       renewing.stop()
     }
-  })
+  }
+  return options.outsideLiveTurns ? work() : ports.inTurn(work)
 }
 
 /** The claim ran out before the row settled: the processor that holds it now settles it. */

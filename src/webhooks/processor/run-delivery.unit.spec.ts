@@ -99,6 +99,21 @@ describe("runDelivery", () => {
     expect(told.ended).toHaveLength(1)
   })
 
+  it("waits for one of the live turns, unless told to run outside them (a bulk replay, under its own limit)", async () => {
+    const inbox = new FakeInbox()
+    const { wired } = ports(inbox, async () => ({ verdict: { status: "processed", reason: null } }))
+    let liveTurns = 0
+    wired.inTurn = (work) => {
+      liveTurns += 1
+      return work()
+    }
+    expect(await runDelivery(wired, "pwhevt_1", { evenIfBackingOff: true, outsideLiveTurns: true })).toEqual({ status: "processed" })
+    expect(liveTurns).toBe(0)
+    inbox.status = "received"
+    expect(await runDelivery(wired, "pwhevt_1")).toEqual({ status: "processed" })
+    expect(liveTurns).toBe(1)
+  })
+
   it("skips a row it cannot claim, and does nothing else", async () => {
     const inbox = new FakeInbox()
     inbox.holder = "another-processor"

@@ -132,6 +132,11 @@ const PaymentWebhooksPage = () => {
             previousPage={() => update({ offset: Math.max(0, offset - PAGE_SIZE) })}
             nextPage={() => update({ offset: offset + PAGE_SIZE })}
           />
+          {list.data?.count_capped && (
+            <Text size="small" className="text-ui-fg-subtle px-6 py-2" data-testid="payment-webhooks-count-capped">
+              More than {count.toLocaleString()} match: narrow the filters (dates, status, provider) to reach older deliveries.
+            </Text>
+          )}
         </>
       )}
       <WebhookDrawer row={open} onClose={() => setOpen(null)} />

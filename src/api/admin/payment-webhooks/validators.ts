@@ -2,6 +2,7 @@
 // against it, and checking a schema of the plugin's zod against them runs the type-checker out of memory.
 import { z } from "@medusajs/framework/zod"
 import type { BulkReplayRequest, PaymentWebhookListQuery } from "../../../types/admin-api"
+import { COUNT_CAP } from "../../../modules/payment-webhooks/admin-statements"
 
 /**
  * A refusal that names its field, as Medusa's own messages do ("Field 'limit' …"). Medusa passes a
@@ -35,7 +36,8 @@ export const AdminGetPaymentWebhooksParams = z.strictObject({
     .transform((value) => value === "true")
     .optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
-  offset: z.coerce.number().int().min(0).default(0),
+  // The list pages no deeper than it counts: past 10 000 rows, a narrower filter finds a row sooner than paging.
+  offset: z.coerce.number().int().min(0).max(COUNT_CAP).default(0),
 } satisfies Record<keyof PaymentWebhookListQuery, z.ZodType>)
 
 /** The validated list query, defaults applied. */
@@ -51,8 +53,8 @@ export const AdminBulkReplayPaymentWebhooks = z.strictObject({
   provider: provider.optional(),
   dry_run: z.boolean().default(false),
   /**
-   * Rows one call takes (oldest first), at most 100: they are processed inside this one request.
-   * `remaining` says how many more match; call again to take them.
+   * At most 100: the rows a dry run counts (oldest first; `remaining` says how many more match), or the
+   * rows a real run takes per batch (it takes every row that matches, and writes its progress after each batch).
    */
   limit: z.number().int().min(1).max(100).default(50),
   after: z.string().min(1).max(100).optional(),
