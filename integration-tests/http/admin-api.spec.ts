@@ -186,6 +186,51 @@ medusaIntegrationTestRunner({
       expect(deeper.body.message).toContain("offset")
     })
 
+    it("a person settles a delivery that failed and needs attention: a note on its timeline, no flag, ignored; nothing else is settled", async () => {
+      const input = (n: number) => ({
+        provider_id: STRIPE,
+        event_id: `evt_settle_${n}_${Date.now()}`,
+        event_type: "payment_intent.succeeded",
+        source: "webhook" as const,
+        body_hash: "test",
+        raw_body: "{}",
+        session_id: `payses_settle_${Date.now()}`,
+      })
+      const flagged = await recordSettled(inbox(), input(1), {
+        status: "failed",
+        reason: "paid, but its cart is gone",
+        needs_attention: true,
+      })
+      const fine = await recordSettled(inbox(), input(2), { status: "processed", reason: null })
+      const { id: waiting } = await inbox().recordDelivery(input(3))
+
+      const noNote = await admin("POST", `/admin/payment-webhooks/${flagged}/settle`, {})
+      expect(noNote.status).toBe(400)
+      expect(noNote.body.message).toContain("note")
+      const settled = await admin("POST", `/admin/payment-webhooks/${flagged}/settle`, { note: "Refunded by hand in the dashboard" })
+      expect(settled.status).toBe(200)
+      expect(settled.body.payment_webhook).toMatchObject({
+        id: flagged,
+        status: "ignored",
+        needs_attention: false,
+        last_error: "settled by a person: Refunded by hand in the dashboard",
+      })
+      const timeline: PaymentWebhookTimelineEntry[] = (await admin("GET", `/admin/payment-webhooks/${flagged}`)).body.timeline
+      expect(timeline.at(-1)).toMatchObject({
+        kind: "settled_by_person",
+        note: "Refunded by hand in the dashboard",
+        actor: expect.any(String),
+      })
+      // Its raw body stays until retention takes it (from now), so it can still be replayed meanwhile.
+      expect((await rowOfEvent(inbox(), STRIPE, settled.body.payment_webhook.event_id))?.raw_body).toBe("{}")
+
+      for (const id of [flagged, fine, waiting]) {
+        const again = await admin("POST", `/admin/payment-webhooks/${id}/settle`, { note: "Nothing to do" })
+        expect([id, again.status, again.body.message]).toEqual([id, 409, expect.stringContaining("nothing to settle")])
+      }
+      expect((await admin("POST", "/admin/payment-webhooks/pwhevt_unknown/settle", { note: "Nothing to do" })).status).toBe(404)
+    })
+
     it("a delivery's detail shows each attempt with its error and process, then what processing did; 404 for an unknown id", async () => {
       const paid = await checkouts.capturedStripeOrder()
       stripe.refundFromDashboard(paid.intentId, 300)

@@ -1,6 +1,11 @@
 import { defineMiddlewares, type PolicyAction } from "@medusajs/framework/http"
 import { PolicyOperation } from "@medusajs/framework/utils"
-import { AdminBulkReplayPaymentWebhooks, AdminGetPaymentWebhooksParams, AdminNothing } from "./admin/payment-webhooks/validators"
+import {
+  AdminBulkReplayPaymentWebhooks,
+  AdminGetPaymentWebhooksParams,
+  AdminNothing,
+  AdminSettlePaymentWebhook,
+} from "./admin/payment-webhooks/validators"
 import { validateBody, validateQuery } from "./admin/payment-webhooks/validate-request"
 import { paymentWebhookEdge } from "./hooks/payment/edge-middleware"
 
@@ -18,7 +23,7 @@ const noQuery = validateQuery(AdminNothing, { isList: false })
  */
 /** Reading deliveries: the list, one delivery, the summary, the health check, a bulk replay run. */
 const readPayments: PolicyAction[] = [{ resource: "payment", operation: PolicyOperation.read }]
-/** Replaying: it runs the processor, which captures, refunds and completes carts. */
+/** Replaying (it runs the processor, which captures, refunds and completes carts) and settling by hand. */
 const updatePayments: PolicyAction[] = [{ resource: "payment", operation: PolicyOperation.update }]
 /** The order widget's view: an order's deliveries, read from the order page. */
 const readOrders: PolicyAction[] = [{ resource: "order", operation: PolicyOperation.read }]
@@ -60,6 +65,12 @@ export default defineMiddlewares({
       matcher: "/admin/payment-webhooks/replay/:run_id/cancel",
       method: ["POST"],
       middlewares: [noQuery, validateBody(AdminNothing)],
+      policies: updatePayments,
+    },
+    {
+      matcher: "/admin/payment-webhooks/:id/settle",
+      method: ["POST"],
+      middlewares: [noQuery, validateBody(AdminSettlePaymentWebhook)],
       policies: updatePayments,
     },
     {

@@ -10,7 +10,8 @@ export const ADMIN_OPTIONS = { url: { type: "string" }, token: { type: "string" 
 
 /** Their help lines. */
 export const ADMIN_OPTIONS_HELP = `  --url <url>          The store's URL (default: MEDUSA_BACKEND_URL, else http://localhost:9000)
-  --token <sk_…>       A secret API key of the store's admin (default: MEDUSA_ADMIN_TOKEN)`
+  --token <sk_…>       A secret API key of the store's admin, or an admin user's token where RBAC is on
+                       (default: MEDUSA_ADMIN_TOKEN)`
 
 /** The store and key from `--url`/`--token`, else from the environment. */
 export function adminTarget(values: { url?: string; token?: string }, context: CliContext): AdminTarget {
@@ -20,9 +21,15 @@ export function adminTarget(values: { url?: string; token?: string }, context: C
 }
 
 /**
- * Calls the store's admin API with a secret API key, sent as HTTP Basic (the key as user name,
- * no password), which is how Medusa accepts secret keys. A non-2xx answer is a {@link CommandFailed}.
+ * How Medusa takes the token: a secret API key (`sk_…`) as HTTP Basic (the key as user name, no
+ * password); anything else as a bearer token (an admin user's, which a store with RBAC on needs: a
+ * secret key carries no role there).
  */
+export function authorizationOf(token: string): string {
+  return token.startsWith("sk_") ? `Basic ${Buffer.from(`${token}:`).toString("base64")}` : `Bearer ${token}`
+}
+
+/** Calls the store's admin API with the target's token (see {@link authorizationOf}). A non-2xx answer is a {@link CommandFailed}. */
 export async function adminRequest(
   target: AdminTarget,
   method: "GET" | "POST",
@@ -35,7 +42,7 @@ export async function adminRequest(
       url.searchParams.set(name, String(value))
     }
   }
-  const authorization = `Basic ${Buffer.from(`${target.token}:`).toString("base64")}`
+  const authorization = authorizationOf(target.token)
   const answer = await request(url, { method, headers: { authorization, accept: "application/json" } })
   if (answer.status < 200 || answer.status >= 300) {
     throw new CommandFailed(`${method} ${url.pathname} answered ${answer.status}: ${answerMessage(answer.body)}`)

@@ -115,7 +115,15 @@ export type PaymentWebhookSummary = {
 
 /** What a timeline entry tells of: the first receipt, then what the row's history recorded. */
 export type PaymentWebhookTimelineKind =
-  "received" | "delivered_again" | "attempt" | "retry_scheduled" | "processed" | "ignored" | "failed" | "replay_requested"
+  | "received"
+  | "delivered_again"
+  | "attempt"
+  | "retry_scheduled"
+  | "processed"
+  | "ignored"
+  | "failed"
+  | "replay_requested"
+  | "settled_by_person"
 
 /** The process that wrote an entry: its Medusa worker mode, pid and host (where the processor ran). */
 export type PaymentWebhookProcess = { kind: string; pid: number; host: string }
@@ -131,6 +139,10 @@ export type PaymentWebhookTimelineEntry = {
   process?: PaymentWebhookProcess
   /** On `delivered_again`: how many deliveries arrived together. */
   count?: number
+  /** On `settled_by_person`: what the person wrote of how they settled it. */
+  note?: string
+  /** On `settled_by_person`: the admin user (or API key) who did. */
+  actor?: string
 }
 
 /** The event as the processor mapped it (null fields until it has been processed once). */
@@ -156,6 +168,15 @@ export type ProcessingStatus = "processed" | "ignored" | "failed" | "retrying" |
 
 /** One run of the processor, and why it ended so. */
 export type ProcessingResult = { status: ProcessingStatus; reason?: string }
+
+/**
+ * Body of `POST /admin/payment-webhooks/:id/settle`: a person says a delivery that failed or needs
+ * attention is dealt with (refunded by hand, the order made another way…), in a note kept on its timeline.
+ */
+export type PaymentWebhookSettleRequest = { note: string }
+
+/** `POST /admin/payment-webhooks/:id/settle`: the delivery as it stands after. */
+export type PaymentWebhookSettled = { payment_webhook: PaymentWebhookRow }
 
 /** `POST /admin/payment-webhooks/:id/replay` (no query, no body): the delivery as it stands after, and how the run ended. */
 export type PaymentWebhookReplay = { payment_webhook: PaymentWebhookRow; result: ProcessingResult }

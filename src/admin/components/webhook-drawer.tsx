@@ -1,6 +1,6 @@
-import { Alert, Badge, Button, Drawer, Heading, Text, toast } from "@medusajs/ui"
+import { Alert, Badge, Button, Drawer, Heading, Text, Textarea, toast } from "@medusajs/ui"
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query"
-import type { ReactNode } from "react"
+import { useState, type ReactNode } from "react"
 import { Link } from "react-router-dom"
 import { paymentWebhookKeys, paymentWebhooksApi } from "../lib/api"
 import { errorMessage, formatAmount, formatJson, formatProvider, formatTime } from "../lib/format"
@@ -35,6 +35,50 @@ function Section({ title, children }: { title: string; children: ReactNode }) {
       <Heading level="h3">{title}</Heading>
       {children}
     </section>
+  )
+}
+
+/**
+ * For a delivery that failed or needs attention: a person who dealt with it another way (refunded it at
+ * the PSP, made the order by hand) says how, and it is settled: its flag goes, the note stays on its timeline.
+ */
+function SettleByHand({ id, onSettled }: { id: string; onSettled: () => void }) {
+  const [note, setNote] = useState("")
+  const settle = useMutation({
+    mutationFn: () => paymentWebhooksApi.settle(id, note.trim()),
+    onSuccess: () => {
+      toast.success("Settled: it no longer needs attention")
+      setNote("")
+    },
+    onError: (error) => toast.error(`Could not settle it: ${errorMessage(error)}`),
+    onSettled,
+  })
+  return (
+    <Section title="Settled another way?">
+      <Text size="small" className="text-ui-fg-subtle">
+        If you dealt with this payment outside the store (refunded it at the PSP, made the order by hand), say how: it stops needing
+        attention, keeps your note on its timeline, and is kept for retention like any settled delivery. Nothing is charged or refunded.
+      </Text>
+      <Textarea
+        value={note}
+        onChange={(event) => setNote(event.target.value)}
+        placeholder="Refunded in the PSP's dashboard on 4 December"
+        maxLength={500}
+        data-testid="payment-webhook-settle-note"
+      />
+      <div>
+        <Button
+          size="small"
+          variant="secondary"
+          onClick={() => settle.mutate()}
+          isLoading={settle.isPending}
+          disabled={note.trim().length < 3}
+          data-testid="payment-webhook-settle"
+        >
+          Mark as settled
+        </Button>
+      </div>
+    </Section>
   )
 }
 
@@ -96,6 +140,9 @@ export function WebhookDrawer({ row, onClose }: Props) {
               <Alert variant={current.status === "failed" ? "error" : "warning"} data-testid="payment-webhook-last-error">
                 {current.last_error}
               </Alert>
+            )}
+            {current.status !== "received" && (current.status === "failed" || current.needs_attention) && (
+              <SettleByHand id={current.id} onSettled={() => queryClient.invalidateQueries({ queryKey: paymentWebhookKeys.all })} />
             )}
             <Section title="Timeline">
               {detail.isError ? (

@@ -11,6 +11,7 @@ const LABELS: Record<PaymentWebhookTimelineKind, string> = {
   ignored: "Ignored",
   failed: "Failed",
   replay_requested: "Replay requested",
+  settled_by_person: "Settled by a person",
 }
 
 const DOTS: Partial<Record<PaymentWebhookTimelineKind, string>> = {
@@ -18,6 +19,7 @@ const DOTS: Partial<Record<PaymentWebhookTimelineKind, string>> = {
   failed: "bg-ui-tag-red-icon",
   ignored: "bg-ui-tag-neutral-icon",
   retry_scheduled: "bg-ui-tag-orange-icon",
+  settled_by_person: "bg-ui-tag-purple-icon",
 }
 
 /** What happened to a delivery, oldest first: received, each attempt with its error, the verdict and what it did. */
@@ -41,8 +43,14 @@ export function WebhookTimeline({ entries }: { entries: PaymentWebhookTimelineEn
             </Text>
             <Text size="xsmall" className="text-ui-fg-subtle">
               {formatTime(entry.at)}
+              {entry.actor ? ` · by ${entry.actor}` : ""}
               {entry.process ? ` · ${entry.process.kind} process ${entry.process.pid} on ${entry.process.host}` : ""}
             </Text>
+            {entry.note && (
+              <Text size="xsmall" className="break-words" data-testid="timeline-note">
+                “{entry.note}”
+              </Text>
+            )}
             {entry.error && (
               <Text size="xsmall" className="text-ui-fg-error break-words">
                 {entry.error}

@@ -7,6 +7,7 @@ import type {
   PaymentWebhookList,
   PaymentWebhookListQuery,
   PaymentWebhookReplay,
+  PaymentWebhookSettled,
   PaymentWebhookSummary,
 } from "../../types/admin-api"
 import { sdk } from "./sdk"
@@ -36,6 +37,8 @@ export const paymentWebhooksApi = {
   summary: () => sdk.client.fetch<PaymentWebhookSummary>(`${BASE}/summary`),
   detail: (id: string) => sdk.client.fetch<PaymentWebhookDetail>(`${BASE}/${encodeURIComponent(id)}`),
   replay: (id: string) => sdk.client.fetch<PaymentWebhookReplay>(`${BASE}/${encodeURIComponent(id)}/replay`, { method: "POST" }),
+  settle: (id: string, note: string) =>
+    sdk.client.fetch<PaymentWebhookSettled>(`${BASE}/${encodeURIComponent(id)}/settle`, { method: "POST", body: { note } }),
   bulkReplay: (body: BulkReplayRequest) => sdk.client.fetch<BulkReplayResult>(`${BASE}/replay`, { method: "POST", body }),
   replayRun: (runId: string) => sdk.client.fetch<BulkReplayRunAnswer>(`${BASE}/replay/${encodeURIComponent(runId)}`),
   cancelReplayRun: (runId: string) =>

@@ -207,3 +207,42 @@ export async function requeueRow(
 function jsonOrNull(value: Record<string, unknown> | null | undefined): string | null {
   return value ? JSON.stringify(value, (_key, item: unknown) => (typeof item === "string" ? storableText(item) : item)) : null
 }
+
+/** How a person's settling of a row ended (see the service's `settleByPerson`). */
+export type SettleByPersonResult = "settled" | "missing" | "claimed" | "nothing_to_settle"
+
+/**
+ * A person says row `id`, `failed` or flagged for attention, is dealt with: it loses its flag, a
+ * `failed` row becomes `ignored` with the person's note as its reason, and it ages from now (its raw
+ * body and the row then go by retention, as any settled row's). Never a row a processor holds under a
+ * live lease, nor one still `received` (the processor has not had its say), nor one that needs nothing.
+ */
+export async function settleByPersonRow(
+  manager: SqlEntityManager,
+  id: string,
+  settled: { note: string; actor: string | null },
+): Promise<SettleByPersonResult> {
+  const reason = `settled by a person: ${settled.note}`.slice(0, 500)
+  const rows = await manager.execute<Array<{ found: boolean; held: boolean; settled: boolean }>>(
+    `WITH found AS (
+       SELECT id, (lease_until IS NOT NULL AND lease_until > now()) AS held FROM ${INBOX_TABLE} WHERE id = ? AND deleted_at IS NULL
+     ), settled AS (
+       UPDATE ${INBOX_TABLE} e
+       SET needs_attention = false, updated_at = now(), processed_at = now(),
+           status = CASE WHEN e.status = 'failed' THEN 'ignored' ELSE e.status END,
+           last_error = CASE WHEN e.status = 'failed' THEN ? ELSE e.last_error END,
+           history = ${appendHistory(null, "e.history")}
+       FROM found
+       WHERE e.id = found.id AND e.deleted_at IS NULL AND e.status <> 'received' AND (e.needs_attention OR e.status = 'failed')
+         AND (e.lease_until IS NULL OR e.lease_until <= now())
+       RETURNING e.id
+     )
+     SELECT true AS found, held, EXISTS (SELECT 1 FROM settled) AS settled FROM found`,
+    [id, reason, historyEntry("settled_by_person", { note: settled.note, actor: settled.actor ?? undefined })],
+  )
+  const row = rows[0]
+  if (!row) {
+    return "missing"
+  }
+  return row.settled ? "settled" : row.held ? "claimed" : "nothing_to_settle"
+}

@@ -27,12 +27,17 @@ export function currentProcess(): HistoryProcess {
 }
 
 /** The JSON parameter of {@link appendHistory}: an entry of this process, without `at` and `attempt`. */
-export function historyEntry(kind: HistoryKind, extra: { error?: string | null; outcome?: Record<string, unknown> | null } = {}): string {
+export function historyEntry(
+  kind: HistoryKind,
+  extra: { error?: string | null; outcome?: Record<string, unknown> | null; note?: string; actor?: string } = {},
+): string {
   return JSON.stringify(
     {
       kind,
       ...(extra.error ? { error: extra.error.slice(0, 500) } : {}),
       ...(extra.outcome ? { outcome: extra.outcome } : {}),
+      ...(extra.note ? { note: extra.note.slice(0, 500) } : {}),
+      ...(extra.actor ? { actor: extra.actor.slice(0, 200) } : {}),
       process: currentProcess(),
     },
     (_key, item: unknown) => (typeof item === "string" ? storableText(item) : item),

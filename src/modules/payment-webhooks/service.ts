@@ -39,7 +39,17 @@ import { isDataError } from "./postgres-error"
 import { noteSessionChecked, sessionsDueForCheck } from "./reconciliation-checks"
 import type { ClaimedDelivery, DeliveryRecordInput, DeliveryVerdict, InboxStatus, RecordOutcome } from "./types"
 import { StatementBatcher } from "./statement-batcher"
-import { claimRow, dueRowIds, giveBackRow, renewClaimRow, requeueRow, settleRow, type RequeueResult } from "./claim-statements"
+import {
+  claimRow,
+  dueRowIds,
+  giveBackRow,
+  renewClaimRow,
+  requeueRow,
+  settleByPersonRow,
+  settleRow,
+  type RequeueResult,
+  type SettleByPersonResult,
+} from "./claim-statements"
 import {
   pageOfDeliveries,
   replayCandidates,
@@ -223,6 +233,14 @@ export default class PaymentWebhooksModuleService extends MedusaService({
    */
   async requeue(id: string, options: { expectedStatus?: InboxStatus } = {}): Promise<RequeueResult> {
     return requeueRow(this.manager_, id, options)
+  }
+
+  /**
+   * A person settles a delivery that failed or needs attention (see {@link settleByPersonRow}): `missing`,
+   * `claimed` while a processor holds it, `nothing_to_settle` when it neither failed nor needs attention.
+   */
+  async settleByPerson(id: string, settled: { note: string; actor: string | null }): Promise<SettleByPersonResult> {
+    return settleByPersonRow(this.manager_, id, settled)
   }
 
   /**

@@ -11,6 +11,7 @@ const STORED_KINDS: { [Kind in HistoryKind]: Kind } = {
   ignored: "ignored",
   failed: "failed",
   replay_requested: "replay_requested",
+  settled_by_person: "settled_by_person",
 }
 
 const storedEntry: z.ZodType<HistoryEntry> = z.looseObject({
@@ -21,6 +22,8 @@ const storedEntry: z.ZodType<HistoryEntry> = z.looseObject({
   outcome: z.record(z.string(), z.unknown()).optional(),
   process: z.looseObject({ kind: z.string(), pid: z.number(), host: z.string() }).optional(),
   count: z.number().int().optional(),
+  note: z.string().optional(),
+  actor: z.string().optional(),
 })
 
 /** The row's facts the timeline is made from. */
@@ -46,7 +49,7 @@ function storedEntries(history: unknown): PaymentWebhookTimelineEntry[] {
       return []
     }
     // Only the contract's fields: whatever else a stored entry carries stays in the database.
-    const { at, kind, attempt, error, outcome, process, count } = parsed.data
+    const { at, kind, attempt, error, outcome, process, count, note, actor } = parsed.data
     return [
       {
         at: iso(at),
@@ -56,6 +59,8 @@ function storedEntries(history: unknown): PaymentWebhookTimelineEntry[] {
         ...(outcome ? { outcome } : {}),
         ...(process ? { process: { kind: process.kind, pid: process.pid, host: process.host } } : {}),
         ...(count !== undefined ? { count } : {}),
+        ...(note ? { note } : {}),
+        ...(actor ? { actor } : {}),
       },
     ]
   })
@@ -91,7 +96,7 @@ export function timelineOf(row: TimelineSource): PaymentWebhookTimelineEntry[] {
         open.outcome = entry.outcome
       }
       open = undefined
-    } else if (entry.kind === "replay_requested") {
+    } else if (entry.kind === "replay_requested" || entry.kind === "settled_by_person") {
       open = undefined
     }
   }

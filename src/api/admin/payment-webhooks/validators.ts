@@ -1,7 +1,7 @@
 // Medusa's own zod (4.2), not the plugin's: `validateAndTransformQuery`/`validateAndTransformBody` are typed
 // against it, and checking a schema of the plugin's zod against them runs the type-checker out of memory.
 import { z } from "@medusajs/framework/zod"
-import type { BulkReplayRequest, PaymentWebhookListQuery } from "../../../types/admin-api"
+import type { BulkReplayRequest, PaymentWebhookListQuery, PaymentWebhookSettleRequest } from "../../../types/admin-api"
 import { COUNT_CAP } from "../../../modules/payment-webhooks/admin-statements"
 
 /**
@@ -45,6 +45,14 @@ export type AdminGetPaymentWebhooksParamsType = z.output<typeof AdminGetPaymentW
 
 /** The query of the routes that take none, and the body of a single replay: any field is refused. */
 export const AdminNothing = z.strictObject({})
+
+/** Body of `POST /admin/payment-webhooks/:id/settle`: what the person did, in a few words (kept on the timeline). */
+export const AdminSettlePaymentWebhook = z.strictObject({
+  note: z.string().trim().min(3, naming("must say how it was settled (3 characters or more)")).max(500),
+} satisfies Record<keyof PaymentWebhookSettleRequest, z.ZodType>)
+
+/** The validated settle body. */
+export type AdminSettlePaymentWebhookType = z.output<typeof AdminSettlePaymentWebhook>
 
 /** Body of `POST /admin/payment-webhooks/replay`; unknown fields are refused. Its fields are the contract's. */
 export const AdminBulkReplayPaymentWebhooks = z.strictObject({
