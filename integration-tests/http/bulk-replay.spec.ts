@@ -242,7 +242,7 @@ medusaIntegrationTestRunner({
         )
       }
       // A run that took the first row, then lost its process: recorded, never driven here, its heartbeat long silent.
-      const orphan = await inbox().startReplayRun({
+      const orphan = await inbox().replayRuns.start({
         filter_status: "failed",
         filter_since: since,
         filter_until: new Date(),
@@ -268,7 +268,7 @@ medusaIntegrationTestRunner({
         expect((await inbox().listPaymentWebhookEvents({ id }))[0].status).not.toBe("failed")
       }
       // The silent process's claim no longer holds: were it to wake up, it could write nothing.
-      expect(await inbox().noteReplayRunAlive(orphan, { cursor: ids[0], results: done.results, not_replayable: 0 })).toBe(false)
+      expect(await inbox().replayRuns.noteAlive(orphan, { cursor: ids[0], results: done.results, not_replayable: 0 })).toBe(false)
     })
   },
 })

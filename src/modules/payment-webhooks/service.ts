@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto"
 import type { Logger } from "@medusajs/framework/types"
 import type { SqlEntityManager } from "@medusajs/framework/mikro-orm/knex"
 import { MedusaService } from "@medusajs/framework/utils"
@@ -6,20 +5,7 @@ import { PaymentWebhookEvent } from "./models/payment-webhook-event"
 import { PaymentReconciliationCheck } from "./models/reconciliation-check"
 import { PaymentWebhookJobRun } from "./models/job-run"
 import { PaymentWebhookReplayRun } from "./models/replay-run"
-import {
-  cancelReplayRun,
-  claimStaleReplayRun,
-  finishReplayRun,
-  insertReplayRun,
-  noteReplayRunAlive,
-  readReplayRun,
-  readRunningReplayRun,
-  type NewReplayRun,
-  type ReplayRunClaim,
-  type ReplayRunEnding,
-  type ReplayRunProgress,
-  type ReplayRunRow,
-} from "./replay-runs"
+import { ReplayRunStore } from "./replay-run-store"
 import { readInboxFigures, type InboxFigures } from "./health-figures"
 import { STATEMENT_TIMEOUTS_MS, withStatementTimeout } from "./statement-timeout"
 import { ensureInboxIndexes } from "./indexes"
@@ -84,6 +70,8 @@ export default class PaymentWebhooksModuleService extends MedusaService({
   PaymentWebhookReplayRun,
 }) {
   readonly inboxOptions: InboxOptions
+  /** The bulk replay runs: started, read, held, cancelled (see {@link ReplayRunStore}). */
+  readonly replayRuns: ReplayRunStore
   protected readonly manager_: SqlEntityManager
   protected readonly logger_: Logger
   /** Set once a prepared statement went missing between two uses of a connection. */
@@ -104,6 +92,7 @@ export default class PaymentWebhooksModuleService extends MedusaService({
     this.manager_ = cradle.manager
     this.logger_ = cradle.logger
     this.inboxOptions = parseInboxOptions(options ?? {})
+    this.replayRuns = new ReplayRunStore(cradle.manager)
     const timeoutMs = this.inboxOptions.recordTimeoutMs
     this.deliveryWriter = new StatementBatcher((inputs, remainingMs) => this.writeDeliveries(inputs, remainingMs), {
       maxBatch: 100,
@@ -361,47 +350,6 @@ export default class PaymentWebhooksModuleService extends MedusaService({
    */
   async replayCandidates(query: ReplayCandidateQuery): Promise<{ rows: ReplayCandidate[]; total: number }> {
     return withStatementTimeout(this.manager_, STATEMENT_TIMEOUTS_MS.adminRead, (manager) => replayCandidates(manager, query))
-  }
-
-  /**
-   * Records a bulk replay run, held by this process under the claim answered; `{ running }` instead,
-   * with nothing written, while another run is running (at most one at a time; null if it just ended).
-   */
-  async startReplayRun(input: NewReplayRun): Promise<ReplayRunClaim | { running: ReplayRunRow | null }> {
-    const token = randomUUID()
-    return withStatementTimeout(this.manager_, STATEMENT_TIMEOUTS_MS.adminRead, async (manager) => {
-      const run = await insertReplayRun(manager, input, token)
-      return run ? { run, token } : { running: await readRunningReplayRun(manager) }
-    })
-  }
-
-  /** One bulk replay run, as far as it got; null when there is none. */
-  async replayRun(id: string): Promise<ReplayRunRow | null> {
-    return withStatementTimeout(this.manager_, STATEMENT_TIMEOUTS_MS.adminRead, (manager) => readReplayRun(manager, id))
-  }
-
-  /** Takes over the running run whose process has not said it was alive for `staleSeconds` (it died); null when there is none. */
-  async claimStaleReplayRun(staleSeconds: number): Promise<ReplayRunClaim | null> {
-    const token = randomUUID()
-    const run = await withStatementTimeout(this.manager_, STATEMENT_TIMEOUTS_MS.adminRead, (manager) =>
-      claimStaleReplayRun(manager, token, staleSeconds),
-    )
-    return run ? { run, token } : null
-  }
-
-  /** Notes that the run's process is alive, with how far it got when given; false once the claim no longer holds. */
-  async noteReplayRunAlive(claim: ReplayRunClaim, progress?: ReplayRunProgress): Promise<boolean> {
-    return withStatementTimeout(this.manager_, STATEMENT_TIMEOUTS_MS.adminRead, (manager) => noteReplayRunAlive(manager, claim, progress))
-  }
-
-  /** Ends a held run `done` or `failed`; null when the claim no longer held (cancelled, or taken over). */
-  async finishReplayRun(claim: ReplayRunClaim, ending: ReplayRunEnding): Promise<ReplayRunRow | null> {
-    return withStatementTimeout(this.manager_, STATEMENT_TIMEOUTS_MS.adminRead, (manager) => finishReplayRun(manager, claim, ending))
-  }
-
-  /** Stops a running run (`cancelled`); its process stops at its next write. Null when it is not running. */
-  async cancelReplayRun(id: string): Promise<ReplayRunRow | null> {
-    return withStatementTimeout(this.manager_, STATEMENT_TIMEOUTS_MS.adminRead, (manager) => cancelReplayRun(manager, id))
   }
 
   /** Backoff after attempt `attempt`: `backoffSeconds` doubling, capped at an hour. */

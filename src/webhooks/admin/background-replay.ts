@@ -24,6 +24,7 @@ function replayRunPorts(container: MedusaContainer, claim: ReplayRunClaim): Repl
       return (await inbox.replayCandidates(query)).rows
     },
     inbox,
+    runs: inbox.replayRuns,
     process: (id) => processDelivery(container, id, { evenIfBackingOff: true, outsideLiveTurns: true }),
     logger: container.resolve<Logger>(ContainerRegistrationKeys.LOGGER),
   }
@@ -45,7 +46,7 @@ export async function resumeStaleReplayRun(container: MedusaContainer): Promise<
   if (!container.hasRegistration(PAYMENT_WEBHOOKS_MODULE)) {
     return { resumed: 0 }
   }
-  const claim = await resolveInbox(container).claimStaleReplayRun(REPLAY_STALE_SECONDS)
+  const claim = await resolveInbox(container).replayRuns.claimStale(REPLAY_STALE_SECONDS)
   if (!claim) {
     return { resumed: 0 }
   }

@@ -79,7 +79,7 @@ export async function bulkReplay(
     }
     return { kind: "dry_run", answer }
   }
-  const started = await inbox.startReplayRun({
+  const started = await inbox.replayRuns.start({
     filter_status: input.status,
     filter_since: input.since,
     filter_until: until,
@@ -94,7 +94,7 @@ export async function bulkReplay(
   }
   if (total === 0) {
     // Nothing to take: the run is done before it starts, and the caller need not follow it.
-    const done = await inbox.finishReplayRun(started, {
+    const done = await inbox.replayRuns.finish(started, {
       cursor: started.run.cursor,
       results: noReplayResults(),
       not_replayable: 0,
@@ -109,16 +109,16 @@ export async function bulkReplay(
 
 /** A run as far as it got; null when there is none. */
 export async function replayRunView(container: MedusaContainer, id: string): Promise<BulkReplayRun | null> {
-  const run = await resolveInbox(container).replayRun(id)
+  const run = await resolveInbox(container).replayRuns.read(id)
   return run && toBulkReplayRun(run)
 }
 
 /** Stops a running run: the run as it stands then, `not_running` when it had ended already, null when there is none. */
 export async function cancelReplayRun(container: MedusaContainer, id: string): Promise<BulkReplayRun | "not_running" | null> {
   const inbox = resolveInbox(container)
-  const cancelled = await inbox.cancelReplayRun(id)
+  const cancelled = await inbox.replayRuns.cancel(id)
   if (cancelled) {
     return toBulkReplayRun(cancelled)
   }
-  return (await inbox.replayRun(id)) ? "not_running" : null
+  return (await inbox.replayRuns.read(id)) ? "not_running" : null
 }

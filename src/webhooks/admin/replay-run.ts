@@ -4,6 +4,7 @@ import { errorMessage } from "../../lib/errors"
 import { keepRenewing } from "../../lib/keep-renewing"
 import type { ReplayCandidate } from "../../modules/payment-webhooks/admin-statements"
 import type { ReplayRunClaim, ReplayRunProgress } from "../../modules/payment-webhooks/replay-runs"
+import type { ReplayRunStore } from "../../modules/payment-webhooks/replay-run-store"
 import type PaymentWebhooksModuleService from "../../modules/payment-webhooks/service"
 import type { ProcessResult } from "../processor/result"
 
@@ -23,7 +24,9 @@ export const REPLAY_STALE_SECONDS = 120
 export type ReplayRunPorts = {
   /** The run's next batch of rows after `after` (all of them from the start when undefined), oldest first. */
   candidates(after: string | undefined): Promise<ReplayCandidate[]>
-  inbox: Pick<PaymentWebhooksModuleService, "requeue" | "noteReplayRunAlive" | "finishReplayRun">
+  inbox: Pick<PaymentWebhooksModuleService, "requeue">
+  /** The run's own record: its heartbeat and progress, its end. */
+  runs: Pick<ReplayRunStore, "noteAlive" | "finish">
   /** Runs the processor on one requeued row, outside the live turns (the run's own turn holds it). */
   process(id: string): Promise<ProcessResult>
   logger: Logger
@@ -41,7 +44,7 @@ export async function driveReplayRun(ports: ReplayRunPorts, claim: ReplayRunClai
   const { run } = claim
   const progress: ReplayRunProgress = { cursor: run.cursor, results: { ...run.results }, not_replayable: run.not_replayable }
   let held = true
-  const heartbeat = keepRenewing(async () => (held = held && (await ports.inbox.noteReplayRunAlive(claim))), HEARTBEAT_MS)
+  const heartbeat = keepRenewing(async () => (held = held && (await ports.runs.noteAlive(claim))), HEARTBEAT_MS)
   // One limit per run; at most one run is running in the store, so at most one per process.
   const limit = pLimit(REPLAY_CONCURRENCY)
   const replayOne = async (row: ReplayCandidate): Promise<void> => {
@@ -59,7 +62,7 @@ export async function driveReplayRun(ports: ReplayRunPorts, claim: ReplayRunClai
     }
   }
   const end = async (status: "done" | "failed", error: string | null) => {
-    if (!(await ports.inbox.finishReplayRun(claim, { ...progress, status, error }))) {
+    if (!(await ports.runs.finish(claim, { ...progress, status, error }))) {
       ports.logger.info(`Bulk replay ${run.id} was stopped or taken over before it ended`)
     }
   }
@@ -78,7 +81,7 @@ export async function driveReplayRun(ports: ReplayRunPorts, claim: ReplayRunClai
         await end("failed", errorMessage(failure.reason))
         return
       }
-      if (!held || !(await ports.inbox.noteReplayRunAlive(claim, progress))) {
+      if (!held || !(await ports.runs.noteAlive(claim, progress))) {
         ports.logger.info(`Bulk replay ${run.id} stopped: it was cancelled or taken over`)
         return
       }

@@ -50,13 +50,15 @@ class FakeRunStore {
           row.status = "received"
           return "requeued"
         },
-        noteReplayRunAlive: async (_claim, progress) => {
+      },
+      runs: {
+        noteAlive: async (_claim, progress) => {
           if (progress && this.held) {
             this.written.push(structuredClone(progress))
           }
           return this.held
         },
-        finishReplayRun: async (claim, ending) => {
+        finish: async (claim, ending) => {
           if (!this.held) {
             return null
           }
@@ -158,8 +160,8 @@ describe("driveReplayRun", () => {
     const rows = failedRows(6)
     const store = new FakeRunStore(rows)
     const ports = store.ports(2)
-    const noteAlive = ports.inbox.noteReplayRunAlive
-    ports.inbox.noteReplayRunAlive = async (claim, progress) => {
+    const noteAlive = ports.runs.noteAlive
+    ports.runs.noteAlive = async (claim, progress) => {
       const held = await noteAlive(claim, progress)
       // A person cancels the run once its first batch is written.
       store.held = false
