@@ -34,6 +34,13 @@ export type BenchConfig = {
   inboxRows: number[]
   /** Requests per route at each inbox size (`--inbox-n`, BENCH_INBOX_N; default 3000); also the acks of each topology. */
   inboxN: number
+  /** Sequential requests of each admin read at each inbox size, after 5 warm-ups (`--admin-reads`, BENCH_ADMIN_READS; default 100). */
+  adminReads: number
+  /**
+   * Orders whose view is read once each at each inbox size, so that every read asks the PSP
+   * (`--admin-orders`, BENCH_ADMIN_ORDERS; default 40): the phase places this many per size, and a few more.
+   */
+  adminOrders: number
   /**
    * The processor's `concurrency` for the delivery phase's extra run of the plugin (information: what
    * moves orders/s), `--delivery-concurrency` (BENCH_DELIVERY_CONCURRENCY; default 16; 0 skips it).
@@ -92,6 +99,8 @@ export function readConfig(argv: readonly string[] = process.argv.slice(2)): Ben
     only: onlyPhase(option("ack-only", argv) === "1" ? "ack" : option("only", argv)),
     inboxRows: (option("inbox-rows", argv) ?? "100000,1000000").split(",").map((value) => positiveInt(value.trim(), 100_000, "inbox-rows")),
     inboxN: positiveInt(option("inbox-n", argv), 3000, "inbox-n"),
+    adminReads: positiveInt(option("admin-reads", argv), 100, "admin-reads"),
+    adminOrders: positiveInt(option("admin-orders", argv), 40, "admin-orders"),
     deliveryConcurrency:
       option("delivery-concurrency", argv) === "0" ? 0 : positiveInt(option("delivery-concurrency", argv), 16, "delivery-concurrency"),
     topologyCarts: positiveInt(option("topology-carts", argv), 100, "topology-carts"),

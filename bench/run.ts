@@ -104,7 +104,16 @@ async function main(): Promise<boolean> {
           { carts: config.carts, eventBus: "Medusa's in-memory (local) event bus", extraRunConcurrency: config.deliveryConcurrency },
           () => runDeliveryPhase(ctx),
         ],
-        ["inbox", { rows: [0, ...config.inboxRows], requestsPerRoute: config.inboxN }, () => runInboxPhase(ctx)],
+        [
+          "inbox",
+          {
+            rows: [0, ...config.inboxRows],
+            requestsPerRoute: config.inboxN,
+            adminReads: config.adminReads,
+            adminOrders: config.adminOrders,
+          },
+          () => runInboxPhase(ctx),
+        ],
         ["topology", { carts: config.topologyCarts, n: config.inboxN }, () => runTopologyPhase(ctx)],
       ]
       for (const [phase, settings, run] of phases) {

@@ -8,6 +8,7 @@ import { ackSection } from "./sections/ack"
 import { cell, machineText, measuredOn } from "./sections/common"
 import { deliverySection } from "./sections/delivery"
 import { inboxSection } from "./sections/inbox"
+import { inboxAdminSection } from "./sections/inbox-admin"
 import { topologySection } from "./sections/topology"
 import { costModelSection } from "./sections/cost-model"
 
@@ -72,7 +73,7 @@ export function renderMarkdown(results: BenchResults): string {
   const blocks: string[][] = [[header], targetsSection(results)]
   if (sections.ack) blocks.push(ackSection(sections.ack))
   if (sections.delivery) blocks.push(deliverySection(sections.delivery))
-  if (sections.inbox) blocks.push(inboxSection(sections.inbox))
+  if (sections.inbox) blocks.push([...inboxSection(sections.inbox), ...inboxAdminSection(sections.inbox)])
   if (sections.topology) blocks.push(topologySection(sections.topology))
   const costModel = costModelSection(sections)
   if (costModel.length) blocks.push(costModel)

@@ -12,6 +12,8 @@
  * `BENCH_REDIS_URL` (a Redis database of the benchmark's own) gives it the production modules: Redis event
  * bus, workflow engine, cache and locking (`BENCH_LOCKING_REDIS_URL`, another database), and
  * `MEDUSA_WORKER_MODE` (server | worker | shared) picks the process kind, as the plugin's README recipe.
+ * `BENCH_RETENTION_DAYS` and `BENCH_RAW_BODY_RETENTION_DAYS` set the plugin's retention ages (the inbox
+ * phase's `medusa exec` of the job's pass only); without them, the plugin's defaults.
  */
 const { defineConfig, loadEnv } = require("@medusajs/framework/utils")
 const { redisModules } = require("medusa-payment-webhooks/redis-modules")
@@ -43,6 +45,10 @@ module.exports = defineConfig({
         exclude: ["pp_stripe_stripe"],
         // Only the delivery phase's extra run sets it: how far the processor's `concurrency` moves orders/s.
         ...(process.env.BENCH_PROCESSOR_CONCURRENCY ? { concurrency: Number(process.env.BENCH_PROCESSOR_CONCURRENCY) } : {}),
+        // Only the inbox phase's timing of the job's pass sets them: retention ages past the filled rows' oldest, as on a
+        // store whose job keeps up (nothing left to drop or prune), so that the pass leaves the fill as it is.
+        ...(process.env.BENCH_RETENTION_DAYS ? { retentionDays: Number(process.env.BENCH_RETENTION_DAYS) } : {}),
+        ...(process.env.BENCH_RAW_BODY_RETENTION_DAYS ? { rawBodyRetentionDays: Number(process.env.BENCH_RAW_BODY_RETENTION_DAYS) } : {}),
       },
     },
   ],

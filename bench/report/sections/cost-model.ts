@@ -1,9 +1,44 @@
+import { DEFAULT_JOB_INTERVAL_MS } from "../../../src/webhooks/health/job-schedule"
+import { ADMIN_READS, DASHBOARD_READS } from "../../phases/admin-reads"
+import type { InboxResult } from "../../phases/inbox"
+import type { MaintenanceResult } from "../../phases/maintenance"
 import type { BenchResults } from "../results"
 import { coreBound } from "../delivery-limit"
+import { rowsTaken } from "../inbox-targets"
 import { cell } from "./common"
 
 /** Per-core capacity from a CPU cost in ms: how many a core could do per second, were it that work alone. */
 const perCore = (ms: number | null | undefined) => (ms && ms > 0 ? Math.round(1000 / ms) : null)
+
+/** Rows a retention method took per second over its whole run (its rests included), if it finished. */
+const rate = (run: MaintenanceResult | null | undefined) =>
+  run?.output && !run.error && run.output.seconds > 0 ? rowsTaken(run) / run.output.seconds : null
+
+/**
+ * What a large inbox costs the admin and the job: the dashboard's slowest read and the job's pass at
+ * the largest size against the emptied table, and how many deliveries a day retention keeps up with at
+ * its paced defaults (each method's rate over its whole run × its budget per pass × passes a day).
+ */
+function largeInbox(inbox: InboxResult | undefined): string[] {
+  const last = inbox?.levels[inbox.levels.length - 1]
+  const reads = last?.admin?.reads
+  if (!inbox || !last || !reads || inbox.levels.length < 2) {
+    return []
+  }
+  const slowest = DASHBOARD_READS.reduce((worst, key) => (reads[key].p99 > reads[worst].p99 ? key : worst), DASHBOARD_READS[0])
+  const rates = [rate(inbox.bodyDrop), rate(inbox.prune)].filter((value): value is number => value !== null)
+  const budgetMs = inbox.prune?.pacing?.budgetMs ?? null
+  const perDay = rates.length && budgetMs ? Math.min(...rates) * (budgetMs / 1000) * ((24 * 3600_000) / DEFAULT_JOB_INTERVAL_MS) : null
+  return [
+    `- **What a large inbox costs the admin and the job** (at ${last.rows.toLocaleString("en")} rows): the dashboard's slowest read, ${ADMIN_READS[slowest].label}, ` +
+      `p99 ${cell(reads[slowest].p99, 1)} ms (${cell(reads[slowest].vsEmpty.p99, 2)}× the emptied table's); the job's pass ${cell(last.jobPass?.passMs, 1)} ms ` +
+      `(${cell(last.jobPassVsEmpty, 2)}×)` +
+      (perDay
+        ? `; retention at the plugin's paced defaults dropped ${cell(rate(inbox.bodyDrop))} bodies/s and pruned ${cell(rate(inbox.prune))} rows/s, rests included, ` +
+          `so passes of ${budgetMs ? budgetMs / 1000 : "–"} s per method every ${DEFAULT_JOB_INTERVAL_MS / 1000} s keep up with about **${cell(perDay / 1e6, 1)} million deliveries a day**.`
+        : "."),
+  ]
+}
 
 /**
  * The cost model, computed from this run's CPU figures only: acks per second per server core,
@@ -62,6 +97,7 @@ export function costModelSection(sections: BenchResults["sections"]): string[] {
         `and the plugin's acks/s were ${cell(last.vsEmpty.throughput, 2)}× those on the empty table.`,
     )
   }
+  lines.push(...largeInbox(inbox))
   return lines.length
     ? ["**Cost model** (computed from this block's CPU figures; a core's capacity is 1000 ÷ its CPU ms per unit of work):", "", ...lines]
     : []

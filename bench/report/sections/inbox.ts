@@ -1,8 +1,8 @@
 import type { InboxResult } from "../../phases/inbox"
 import type { Section } from "../results"
-import { cell, measuredOn, times } from "./common"
+import { cell, measuredOn } from "./common"
 
-/** Cost as the inbox grows: the edge at each size, bytes per row, the retention prune. */
+/** Cost as the inbox grows: the edge at each size, bytes per row (the admin, the job and retention: `inbox-admin.ts`). */
 export function inboxSection(section: Section<InboxResult>): string[] {
   const { result } = section
   const lines = [
@@ -27,19 +27,5 @@ export function inboxSection(section: Section<InboxResult>): string[] {
     `- Bytes per row on disk (heap, TOAST and indexes ÷ rows, ${result.rowBytes.rows.toLocaleString("en")} rows): **${result.rowBytes.withBody.toLocaleString("en")}** with raw bodies, ` +
       `**${result.rowBytes.withoutBody.toLocaleString("en")}** without (${cell(result.rowBytes.withBody / result.rowBytes.withoutBody, 2)}×).`,
   )
-  const prune = result.prune
-  if (prune) {
-    const pruned = prune.eligibleBefore - prune.eligibleAfter
-    lines.push(
-      prune.error || !prune.output
-        ? `- Retention prune: **did not run** (${prune.error ?? "no result"}); ${pruned.toLocaleString("en")} rows gone.`
-        : `- Retention prune of ${prune.eligibleBefore.toLocaleString("en")} settled rows older than ${prune.input.olderThanDays} days: **${cell(prune.output.seconds, 1)} s** ` +
-            `(${pruned.toLocaleString("en")} rows gone, ${prune.eligibleAfter.toLocaleString("en")} left; ${prune.output.calls} call(s) of \`pruneSettled({ batchSize: ${prune.input.batchSize} })\`, ` +
-            `${cell(pruned / prune.output.seconds)} rows/s).`,
-      `- The edge while it ran (plugin's route, concurrency 32, ${prune.duringLoad.requests.toLocaleString("en")} requests over ${prune.duringLoad.seconds} s) ÷ just before: ` +
-        `p99 ${times(prune.ratios.p99)} (${cell(prune.duringLoad.latency.p99)} vs ${cell(prune.before.latency.p99)} ms), p50 ${cell(prune.ratios.p50, 2)}×, ` +
-        `throughput ${cell(prune.ratios.throughput, 2)}×; non-2xx ${prune.duringLoad.failures}.`,
-    )
-  }
   return lines
 }

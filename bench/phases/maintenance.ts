@@ -2,22 +2,25 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import type { StoreProcess } from "../../integration-tests/support/store-process"
+import { PRUNE_DEFAULTS } from "../../src/modules/payment-webhooks/retention"
 import { round, summarize, type LatencySummary } from "../lib/stats"
-import type { PruneInput, PruneOutput } from "../store/prune-inbox"
+import type { MaintenanceInput, MaintenanceOutput } from "../store/maintain-inbox"
 import { runSlice, type AckSettings } from "./ack"
 
-const SCRIPT = join(__dirname, "..", "store", "prune-inbox.ts")
+const SCRIPT = join(__dirname, "..", "store", "maintain-inbox.ts")
 
 /** Plugin acks under steady load (concurrency 32), over one window. */
 export type AckWindow = { requests: number; seconds: number; throughput: number; latency: LatencySummary; failures: number }
 
-/** The retention prune, timed, and the edge's figures before and while it ran. */
-export type PruneResult = {
-  input: PruneInput
-  /** Settled rows older than the retention age before and after. */
-  eligibleBefore: number
-  eligibleAfter: number
-  output: PruneOutput | null
+/** A retention method run to the end, timed, and the edge's figures before and while it ran. */
+export type MaintenanceResult = {
+  input: MaintenanceInput
+  /** How its batches were paced: the plugin's defaults (absent from runs before them). */
+  pacing?: { batchSize: number; budgetMs: number; restRatio: number }
+  /** Rows it could take before and after, where the benchmark can count them (null where it cannot). */
+  eligibleBefore: number | null
+  eligibleAfter: number | null
+  output: MaintenanceOutput | null
   error: string | null
   before: AckWindow
   duringLoad: AckWindow
@@ -58,27 +61,24 @@ async function loadWhile(
 }
 
 /**
- * Times the retention prune of the settled rows older than `input.olderThanDays` (a `medusa exec`
- * script, beside the running server), with acks sent to the plugin's route all the while; the same
- * load runs for three slices before it, as the baseline.
+ * Times a retention method (`input.method` with its age only, its batches paced by the plugin's
+ * defaults; a `medusa exec` script beside the running server) called until it takes nothing, with
+ * acks sent to the plugin's route all the while; the same load runs for three slices before it, as
+ * the baseline. `countEligible`, when the benchmark can count the rows the method would take.
  */
-export async function runPrune(
+export async function runMaintenance(
   store: StoreProcess,
   settings: AckSettings,
-  input: PruneInput,
-  countEligible: () => Promise<number>,
-): Promise<PruneResult> {
-  const before = await loadWhile(
-    store,
-    settings,
-    "pre_prune",
-    (() => {
-      let slices = 0
-      return () => ++slices >= 3
-    })(),
-  )
-  const eligibleBefore = await countEligible()
-  const dir = mkdtempSync(join(tmpdir(), "mpw-bench-prune-"))
+  input: MaintenanceInput,
+  countEligible: (() => Promise<number>) | null,
+): Promise<MaintenanceResult> {
+  const slices = (() => {
+    let count = 0
+    return () => ++count >= 3
+  })()
+  const before = await loadWhile(store, settings, `pre_${input.method}`, slices)
+  const eligibleBefore = countEligible ? await countEligible() : null
+  const dir = mkdtempSync(join(tmpdir(), "mpw-bench-maintenance-"))
   try {
     const inFile = join(dir, "in.json")
     const marker = join(dir, "started")
@@ -98,13 +98,14 @@ export async function runPrune(
     while (!existsSync(marker) && !finished) {
       await new Promise((resolve) => setTimeout(resolve, 100))
     }
-    const duringLoad = await loadWhile(store, settings, "during_prune", () => finished)
+    const duringLoad = await loadWhile(store, settings, `during_${input.method}`, () => finished)
     await exec
-    const output = existsSync(outFile) ? (JSON.parse(readFileSync(outFile, "utf8")) as PruneOutput) : null
+    const output = existsSync(outFile) ? (JSON.parse(readFileSync(outFile, "utf8")) as MaintenanceOutput) : null
     return {
       input,
+      pacing: { ...PRUNE_DEFAULTS },
       eligibleBefore,
-      eligibleAfter: await countEligible(),
+      eligibleAfter: countEligible ? await countEligible() : null,
       output,
       error,
       before,
