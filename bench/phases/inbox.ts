@@ -1,7 +1,7 @@
 import { round, ratio } from "../lib/stats"
 import { eventBody } from "../load/stripe-bodies"
 import { analyzeInbox, bytesPerRow, emptyInbox, fillInbox, measureRowBytes } from "../../src/modules/payment-webhooks/fixtures"
-import { countPrunable, setAside } from "../../src/modules/payment-webhooks/inspection"
+import { countPrunable, countRawBodiesToDrop, setAside } from "../../src/modules/payment-webhooks/inspection"
 import { parseInboxOptions } from "../../src/modules/payment-webhooks/options"
 import { placeOrders } from "../orders/place-orders"
 import { withDb } from "../store/db"
@@ -100,7 +100,7 @@ async function maintain(
     store,
     { ...settings, runId: `${runId}_drop` },
     { method: "dropOldRawBodies", olderThanDays: RAW_BODY_DAYS, maxCalls: MAX_CALLS },
-    null,
+    () => withDb(store.databaseUrl, (db) => countRawBodiesToDrop(db, RAW_BODY_DAYS)),
   )
   ctx.step(`Retention prune of ${filled.toLocaleString("en")} settled rows older than ${RETENTION_DAYS} days, acks running`)
   const countEligible = () => withDb(store.databaseUrl, (db) => countPrunable(db, RETENTION_DAYS))

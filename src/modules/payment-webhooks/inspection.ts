@@ -65,6 +65,17 @@ export async function deleteRows(db: PgClient, selection: InboxRowSelection): Pr
   return (await db.query(`DELETE FROM ${INBOX_TABLE} WHERE ${sql}`, [value])).rowCount ?? 0
 }
 
+/** Settled rows whose raw body retention would drop: older than `days`, `processed` or `ignored`, not flagged, body still kept. */
+export async function countRawBodiesToDrop(db: PgClient, days: number): Promise<number> {
+  const { rows } = await db.query<{ count: string }>(
+    `SELECT count(*) AS count FROM ${INBOX_TABLE}
+     WHERE raw_body IS NOT NULL AND status IN ('processed', 'ignored') AND needs_attention = false AND deleted_at IS NULL
+       AND processed_at < now() - make_interval(days => $1::int)`,
+    [days],
+  )
+  return Number(rows[0].count)
+}
+
 /** Settled rows retention would delete: older than `days`, `processed` or `ignored`, not flagged. */
 export async function countPrunable(db: PgClient, days: number): Promise<number> {
   const { rows } = await db.query<{ count: string }>(
