@@ -120,12 +120,17 @@ export class StoreClient {
     return orders.find((order) => order.email === email)
   }
 
-  /** Polls until the order for `email` exists (and `ready` holds), or throws after `timeoutMs`. */
+  /**
+   * Polls until the order for `email` exists with its payment (and `ready` holds), or throws after
+   * `timeoutMs`. Medusa's cart completion creates the order and its links before it authorizes the
+   * payment session, so an order can be seen for a moment with no payment yet.
+   */
   async waitForOrder(email: string, options: { timeoutMs?: number; ready?: (order: AdminOrder) => boolean } = {}): Promise<AdminOrder> {
     const deadline = Date.now() + (options.timeoutMs ?? 30_000)
+    const paid = (order: AdminOrder) => order.payment_collections.some((collection) => (collection.payments ?? []).length > 0)
     for (;;) {
       const order = await this.orderByEmail(email)
-      if (order && (!options.ready || options.ready(order))) {
+      if (order && paid(order) && (!options.ready || options.ready(order))) {
         return order
       }
       if (Date.now() > deadline) {
