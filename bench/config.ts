@@ -26,6 +26,11 @@ export type BenchConfig = {
    */
   cpuProfile: boolean
   /**
+   * The delivery phase's burst goes to Medusa's route first (`--medusa-first`, BENCH_MEDUSA_FIRST=1):
+   * alternated between runs, so neither route always gets the colder store.
+   */
+  medusaFirst: boolean
+  /**
    * Run one phase (`--only <phase>` or `--only=<phase>`, BENCH_ONLY; `--ack-only` is `--only ack`), for
    * quick turns: its section of results.json (with the machine it ran on) is replaced, the others kept.
    */
@@ -96,6 +101,7 @@ export function readConfig(argv: readonly string[] = process.argv.slice(2)): Ben
     skipBuild: option("skip-build", argv) === "1",
     stages: !argv.includes("--no-stages") && option("stages", argv) !== "0",
     cpuProfile: option("cpu-profile", argv) === "1",
+    medusaFirst: option("medusa-first", argv) === "1",
     only: onlyPhase(option("ack-only", argv) === "1" ? "ack" : option("only", argv)),
     inboxRows: (option("inbox-rows", argv) ?? "100000,1000000").split(",").map((value) => positiveInt(value.trim(), 100_000, "inbox-rows")),
     inboxN: positiveInt(option("inbox-n", argv), 3000, "inbox-n"),

@@ -1,4 +1,7 @@
+import { existsSync, mkdirSync, renameSync } from "node:fs"
+import { join } from "node:path"
 import { ratio, round } from "../lib/stats"
+import { renderProfile, summarizeProfile } from "../profile/summarize"
 import { createCarts, deliverBurst, type BurstShape, type DeliveryRun } from "../orders/deliver-burst"
 import { restart, STARTS, type StoreContext } from "./context"
 
@@ -37,7 +40,21 @@ export type DeliveryResult = {
  */
 export async function runDeliveryPhase(ctx: StoreContext): Promise<DeliveryResult> {
   const { store, fake, seeded, config } = ctx
-  await restart(store, STARTS.orders)
+  const profileDir = join(__dirname, "..", ".profiles")
+  const profileFile = join(profileDir, "delivery.cpuprofile")
+  if (config.cpuProfile) {
+    mkdirSync(profileDir, { recursive: true })
+  }
+  await restart(
+    store,
+    config.cpuProfile
+      ? {
+          ...STARTS.orders,
+          NODE_OPTIONS: `--require ${join(__dirname, "..", "profile", "cpu-hook.js")}`,
+          BENCH_CPU_PROFILE_FILE: profileFile,
+        }
+      : STARTS.orders,
+  )
   const setupStarted = Date.now()
   ctx.step(`Delivery to order: ${config.carts} carts for each provider`)
   const pluginCarts = await createCarts(store, seeded, DELIVERY_ROUTES.plugin.providerId, config.carts, "order-mpw")
@@ -48,11 +65,26 @@ export async function runDeliveryPhase(ctx: StoreContext): Promise<DeliveryResul
   const cartSetupSeconds = round((Date.now() - setupStarted) / 1000, 1)
   const wait = { timeoutMs: 300_000, stallMs: 90_000, settleMs: 6000 }
   const runs: Partial<Record<keyof typeof DELIVERY_ROUTES, DeliveryRun>> = {}
-  for (const [key, carts] of [
+  const order = [
     ["plugin", pluginCarts],
     ["medusa", medusaCarts],
-  ] as const) {
+  ] as const
+  // `--medusa-first` gives Medusa's route the colder store instead: runs alternate to cancel the warm-up.
+  for (const [key, carts] of config.medusaFirst ? [...order].reverse() : order) {
+    if (config.cpuProfile) {
+      process.kill(store.pid!, "SIGUSR2")
+    }
     const run = await deliverBurst(store, fake, carts, DELIVERY_ROUTES[key].route, { secret: ctx.secret, shape: BURST_SHAPE, wait })
+    if (config.cpuProfile) {
+      process.kill(store.pid!, "SIGUSR2")
+      // Writing the profile takes the store a moment.
+      await new Promise((resolve) => setTimeout(resolve, 3000))
+      if (existsSync(profileFile)) {
+        const kept = join(profileDir, `delivery-${key}.cpuprofile`)
+        renameSync(profileFile, kept)
+        console.log(renderProfile(`CPU profile of the store, ${key}'s burst`, summarizeProfile(kept, 30), run.orders))
+      }
+    }
     runs[key] = run
     ctx.step(
       `${key}: ${run.orders}/${run.carts} orders, first ${run.firstOrderSeconds} s, last ${run.lastOrderSeconds} s, ${run.ordersPerSecond} orders/s, ` +
