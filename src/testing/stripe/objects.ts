@@ -160,6 +160,7 @@ export function newRefund(
     id: newId("re"),
     object: "refund",
     amount,
+    application: null,
     balance_transaction: newId("txn"),
     charge: charge.id,
     created,
