@@ -19,5 +19,16 @@ export type PaymentContext = {
   orderId?: string
 }
 
+/**
+ * What a payment event (an authorization, a capture) needs of the same: the session, its payment with
+ * its captures (not its refunds), and its cart and order once there is a payment.
+ */
+export type PaymentState = {
+  session: PaymentContext["session"]
+  payment?: Omit<NonNullable<PaymentContext["payment"]>, "refunds" | "refunded">
+  cartId?: string
+  orderId?: string
+}
+
 /** A Refund row Medusa holds for a payment: created before the provider is called, deleted if that call throws. */
 export type MedusaRefund = { id: string; amount: number; note: string | null; created_at: Date }

@@ -7,7 +7,7 @@ import type { MappedWebhookEvent } from "../../lib/webhook-result"
 import type { ClaimedDelivery, DeliveryFacts, DeliveryVerdict } from "../../modules/payment-webhooks/types"
 import { isVerificationRefusal, type ForeignProvider } from "../edge/foreign-delivery"
 import { carryOutPayment } from "./carry-out-payment"
-import { readPaymentContext } from "./read-payment-context"
+import { readPaymentState } from "./read-payment-context"
 import { AttemptFailed, type Decision } from "./result"
 import { exclusively, type LockTiming } from "./session-lock"
 
@@ -106,7 +106,7 @@ export async function attemptForeignDelivery(
       `payment-webhooks:session:${sessionId}`,
       lock,
       async () => {
-        const context = await readPaymentContext(container, sessionId)
+        const context = await readPaymentState(container, sessionId)
         if (!context) {
           return settle({ status: "ignored", reason: `payment session ${sessionId} does not exist in this store`, facts })
         }

@@ -11,7 +11,8 @@ import { judge } from "./guard"
 import { interpretClaim } from "./interpret"
 import { attentionOf, deletedSessionPayment } from "./needs-attention"
 import { planFor, type Plan } from "./plan"
-import { readPaymentContext } from "./read-payment-context"
+import type { PaymentState } from "../effects/payment-context"
+import { readPaymentContext, readPaymentState } from "./read-payment-context"
 import { AttemptFailed, type Decision } from "./result"
 import { exclusively, type LockTiming } from "./session-lock"
 
@@ -69,25 +70,37 @@ export async function attemptDelivery(deps: AttemptDeps, claim: ClaimedDelivery)
   const payment = plan.kind === "payment" ? mapped : undefined
   try {
     const locking = container.resolve<ILockingModule>(Modules.LOCKING)
-    return await exclusively(locking, `payment-webhooks:session:${plan.session_id}`, deps.lock, () =>
-      actOnSession(container, source, claim, mapped, plan, facts),
-    )
+    // A payment event reads only what an authorization or capture is judged by; an effect (a refund, a
+    // dispute…) reads the refunds and the order too.
+    const act =
+      plan.kind === "payment"
+        ? () =>
+            actOnSession(container, source, claim, mapped, plan, facts, readPaymentState, (context) =>
+              carryOutPayment(container, plan, context, source),
+            )
+        : () =>
+            actOnSession(container, source, claim, mapped, plan, facts, readPaymentContext, (context) =>
+              applyEffect(container, source, context, plan.effect, { firstProcessing: !claim.processed_before }),
+            )
+    return await exclusively(locking, `payment-webhooks:session:${plan.session_id}`, deps.lock, act)
   } catch (error) {
     throw error instanceof AttemptFailed ? error : new AttemptFailed(errorMessage(error), { facts, payment })
   }
 }
 
-/** Guards the planned event against its session and carries it out; under the session's lock. */
-async function actOnSession(
+/** Guards the planned event against its session (as `read` gives it) and carries it out; under the session's lock. */
+async function actOnSession<Context extends PaymentState>(
   container: MedusaContainer,
   source: WebhookSource,
   claim: ClaimedDelivery,
   mapped: MappedWebhookEvent,
   plan: Exclude<Plan, { kind: "ignore" }>,
   facts: DeliveryFacts,
+  read: (container: MedusaContainer, sessionId: string) => Promise<Context | undefined>,
+  carryOut: (context: Context) => Promise<EffectOutcome>,
 ): Promise<Decision> {
   const payment = plan.kind === "payment" ? mapped : undefined
-  const context = await readPaymentContext(container, plan.session_id)
+  const context = await read(container, plan.session_id)
   if (!context) {
     const gone = payment ? await deletedSessionPayment(container, source, plan.session_id, mapped) : undefined
     if (gone?.needs_attention) {
@@ -115,10 +128,7 @@ async function actOnSession(
         : {},
     )
   }
-  const outcome: EffectOutcome =
-    plan.kind === "payment"
-      ? await carryOutPayment(container, plan, context, source)
-      : await applyEffect(container, source, context, plan.effect, { firstProcessing: !claim.processed_before })
+  const outcome = await carryOut(context)
   if (outcome.status === "retry") {
     throw new AttemptFailed(outcome.reason ?? "not possible yet", { facts, payment })
   }

@@ -2,13 +2,13 @@ import type { IPaymentModuleService, MedusaContainer } from "@medusajs/framework
 import { Modules } from "@medusajs/framework/utils"
 import { processPaymentWorkflow } from "@medusajs/medusa/core-flows"
 import type { EffectOutcome } from "../effects/outcome"
-import type { PaymentContext } from "../effects/payment-context"
-import { readPaymentContext } from "./read-payment-context"
+import type { PaymentState } from "../effects/payment-context"
+import { readPaymentState } from "./read-payment-context"
 import { isAlreadyDone, type PspFacts } from "./guard"
 import type { Plan } from "./plan"
 
 /** What the store holds for the payment now: the order and the payment, for the row's outcome. */
-function holding(context: PaymentContext): Record<string, unknown> {
+function holding(context: PaymentState): Record<string, unknown> {
   return {
     order_id: context.orderId ?? null,
     payment_id: context.payment?.id ?? null,
@@ -24,7 +24,7 @@ function holding(context: PaymentContext): Record<string, unknown> {
 export async function carryOutPayment(
   container: MedusaContainer,
   plan: Extract<Plan, { kind: "payment" }>,
-  before: PaymentContext,
+  before: PaymentState,
   psp: Pick<PspFacts, "minorUnits">,
 ): Promise<EffectOutcome> {
   if (isAlreadyDone(plan, before, psp)) {
@@ -45,7 +45,7 @@ export async function carryOutPayment(
     input: { action: plan.action, data: { session_id: plan.session_id, amount: plan.amount } },
     throwOnError: true,
   })
-  const after = await readPaymentContext(container, plan.session_id)
+  const after = await readPaymentState(container, plan.session_id)
   if (after && isAlreadyDone(plan, after, psp)) {
     return { status: "processed", did: { ran_workflow: true, ...holding(after) } }
   }

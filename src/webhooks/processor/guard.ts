@@ -1,5 +1,5 @@
 import { PaymentActions } from "@medusajs/framework/utils"
-import type { PaymentContext } from "../effects/payment-context"
+import type { PaymentState } from "../effects/payment-context"
 import type { Plan } from "./plan"
 
 /** What the guard asks of the event's provider: the PSP object the session pays through, and amounts in the PSP's minor units. */
@@ -15,7 +15,7 @@ export type GuardVerdict = { ok: true } | { ok: false; status: "ignored" | "fail
  *   minor units as the PSP charged them; a capture of less of an authorized payment (a partial
  *   capture in the PSP's dashboard) is the one legitimate difference.
  */
-export function judge(plan: Exclude<Plan, { kind: "ignore" }>, providerKey: string, context: PaymentContext, psp: PspFacts): GuardVerdict {
+export function judge(plan: Exclude<Plan, { kind: "ignore" }>, providerKey: string, context: PaymentState, psp: PspFacts): GuardVerdict {
   const { sessionReference } = psp
   const expectedProvider = `pp_${providerKey}`
   if (context.session.provider_id !== expectedProvider) {
@@ -84,11 +84,7 @@ function otherPspObject(plan: Exclude<Plan, { kind: "ignore" }>, sessionReferenc
  * for at least the event's amount: judged by the captures, since a partial capture never marks the
  * payment captured) and, when the session belongs to a cart, the cart completed into an order.
  */
-export function isAlreadyDone(
-  plan: Extract<Plan, { kind: "payment" }>,
-  context: PaymentContext,
-  psp: Pick<PspFacts, "minorUnits">,
-): boolean {
+export function isAlreadyDone(plan: Extract<Plan, { kind: "payment" }>, context: PaymentState, psp: Pick<PspFacts, "minorUnits">): boolean {
   const orderDone = !context.cartId || !!context.orderId
   if (!context.payment || !orderDone) {
     return false
