@@ -169,6 +169,17 @@ medusaIntegrationTestRunner({
       expect([first.status, again.status, ...forged]).toEqual([200, 200, 400, 400])
       expect(await settledRowOfEvent(inbox(), STRIPE, event.id)).toMatchObject({ status: "processed" })
       await client.waitForOrder(paid.email)
+      // Each step of that delivery, from the edge to the settled row, is a span of its own, with no payload on it.
+      const steps = spans.getFinishedSpans().filter((span) => span.name.startsWith("payment_webhooks."))
+      const stepNames = new Set(steps.map((span) => span.name.replace("payment_webhooks.", "")))
+      for (const name of ["edge", "edge.verify", "edge.record", "process", "claim", "attempt", "interpret"]) {
+        expect(stepNames).toContain(name)
+      }
+      for (const name of ["lock.acquire", "read_payment", "workflow", "lock.release", "settle", "report"]) {
+        expect(stepNames).toContain(name)
+      }
+      expect(steps.filter((span) => span.name === "payment_webhooks.edge.record")).toHaveLength(2)
+      expect(steps.flatMap((span) => Object.keys(span.attributes))).toEqual([])
 
       // Authorized at Stripe with no webhook at all (found by reconciliation), and a session never paid.
       const silent = await checkouts.stripeCart()

@@ -8,6 +8,7 @@ import { bodyHash } from "./body-hash"
 import { foreignEventId, foreignEventType, headersForVerification, verifyForeign } from "./foreign-delivery"
 import type { InboxSource } from "./webhook-sources"
 import { isRecord } from "../../lib/records"
+import { inSpan } from "../telemetry/spans"
 
 /** One delivery as the HTTP layer hands it over. */
 export type IncomingDelivery = { providerKey: string; rawBody: unknown; parsedBody: unknown; headers: Record<string, unknown> }
@@ -31,7 +32,7 @@ type EdgeDeps = { inbox: EdgeInbox; source: InboxSource; logger: Logger }
  */
 export async function receiveDelivery(deps: EdgeDeps, delivery: IncomingDelivery): Promise<EdgeAnswer> {
   const started = performance.now()
-  const answer = await answerDelivery(deps, delivery)
+  const answer = await inSpan("edge", () => answerDelivery(deps, delivery))
   recordEdgeAnswer(delivery.providerKey, answer.eventType, edgeOutcome(answer), performance.now() - started)
   return answer
 }
@@ -59,10 +60,9 @@ async function answerDelivery(deps: EdgeDeps, delivery: IncomingDelivery): Promi
     rawBody = toRawBody(delivery.rawBody)
     // The body Medusa parsed from these same bytes: a provider may use it rather than parse them again.
     const payload = { data: isRecord(delivery.parsedBody) ? delivery.parsedBody : {}, rawData: rawBody, headers: delivery.headers }
-    record =
-      source.kind === "package"
-        ? packageRecord(source, payload, rawBody, providerKey)
-        : await foreignRecord(deps, payload, rawBody, delivery)
+    record = await inSpan("edge.verify", async () =>
+      source.kind === "package" ? packageRecord(source, payload, rawBody, providerKey) : foreignRecord(deps, payload, rawBody, delivery),
+    )
   } catch (error) {
     if (isWebhookVerificationError(error)) {
       logger.warn(`Refused a ${providerKey} webhook (${error.reason}): ${error.message}`)
@@ -164,7 +164,7 @@ function parsedJson(parsed: Record<string, unknown>, rawBody: Buffer): unknown {
 /** One insert: 200 for a new or duplicate delivery, 503 when it could not be written in time. */
 async function recordDelivery(deps: EdgeDeps, record: DeliveryRecordInput): Promise<EdgeAnswer> {
   try {
-    const recorded = await deps.inbox.recordDelivery(record)
+    const recorded = await inSpan("edge.record", () => deps.inbox.recordDelivery(record))
     if (recorded.duplicate) {
       return { status: 200, body: { received: true, duplicate: true }, eventType: record.event_type ?? undefined }
     }

@@ -15,6 +15,7 @@ import type { PaymentState } from "../effects/payment-context"
 import { readPaymentContext, readPaymentState } from "./read-payment-context"
 import { AttemptFailed, type Decision } from "./result"
 import { exclusively, type LockTiming } from "./session-lock"
+import { inSpan } from "../telemetry/spans"
 
 /** What an attempt needs besides the row: the store, the row's provider, and how the session's lock is held. */
 export type AttemptDeps = { container: MedusaContainer; source: InboxSource | undefined; lock: LockTiming }
@@ -52,7 +53,7 @@ export async function attemptDelivery(deps: AttemptDeps, claim: ClaimedDelivery)
   const source = deps.source.source
   let mapped: MappedWebhookEvent | { unpaid: string }
   try {
-    mapped = await interpretClaim(container, source, claim)
+    mapped = await inSpan("interpret", () => interpretClaim(container, source, claim))
   } catch (error) {
     if (isUnusableEventError(error)) {
       return settle({ status: "ignored", reason: error.message })
@@ -80,7 +81,7 @@ export async function attemptDelivery(deps: AttemptDeps, claim: ClaimedDelivery)
             )
         : () =>
             actOnSession(container, source, claim, mapped, plan, facts, readPaymentContext, (context) =>
-              applyEffect(container, source, context, plan.effect, { firstProcessing: !claim.processed_before }),
+              inSpan("effect", () => applyEffect(container, source, context, plan.effect, { firstProcessing: !claim.processed_before })),
             )
     return await exclusively(locking, `payment-webhooks:session:${plan.session_id}`, deps.lock, act)
   } catch (error) {
@@ -100,7 +101,7 @@ async function actOnSession<Context extends PaymentState>(
   carryOut: (context: Context) => Promise<EffectOutcome>,
 ): Promise<Decision> {
   const payment = plan.kind === "payment" ? mapped : undefined
-  const context = await read(container, plan.session_id)
+  const context = await inSpan("read_payment", () => read(container, plan.session_id))
   if (!context) {
     const gone = payment ? await deletedSessionPayment(container, source, plan.session_id, mapped) : undefined
     if (gone?.needs_attention) {

@@ -6,6 +6,7 @@ import type { PaymentState } from "../effects/payment-context"
 import { readPaymentState } from "./read-payment-context"
 import { isAlreadyDone, type PspFacts } from "./guard"
 import type { Plan } from "./plan"
+import { inSpan } from "../telemetry/spans"
 
 /** What the store holds for the payment now: the order and the payment, for the row's outcome. */
 function holding(context: PaymentState): Record<string, unknown> {
@@ -41,11 +42,13 @@ export async function carryOutPayment(
       status: "pending",
     })
   }
-  await processPaymentWorkflow(container).run({
-    input: { action: plan.action, data: { session_id: plan.session_id, amount: plan.amount } },
-    throwOnError: true,
-  })
-  const after = await readPaymentState(container, plan.session_id)
+  await inSpan("workflow", () =>
+    processPaymentWorkflow(container).run({
+      input: { action: plan.action, data: { session_id: plan.session_id, amount: plan.amount } },
+      throwOnError: true,
+    }),
+  )
+  const after = await inSpan("read_payment", () => readPaymentState(container, plan.session_id))
   if (after && isAlreadyDone(plan, after, psp)) {
     return { status: "processed", did: { ran_workflow: true, ...holding(after) } }
   }

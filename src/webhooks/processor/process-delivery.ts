@@ -11,6 +11,7 @@ import { reportNeedsAttention } from "./needs-attention"
 import type { ProcessOptions, ProcessResult } from "./result"
 import { runDelivery, type ProcessorPorts } from "./run-delivery"
 import { inTurn } from "./turns"
+import { inSpan } from "../telemetry/spans"
 
 export type { ProcessOptions, ProcessResult } from "./result"
 
@@ -21,10 +22,17 @@ function portsOf(container: MedusaContainer): ProcessorPorts {
   const lock = { leaseSeconds: inbox.inboxOptions.leaseSeconds, waitSeconds: inbox.inboxOptions.lockTimeoutSeconds }
   const sourceOf = async (providerKey: string) => (await inboxSources(container)).get(providerKey)
   return {
-    inbox,
+    inbox: {
+      inboxOptions: inbox.inboxOptions,
+      claim: (id, options) => inSpan("claim", () => inbox.claim(id, options)),
+      renewClaim: (claim) => inbox.renewClaim(claim),
+      settle: (claim, verdict) => inSpan("settle", () => inbox.settle(claim, verdict)),
+      retryLater: (claim, reason, learnt) => inSpan("retry_later", () => inbox.retryLater(claim, reason, learnt)),
+    },
     logger,
     inTurn: (work) => inTurn(inbox, work),
-    attempt: async (claim) => attemptDelivery({ container, source: await sourceOf(claim.provider_id), lock }, claim),
+    attempt: (claim) =>
+      inSpan("attempt", async () => attemptDelivery({ container, source: await sourceOf(claim.provider_id), lock }, claim)),
     paymentTaken: (claim) => paymentTakenBy(container, claim),
     reportAttention: (claim, attention) => reportNeedsAttention(container, logger, claim, attention),
     reportAmountMismatch: (claim, mismatch) =>
@@ -33,7 +41,7 @@ function portsOf(container: MedusaContainer): ProcessorPorts {
         event_id: claim.event_id,
         ...mismatch,
       }).catch(() => undefined),
-    attemptEnded: (claim, result, payment) => attemptEnded(container, claim, result, payment),
+    attemptEnded: (claim, result, payment) => inSpan("report", () => attemptEnded(container, claim, result, payment)),
   }
 }
 
@@ -44,5 +52,5 @@ function portsOf(container: MedusaContainer): ProcessorPorts {
  * already holds first, so running it twice on one row never does anything twice.
  */
 export async function processDelivery(container: MedusaContainer, id: string, options: ProcessOptions = {}): Promise<ProcessResult> {
-  return runDelivery(portsOf(container), id, options)
+  return inSpan("process", () => runDelivery(portsOf(container), id, options))
 }

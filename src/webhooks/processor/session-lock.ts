@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto"
 import type { ILockingModule } from "@medusajs/framework/types"
 import { errorMessage } from "../../lib/errors"
 import { keepRenewing } from "../../lib/keep-renewing"
+import { inSpan } from "../telemetry/spans"
 
 /** How long a lock holds without renewal, and how long to wait for one. */
 export type LockTiming = { leaseSeconds: number; waitSeconds: number }
@@ -23,7 +24,7 @@ export async function exclusively<T>(locking: ILockingModule, key: string, timin
   let pause = 25
   for (;;) {
     try {
-      await locking.acquire(key, { ownerId, expire })
+      await inSpan("lock.acquire", () => locking.acquire(key, { ownerId, expire }))
       break
     } catch (error) {
       if (!HELD_ELSEWHERE.test(errorMessage(error)) || Date.now() > deadline) {
@@ -48,6 +49,6 @@ export async function exclusively<T>(locking: ILockingModule, key: string, timin
     return await work()
   } finally {
     renewing.stop()
-    await locking.release(key, { ownerId }).catch(() => undefined)
+    await inSpan("lock.release", () => locking.release(key, { ownerId })).catch(() => undefined)
   }
 }
