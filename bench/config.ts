@@ -53,6 +53,11 @@ export type BenchConfig = {
   deliveryConcurrency: number
   /** Carts of each topology's burst (`--topology-carts`, BENCH_TOPOLOGY_CARTS; default 100). */
   topologyCarts: number
+  /**
+   * Orders per route the delivery phase then places one at a time, its server stopped, timing each
+   * step of each (`--order-steps`, BENCH_ORDER_STEPS; default 40, the first 8 uncounted; 0 skips it).
+   */
+  orderSteps: number
 }
 
 function option(name: string, argv: readonly string[]): string | undefined {
@@ -110,5 +115,6 @@ export function readConfig(argv: readonly string[] = process.argv.slice(2)): Ben
     deliveryConcurrency:
       option("delivery-concurrency", argv) === "0" ? 0 : positiveInt(option("delivery-concurrency", argv), 16, "delivery-concurrency"),
     topologyCarts: positiveInt(option("topology-carts", argv), 100, "topology-carts"),
+    orderSteps: option("order-steps", argv) === "0" ? 0 : positiveInt(option("order-steps", argv), 40, "order-steps"),
   }
 }

@@ -4,6 +4,8 @@ import { ratio, round } from "../lib/stats"
 import { renderProfile, summarizeProfile } from "../profile/summarize"
 import { createCarts, deliverBurst, type BurstShape, type DeliveryRun } from "../orders/deliver-burst"
 import { restart, STARTS, type StoreContext } from "./context"
+import { runOrderSteps } from "./order-steps"
+import type { OrderStepsResult } from "../profile/order-steps"
 
 /** The two routes the burst goes to: this plugin's, and `@medusajs/payment-stripe` on Medusa's built-in route. */
 export const DELIVERY_ROUTES = {
@@ -27,6 +29,8 @@ export type DeliveryResult = {
   medusa: DeliveryRun
   /** The plugin again on a store start with a higher processor `concurrency` (information, no target), if run. */
   pluginConcurrent: (DeliveryRun & { concurrency: number }) | null
+  /** One order at a time on each route, each step's cost (information: where an order's CPU goes), if run. */
+  orderSteps?: OrderStepsResult | null
   /** Plugin ÷ Medusa. */
   ratios: { ordersPerSecond: number; p50: number; p99: number; lastOrder: number; cpuPerOrder: number }
 }
@@ -104,6 +108,7 @@ export async function runDeliveryPhase(ctx: StoreContext): Promise<DeliveryResul
         `p50 ${round(run.deliveryToOrderMs.p50, 0)} ms, CPU/order ${run.cpuMsPerOrder?.total ?? "–"} ms, lost ${run.lost}, double-captured ${run.doubleCaptured}`,
     )
   }
+  const orderSteps = config.orderSteps ? await runOrderSteps(ctx, config.orderSteps) : null
   return {
     carts: config.carts,
     cartSetupSeconds,
@@ -111,6 +116,7 @@ export async function runDeliveryPhase(ctx: StoreContext): Promise<DeliveryResul
     plugin,
     medusa,
     pluginConcurrent,
+    orderSteps,
     ratios: {
       ordersPerSecond: ratio(plugin.ordersPerSecond ?? 0, medusa.ordersPerSecond ?? 0),
       p50: ratio(plugin.deliveryToOrderMs.p50, medusa.deliveryToOrderMs.p50),

@@ -3,6 +3,7 @@ import { DELIVERY_ROUTES, type DeliveryResult } from "../../phases/delivery"
 import { nonSuccess } from "../targets"
 import type { Section } from "../results"
 import { cell, measuredOn, times } from "./common"
+import { orderStepsLines } from "./order-steps"
 
 function row(label: string, run: DeliveryRun): string {
   const latency = run.deliveryToOrderMs
@@ -47,5 +48,6 @@ export function deliverySection(section: Section<DeliveryResult>): string[] {
             `p50 ${cell(result.pluginConcurrent.deliveryToOrderMs.p50 / medusa.deliveryToOrderMs.p50, 2)}×.`,
         ]
       : []),
+    ...(result.orderSteps ? orderStepsLines(result.orderSteps) : []),
   ]
 }
