@@ -22,7 +22,11 @@ export function deliverySection(section: Section<DeliveryResult>): string[] {
   return [
     `**Delivery to order, against Medusa's own provider** (${result.carts} carts per provider paid at the fake Stripe; ${plugin.deliveries} deliveries each in one burst, ` +
       `${plugin.duplicatesSent} duplicates and ${plugin.outOfOrder} \`succeeded\` sent before \`amount_capturable_updated\`, ${result.shape.concurrency} in flight; ` +
-      "one store start, default settings: Medusa's in-memory event bus, whose route runs its subscriber 5 s after each delivery, and the plugin's processor 2 s after, 4 at a time). " +
+      "one store start, default settings: Medusa's in-memory event bus, whose route runs its subscriber 5 s after each delivery, and the plugin's processor 2 s after, 4 at a time" +
+      (result.warmupCarts
+        ? `; each route first took an uncounted ${result.warmupCarts}-cart burst, then ${result.first === "medusa" ? "Medusa's" : "the plugin's"} measured burst went first`
+        : "") +
+      "). " +
       "Latency is per cart, from its first delivery to its order's `created_at`; times are from the burst's start; CPU is store + PostgreSQL from the burst to 6 s after the last order, per order.",
     measuredOn(section),
     "",
