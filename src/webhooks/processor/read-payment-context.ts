@@ -62,6 +62,27 @@ async function readLinks(
   return { cartId: cartLink?.cart_id ?? undefined, orderId }
 }
 
+/** The graph's payment row (one of `SESSION_FIELDS`), as the processor judges it. */
+function paymentOf(payment: {
+  id: string
+  provider_id: string
+  currency_code: string
+  data?: Record<string, unknown> | null
+  amount: unknown
+  captures?: Array<{ amount?: unknown } | null> | null
+  canceled_at?: string | Date | null
+}): NonNullable<PaymentState["payment"]> {
+  return {
+    id: payment.id,
+    provider_id: payment.provider_id,
+    currency_code: payment.currency_code,
+    data: payment.data ?? {},
+    amount: Number(payment.amount),
+    captured: sum(payment.captures),
+    canceled_at: payment.canceled_at ? new Date(payment.canceled_at) : null,
+  }
+}
+
 /**
  * What a payment event (an authorization, a capture) is judged and carried out against, read in as
  * few statements as the answer needs: the session with its payment and captures; its order and cart
@@ -77,17 +98,7 @@ export async function readPaymentState(container: MedusaContainer, sessionId: st
   const links = payment ? await readLinks(container, session.payment_collection_id, { cartEvenIfOrdered: false }) : {}
   return {
     session: sessionOf(session),
-    payment: payment
-      ? {
-          id: payment.id,
-          provider_id: payment.provider_id,
-          currency_code: payment.currency_code,
-          data: payment.data ?? {},
-          amount: Number(payment.amount),
-          captured: sum(payment.captures),
-          canceled_at: payment.canceled_at ? new Date(payment.canceled_at) : null,
-        }
-      : undefined,
+    payment: payment ? paymentOf(payment) : undefined,
     ...links,
   }
 }
@@ -104,14 +115,8 @@ export async function readPaymentContext(container: MedusaContainer, sessionId: 
     session: sessionOf(session),
     payment: payment
       ? {
-          id: payment.id,
-          provider_id: payment.provider_id,
-          currency_code: payment.currency_code,
-          data: payment.data ?? {},
-          amount: Number(payment.amount),
+          ...paymentOf(payment),
           refunded: sum(payment.refunds),
-          captured: sum(payment.captures),
-          canceled_at: payment.canceled_at ? new Date(payment.canceled_at) : null,
           refunds: (payment.refunds ?? []).flatMap((refund: RefundRow): MedusaRefund[] =>
             refund?.id
               ? [{ id: refund.id, amount: Number(refund.amount), note: refund.note ?? null, created_at: new Date(refund.created_at ?? 0) }]
