@@ -214,11 +214,10 @@ export default async function orderSteps({ container, args }: ExecArgs): Promise
     }
   }
 
-  const counted = { plugin: [] as Array<Map<string, Totals>>, medusa: [] as Array<Map<string, Totals>> }
-  const duplicates = { plugin: [] as Array<Map<string, Totals>>, medusa: [] as Array<Map<string, Totals>> }
   const orders = Math.min(input.plugin.length, input.medusa.length)
-  for (let index = 0; index < orders; index++) {
-    // Alternating, so neither route runs on a warmer process.
+  /** Cart `index` through each route in turn (alternating, so neither runs on a warmer process): what each step spent. */
+  const bothRoutes = async (index: number) => {
+    const spent = { plugin: new Map<string, Totals>(), medusa: new Map<string, Totals>() }
     for (const [route, carts, run] of [
       ["plugin", input.plugin, viaPlugin],
       ["medusa", input.medusa, viaMedusa],
@@ -226,23 +225,24 @@ export default async function orderSteps({ container, args }: ExecArgs): Promise
       clock.backends = await backendsOfThisStore(container)
       clock.take()
       await clock.time("total", () => run(carts[index]))
-      const spent = clock.take()
-      if (index >= input.warmup) {
-        counted[route].push(spent)
-      }
+      spent[route] = clock.take()
+    }
+    return spent
+  }
+  const counted = { plugin: [] as Array<Map<string, Totals>>, medusa: [] as Array<Map<string, Totals>> }
+  const duplicates = { plugin: [] as Array<Map<string, Totals>>, medusa: [] as Array<Map<string, Totals>> }
+  for (let index = 0; index < orders; index++) {
+    const spent = await bothRoutes(index)
+    if (index >= input.warmup) {
+      counted.plugin.push(spent.plugin)
+      counted.medusa.push(spent.medusa)
     }
   }
   // A PSP's retry of a delivery already carried out: the plugin's edge finds it recorded; Medusa's route runs it again.
   for (let index = input.warmup; index < orders; index++) {
-    for (const [route, carts, run] of [
-      ["plugin", input.plugin, viaPlugin],
-      ["medusa", input.medusa, viaMedusa],
-    ] as const) {
-      clock.backends = await backendsOfThisStore(container)
-      clock.take()
-      await clock.time("total", () => run(carts[index]))
-      duplicates[route].push(clock.take())
-    }
+    const spent = await bothRoutes(index)
+    duplicates.plugin.push(spent.plugin)
+    duplicates.medusa.push(spent.medusa)
   }
   const result: OrderStepsResult = {
     plugin: { orders: counted.plugin.length, steps: perOrder(counted.plugin), duplicate: perOrder(duplicates.plugin) },
