@@ -214,7 +214,7 @@ export type SettleByPersonResult = "settled" | "missing" | "claimed" | "nothing_
 /**
  * A person says row `id`, `failed` or flagged for attention, is dealt with: it loses its flag, a
  * `failed` row becomes `ignored` with the person's note as its reason, and it ages from now (its raw
- * body and the row then go by retention, as any settled row's). Never a row a processor holds under a
+ * body and the row then go by retention, like any settled row's). Never a row a processor holds under a
  * live lease, nor one still `received` (the processor has not had its say), nor one that needs nothing.
  */
 export async function settleByPersonRow(
