@@ -84,6 +84,7 @@ export async function runAckPhase(ctx: StoreContext): Promise<AckResult> {
       for (const [target, env] of [
         ["plugin", STARTS.ack],
         ["medusa", STARTS.ack],
+        ["medusa_inbox", STARTS.ack],
         ["plugin_inbox_off", STARTS.ackInboxOff],
       ] as const) {
         const profileFile = join(profileDir, `${target}-c${concurrency}.cpuprofile`)

@@ -55,7 +55,7 @@ export async function runSlice(
   target: AckTargetKey,
   concurrency: number,
   settings: AckSettings,
-  slice: { prefix: string; amount: number; warmup: number },
+  slice: { prefix: string; amount: number; warmup: number; rate?: number },
 ) {
   const pid = store.pid
   if (!pid) {
@@ -70,6 +70,7 @@ export async function runSlice(
     idPrefix: slice.prefix,
     secret: settings.secret,
     timeoutSeconds: 30,
+    rate: slice.rate,
   }
   const sampler = new RssSampler(pid).start()
   const meter = await new CpuMeter(cpuScope(store)).start()
