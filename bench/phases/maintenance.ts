@@ -2,15 +2,21 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import type { StoreProcess } from "../../integration-tests/support/store-process"
-import { PRUNE_DEFAULTS } from "../../src/modules/payment-webhooks/retention"
+import { DROP_DEFAULTS, PRUNE_DEFAULTS } from "../../src/modules/payment-webhooks/retention"
 import { round, summarize, type LatencySummary } from "../lib/stats"
 import type { MaintenanceInput, MaintenanceOutput } from "../store/maintain-inbox"
-import { runSlice, type AckSettings } from "./ack"
+import { runSlice, type AckSettings, type Slice } from "./ack"
 
 const SCRIPT = join(__dirname, "..", "store", "maintain-inbox.ts")
 
-/** Plugin acks under steady load (concurrency 32), over one window. */
+/** Plugin acks over one window, at concurrency 32. */
 export type AckWindow = { requests: number; seconds: number; throughput: number; latency: LatencySummary; failures: number }
+
+/** The edge's figures during a retention method ÷ just before it. */
+export type WindowRatios = { throughput: number; p99: number; p50: number }
+
+/** The edge at a steady rate it can carry (half what it answered flat out just before), before and while the method ran. */
+export type SteadyLoad = { rate: number; before: AckWindow; duringLoad: AckWindow; ratios: WindowRatios }
 
 /** A retention method run to the end, timed, and the edge's figures before and while it ran. */
 export type MaintenanceResult = {
@@ -22,49 +28,100 @@ export type MaintenanceResult = {
   eligibleAfter: number | null
   output: MaintenanceOutput | null
   error: string | null
+  /** The edge flat out (every connection sends again as soon as it is answered): before and during. */
   before: AckWindow
   duringLoad: AckWindow
-  /** During ÷ before. */
-  ratios: { throughput: number; p99: number; p50: number }
+  /** During ÷ before, flat out. */
+  ratios: WindowRatios
+  /** The same at a steady rate (absent from runs before it was measured). */
+  steady?: SteadyLoad
 }
 
-/** Runs plugin-route slices of `sliceSize` until `done()` (at least one), and sums them. */
+/** Requests of a flat-out slice; a steady slice lasts about 1.5 s at its rate. */
+const SLICE = 600
+const steadySlice = (rate: number) => Math.max(300, Math.round(rate * 1.5))
+
+/** Collects slices of one kind of load into one window. */
+class WindowOf {
+  private readonly latencies: number[] = []
+  private durationMs = 0
+  private failures = 0
+
+  add(run: Slice["run"]): void {
+    this.latencies.push(...run.latencies)
+    this.durationMs += run.durationMs
+    this.failures += run.non2xx + run.errors + run.timeouts
+  }
+
+  get throughput(): number {
+    return (this.latencies.length / this.durationMs) * 1000
+  }
+
+  window(): AckWindow {
+    return {
+      requests: this.latencies.length,
+      seconds: round(this.durationMs / 1000, 1),
+      throughput: round(this.throughput, 1),
+      latency: summarize(this.latencies),
+      failures: this.failures,
+    }
+  }
+}
+
+/**
+ * Loads the plugin's route until `done()`, alternating a flat-out slice with one at `rate` (when
+ * given): both kinds of load see the same moments of the work, and each is summed into its window.
+ */
 async function loadWhile(
   store: StoreProcess,
   settings: AckSettings,
   label: string,
   done: () => boolean,
-  sliceSize = 600,
-): Promise<AckWindow> {
-  const latencies: number[] = []
-  let durationMs = 0
-  let failures = 0
+  windows: { flat: WindowOf; steady: WindowOf | null; rate: number | null },
+): Promise<void> {
   let slice = 0
   do {
-    const { run } = await runSlice(store, "plugin", 32, settings, {
+    const flat = await runSlice(store, "plugin", 32, settings, {
       prefix: `evt_bench_${settings.runId}_${label}_${slice++}_`,
-      amount: sliceSize,
+      amount: SLICE,
       warmup: 32,
     })
-    latencies.push(...run.latencies)
-    durationMs += run.durationMs
-    failures += run.non2xx + run.errors + run.timeouts
+    windows.flat.add(flat.run)
+    if (windows.steady && windows.rate) {
+      const steady = await runSlice(store, "plugin", 32, settings, {
+        prefix: `evt_bench_${settings.runId}_${label}_${slice++}_`,
+        amount: steadySlice(windows.rate),
+        warmup: 32,
+        rate: windows.rate,
+      })
+      windows.steady.add(steady.run)
+    }
   } while (!done())
-  const latency = summarize(latencies)
+}
+
+function ratiosOf(during: AckWindow, before: AckWindow): WindowRatios {
   return {
-    requests: latencies.length,
-    seconds: round(durationMs / 1000, 1),
-    throughput: round((latencies.length / durationMs) * 1000, 1),
-    latency,
-    failures,
+    throughput: round(during.throughput / before.throughput, 3),
+    p99: round(during.latency.p99 / before.latency.p99, 3),
+    p50: round(during.latency.p50 / before.latency.p50, 3),
   }
+}
+
+/** Counts calls of a `done()` up to `n`. */
+const times = (n: number) => {
+  let count = 0
+  return () => ++count >= n
 }
 
 /**
  * Times a retention method (`input.method` with its age only, its batches paced by the plugin's
  * defaults; a `medusa exec` script beside the running server) called until it takes nothing, with
- * acks sent to the plugin's route all the while; the same load runs for three slices before it, as
- * the baseline. `countEligible`, when the benchmark can count the rows the method would take.
+ * acks sent to the plugin's route all the while, in two kinds of slice taking turns: flat out (32
+ * connections, each sending again as soon as it is answered: on 2 cores the store's CPU is then the
+ * limit, and whatever the method takes of it shows in every answer) and at a steady rate of half
+ * what flat out carried (a store's edge with room to spare, as a production server runs). The same
+ * load runs before the method, as the baseline. `countEligible`, when the benchmark can count the
+ * rows the method would take.
  */
 export async function runMaintenance(
   store: StoreProcess,
@@ -72,11 +129,15 @@ export async function runMaintenance(
   input: MaintenanceInput,
   countEligible: (() => Promise<number>) | null,
 ): Promise<MaintenanceResult> {
-  const slices = (() => {
-    let count = 0
-    return () => ++count >= 3
-  })()
-  const before = await loadWhile(store, settings, `pre_${input.method}`, slices)
+  // Ten slices (6,000 requests): the baseline p99 is then the 60th slowest answer, not the 18th of 1,800.
+  // Flat out first, three slices, to learn what the edge carries; then ten of each kind, alternating:
+  // the baseline p99 is the 60th slowest of 6,000 answers or more.
+  const flatBefore = new WindowOf()
+  await loadWhile(store, settings, `pre_${input.method}`, times(3), { flat: flatBefore, steady: null, rate: null })
+  const rate = Math.round(flatBefore.throughput / 2)
+  const steadyBefore = new WindowOf()
+  await loadWhile(store, settings, `pre2_${input.method}`, times(7), { flat: flatBefore, steady: steadyBefore, rate })
+  const before = flatBefore.window()
   const eligibleBefore = countEligible ? await countEligible() : null
   const dir = mkdtempSync(join(tmpdir(), "mpw-bench-maintenance-"))
   try {
@@ -98,23 +159,24 @@ export async function runMaintenance(
     while (!existsSync(marker) && !finished) {
       await new Promise((resolve) => setTimeout(resolve, 100))
     }
-    const duringLoad = await loadWhile(store, settings, `during_${input.method}`, () => finished)
+    const flatDuring = new WindowOf()
+    const steadyDuring = new WindowOf()
+    await loadWhile(store, settings, `during_${input.method}`, () => finished, { flat: flatDuring, steady: steadyDuring, rate })
+    const duringLoad = flatDuring.window()
+    const steady = { rate, before: steadyBefore.window(), duringLoad: steadyDuring.window() }
     await exec
     const output = existsSync(outFile) ? (JSON.parse(readFileSync(outFile, "utf8")) as MaintenanceOutput) : null
     return {
       input,
-      pacing: { ...PRUNE_DEFAULTS },
+      pacing: input.method === "dropOldRawBodies" ? { ...DROP_DEFAULTS } : { ...PRUNE_DEFAULTS },
       eligibleBefore,
       eligibleAfter: countEligible ? await countEligible() : null,
       output,
       error,
       before,
       duringLoad,
-      ratios: {
-        throughput: round(duringLoad.throughput / before.throughput, 3),
-        p99: round(duringLoad.latency.p99 / before.latency.p99, 3),
-        p50: round(duringLoad.latency.p50 / before.latency.p50, 3),
-      },
+      ratios: ratiosOf(duringLoad, before),
+      steady: { ...steady, ratios: ratiosOf(steady.duringLoad, steady.before) },
     }
   } finally {
     rmSync(dir, { recursive: true, force: true })
