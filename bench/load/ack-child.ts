@@ -8,6 +8,7 @@
 import autocannon from "autocannon"
 import { serveOneJob } from "../lib/child"
 import { summarize, type LatencySummary } from "../lib/stats"
+import { sendPaced } from "./paced"
 import { signedDeliveries, type EventTemplate } from "./stripe-bodies"
 
 /** What the orchestrator asks for. */
@@ -24,7 +25,7 @@ export type AckJob = {
   timeoutSeconds: number
   /** Each delivery names a payment session `<sessionPrefix><i>` of its own (one the store does not have). */
   sessionPrefix?: string
-  /** Requests per second over all connections (a steady load); absent, each connection sends as fast as it is answered. */
+  /** Requests per second, evenly spaced, over the connections (see `sendPaced`); absent, each connection sends as fast as it is answered. */
   rate?: number
 }
 
@@ -45,7 +46,47 @@ export type AckRunResult = {
   latencies: number[]
 }
 
+/** The figures of a run from what it measured. */
+function resultOf(
+  job: AckJob,
+  latencies: number[],
+  statusCounts: Record<string, number>,
+  failures: { non2xx: number; errors: number; timeouts: number },
+  durationMs: number,
+): AckRunResult {
+  const ok2xx = Object.entries(statusCounts).reduce((sum, [code, count]) => (code.startsWith("2") ? sum + count : sum), 0)
+  return {
+    requests: latencies.length,
+    warmupRequests: job.warmup,
+    ok2xx,
+    ...failures,
+    statusCounts,
+    durationMs,
+    throughput: (latencies.length / durationMs) * 1000,
+    latency: summarize(latencies),
+    latencies,
+  }
+}
+
+/** A run at an even rate: the first `warmup` requests (by when they were due) are left out of the figures. */
+async function runPacedAck(job: AckJob & { rate: number }): Promise<AckRunResult> {
+  const deliveries = signedDeliveries(job.templates, job.idPrefix, job.warmup + job.amount, job.secret, job.sessionPrefix)
+  const run = await sendPaced(job.url, deliveries, job.rate, job.connections, job.timeoutSeconds)
+  const statusCounts: Record<string, number> = {}
+  for (const status of run.statuses) {
+    statusCounts[status] = (statusCounts[status] ?? 0) + 1
+  }
+  const measured = run.latencies.slice(job.warmup).filter((latency) => !Number.isNaN(latency))
+  const errors = statusCounts[0] ?? 0
+  const non2xx = run.statuses.filter((status) => status !== 0 && (status < 200 || status >= 300)).length
+  const durationMs = run.lastAnsweredAt - (run.startedAt + (job.warmup * 1000) / job.rate)
+  return resultOf(job, measured, statusCounts, { non2xx, errors, timeouts: 0 }, durationMs)
+}
+
 async function runAck(job: AckJob): Promise<AckRunResult> {
+  if (job.rate) {
+    return runPacedAck({ ...job, rate: job.rate })
+  }
   // Every connection builds one request ahead of what it sends: sign a few more than it will send.
   const total = job.warmup + job.amount
   const deliveries = signedDeliveries(job.templates, job.idPrefix, total + 2 * job.connections, job.secret, job.sessionPrefix)
@@ -62,7 +103,6 @@ async function runAck(job: AckJob): Promise<AckRunResult> {
     pipelining: 1,
     amount: total,
     timeout: job.timeoutSeconds,
-    ...(job.rate ? { overallRate: job.rate } : {}),
     requests: [
       {
         method: "POST",
@@ -92,20 +132,7 @@ async function runAck(job: AckJob): Promise<AckRunResult> {
   // done only on its next one-second tick, so its end time rounds a run up to a whole second after
   // its start, a third of a slice or more that no request used.
   const durationMs = lastAnsweredAt - (job.warmup > 0 ? measuredFrom : started)
-  const ok2xx = Object.entries(statusCounts).reduce((sum, [code, count]) => (code.startsWith("2") ? sum + count : sum), 0)
-  return {
-    requests: latencies.length,
-    warmupRequests: job.warmup,
-    ok2xx,
-    non2xx: result.non2xx,
-    errors: result.errors,
-    timeouts: result.timeouts,
-    statusCounts,
-    durationMs,
-    throughput: (latencies.length / durationMs) * 1000,
-    latency: summarize(latencies),
-    latencies,
-  }
+  return resultOf(job, latencies, statusCounts, { non2xx: result.non2xx, errors: result.errors, timeouts: result.timeouts }, durationMs)
 }
 
 serveOneJob(runAck)
