@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import type { StoreProcess } from "../../integration-tests/support/store-process"
-import { DROP_DEFAULTS, PRUNE_DEFAULTS } from "../../src/modules/payment-webhooks/retention"
+import { PRUNE_DEFAULTS } from "../../src/modules/payment-webhooks/retention"
 import { round, summarize, type LatencySummary } from "../lib/stats"
 import type { MaintenanceInput, MaintenanceOutput } from "../store/maintain-inbox"
 import { runSlice, type AckSettings, type Slice } from "./ack"
@@ -37,9 +37,9 @@ export type MaintenanceResult = {
   steady?: SteadyLoad
 }
 
-/** Requests of a flat-out slice; a steady slice lasts about 1.5 s at its rate. */
+/** Requests of a flat-out slice; a steady slice lasts about 3 s at its rate. */
 const SLICE = 600
-const steadySlice = (rate: number) => Math.max(300, Math.round(rate * 1.5))
+const steadySlice = (rate: number) => Math.max(300, Math.round(rate * 3))
 
 /** Collects slices of one kind of load into one window. */
 class WindowOf {
@@ -129,14 +129,14 @@ export async function runMaintenance(
   input: MaintenanceInput,
   countEligible: (() => Promise<number>) | null,
 ): Promise<MaintenanceResult> {
-  // Ten slices (6,000 requests): the baseline p99 is then the 60th slowest answer, not the 18th of 1,800.
-  // Flat out first, three slices, to learn what the edge carries; then ten of each kind, alternating:
-  // the baseline p99 is the 60th slowest of 6,000 answers or more.
+  // Flat out first, three slices, to learn what the edge carries; then twelve of each kind, alternating:
+  // the steady baseline is then some 36 s, long enough to hold the store's own rare pauses as often as
+  // the window during the method does (at 10 s it held one or none, and its p99 was that pause or not).
   const flatBefore = new WindowOf()
   await loadWhile(store, settings, `pre_${input.method}`, times(3), { flat: flatBefore, steady: null, rate: null })
   const rate = Math.round(flatBefore.throughput / 2)
   const steadyBefore = new WindowOf()
-  await loadWhile(store, settings, `pre2_${input.method}`, times(7), { flat: flatBefore, steady: steadyBefore, rate })
+  await loadWhile(store, settings, `pre2_${input.method}`, times(12), { flat: flatBefore, steady: steadyBefore, rate })
   const before = flatBefore.window()
   const eligibleBefore = countEligible ? await countEligible() : null
   const dir = mkdtempSync(join(tmpdir(), "mpw-bench-maintenance-"))
@@ -168,7 +168,7 @@ export async function runMaintenance(
     const output = existsSync(outFile) ? (JSON.parse(readFileSync(outFile, "utf8")) as MaintenanceOutput) : null
     return {
       input,
-      pacing: input.method === "dropOldRawBodies" ? { ...DROP_DEFAULTS } : { ...PRUNE_DEFAULTS },
+      pacing: { ...PRUNE_DEFAULTS },
       eligibleBefore,
       eligibleAfter: countEligible ? await countEligible() : null,
       output,

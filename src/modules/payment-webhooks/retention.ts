@@ -10,21 +10,15 @@ import { INBOX_TABLE, RECONCILIATION_CHECK_TABLE } from "./tables"
 export type PruneOptions = { olderThanDays: number; batchSize: number; budgetMs: number; restRatio: number }
 
 /**
- * How a pass of the job paces its deletes (settled rows, forgeries, reconciliation notes): statements
- * of 250 rows, a few seconds in all, and after each a rest three times as long as it took. Deleting a
- * year of rows competes with the edge's inserts for the same disk, WAL and cores: in batches of 500
- * with a rest as long, the edge's p99 rose 1.23× during a million-row prune (see the benchmark's
- * maintenance figures); working a quarter of the time keeps it close to its p99 without retention,
- * and still deletes millions of rows a day.
+ * How a pass of the job paces its retention (the raw-body drop, and the deletes of settled rows,
+ * forgeries and reconciliation notes): statements of 250 rows, a few seconds in all, and after each a
+ * rest three times as long as it took. Retention competes with the edge's inserts for the same disk,
+ * WAL and cores; working a quarter of the time still takes a few thousand rows a second, millions a
+ * day. With acks running on a million-row table, the drop at 500 rows and a rest as long hurt the
+ * edge's p99 more than the prune at this pacing in the same runs (see the benchmark's maintenance
+ * figures), so both go at this one.
  */
 export const PRUNE_DEFAULTS = { batchSize: 250, budgetMs: 5000, restRatio: 3 } as const
-
-/**
- * How a pass paces the raw-body drop: batches of 500, each followed by a rest as long. Measured on a
- * million rows with acks running, it left the edge's p99 at 0.91× that without it; the gentler pacing
- * of the deletes made it five times slower (1 000 bodies a second) for nothing the edge needed.
- */
-export const DROP_DEFAULTS = { batchSize: 500, budgetMs: 5000, restRatio: 1 } as const
 
 /**
  * One batch of settled deliveries past their age: `processed` or `ignored`, not waiting on a person

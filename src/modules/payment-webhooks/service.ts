@@ -12,7 +12,6 @@ import { ensureInboxIndexes } from "./indexes"
 import { noteJobFinished, noteJobStarted, readJobRun, type JobProcess, type JobRunRow } from "./job-runs"
 import {
   dropSettledRawBodies,
-  DROP_DEFAULTS,
   PRUNE_DEFAULTS,
   pruneForgeries,
   pruneReconciliationChecks,
@@ -239,7 +238,7 @@ export default class PaymentWebhooksModuleService extends MedusaService({
    * `failed` row or one flagged for a person keeps its body, so it can be replayed. Answers how many.
    */
   async dropOldRawBodies(options: Partial<PruneOptions> = {}): Promise<number> {
-    return dropSettledRawBodies(this.manager_, { olderThanDays: this.inboxOptions.rawBodyRetentionDays, ...DROP_DEFAULTS, ...options })
+    return dropSettledRawBodies(this.manager_, { olderThanDays: this.inboxOptions.rawBodyRetentionDays, ...PRUNE_DEFAULTS, ...options })
   }
 
   /**
