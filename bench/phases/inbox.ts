@@ -3,12 +3,14 @@ import { eventBody } from "../load/stripe-bodies"
 import { analyzeInbox, bytesPerRow, emptyInbox, fillInbox, measureRowBytes } from "../../src/modules/payment-webhooks/fixtures"
 import { countPrunable, countRawBodiesToDrop, setAside } from "../../src/modules/payment-webhooks/inspection"
 import { parseInboxOptions } from "../../src/modules/payment-webhooks/options"
+import { INBOX_TABLE } from "../../src/modules/payment-webhooks/tables"
 import { placeOrders } from "../orders/place-orders"
 import { withDb } from "../store/db"
 import { timeInserts, type InsertTime } from "../store/insert-time"
 import { adminLoginOf } from "../store/seed-bench"
 import { measureAckInterleaved, type AckMeasurement } from "./ack"
 import { adminBearer, againstEmpty, measureAdminReads, UNCACHED_WARMUPS, type AdminReadsAt } from "./admin-reads"
+import type { StoreProcess } from "../../integration-tests/support/store-process"
 import { restart, STARTS, type StoreContext } from "./context"
 import { timeJobPass, type JobPassAt } from "./job-pass"
 import { runMaintenance, type MaintenanceResult } from "./maintenance"
@@ -84,6 +86,31 @@ function passVsEmpty(pass: JobPassAt, empty: InboxLevel | undefined): number | n
   return emptyPass === null ? null : ratio(pass.passMs, emptyPass)
 }
 
+/**
+ * Starts the store afresh (see `STARTS.maintenance`), vacuums the inbox and checkpoints: a method's
+ * baseline is then not measured in the aftermath of the step before (the fill's or the drop's dead
+ * rows and dirty pages), while what the method itself leaves still falls into its own window.
+ */
+async function quiesce(store: StoreProcess): Promise<void> {
+  await restart(store, STARTS.maintenance)
+  await withDb(store.databaseUrl, async (db) => {
+    await analyzeInbox(db)
+    await db.query("CHECKPOINT")
+  })
+}
+
+/** How often autovacuum worked on the inbox and PostgreSQL checkpointed, for the log: the pauses retention may cause. */
+async function databaseActivity(db: Parameters<Parameters<typeof withDb>[1]>[0]): Promise<string> {
+  const { rows } = await db.query<{ vacuums: number; analyzes: number; checkpoints: number }>(
+    `SELECT (SELECT autovacuum_count FROM pg_stat_user_tables WHERE relname = $1)::int AS vacuums,
+            (SELECT autoanalyze_count FROM pg_stat_user_tables WHERE relname = $1)::int AS analyzes,
+            (SELECT checkpoints_timed + checkpoints_req FROM pg_stat_bgwriter)::int AS checkpoints`,
+    [INBOX_TABLE],
+  )
+  const [activity] = rows
+  return `${activity.vacuums} autovacuum(s) and ${activity.analyzes} autoanalyze(s) of the inbox, ${activity.checkpoints} checkpoint(s) in all`
+}
+
 /** The maintenance of the filled rows, each with acks running against it: raw bodies first, then the rows. */
 async function maintain(
   ctx: StoreContext,
@@ -96,6 +123,8 @@ async function maintain(
     return { bodyDrop: null, prune: null }
   }
   ctx.step(`Raw-body drop of ${filled.toLocaleString("en")} settled rows older than ${RAW_BODY_DAYS} days, acks running`)
+  await quiesce(store)
+  ctx.step(`Database before retention: ${await withDb(store.databaseUrl, databaseActivity)}`)
   const bodyDrop = await runMaintenance(
     store,
     { ...settings, runId: `${runId}_drop` },
@@ -104,6 +133,7 @@ async function maintain(
   )
   ctx.step(`Retention prune of ${filled.toLocaleString("en")} settled rows older than ${RETENTION_DAYS} days, acks running`)
   const countEligible = () => withDb(store.databaseUrl, (db) => countPrunable(db, RETENTION_DAYS))
+  await quiesce(store)
   const prune = await runMaintenance(
     store,
     { ...settings, runId: `${runId}_prune` },
@@ -114,6 +144,7 @@ async function maintain(
   for (const label of ["drop", "prune"]) {
     await withDb(store.databaseUrl, (db) => setAside(db, { eventIdPrefix: `evt_bench_${runId}_${label}_` }, "benchmark: ack-only delivery"))
   }
+  ctx.step(`Database after retention: ${await withDb(store.databaseUrl, databaseActivity)}`)
   for (const [name, run] of [
     ["Raw-body drop", bodyDrop],
     ["Prune", prune],
