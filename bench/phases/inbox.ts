@@ -1,3 +1,5 @@
+import type { Client } from "pg"
+import type { StoreProcess } from "../../integration-tests/support/store-process"
 import { round, ratio } from "../lib/stats"
 import { eventBody } from "../load/stripe-bodies"
 import { analyzeInbox, bytesPerRow, emptyInbox, fillInbox, measureRowBytes } from "../../src/modules/payment-webhooks/fixtures"
@@ -10,7 +12,6 @@ import { timeInserts, type InsertTime } from "../store/insert-time"
 import { adminLoginOf } from "../store/seed-bench"
 import { measureAckInterleaved, type AckMeasurement } from "./ack"
 import { adminBearer, againstEmpty, measureAdminReads, UNCACHED_WARMUPS, type AdminReadsAt } from "./admin-reads"
-import type { StoreProcess } from "../../integration-tests/support/store-process"
 import { restart, STARTS, type StoreContext } from "./context"
 import { timeJobPass, type JobPassAt } from "./job-pass"
 import { runMaintenance, type MaintenanceResult } from "./maintenance"
@@ -100,7 +101,7 @@ async function quiesce(store: StoreProcess): Promise<void> {
 }
 
 /** How often autovacuum worked on the inbox and PostgreSQL checkpointed, for the log: the pauses retention may cause. */
-async function databaseActivity(db: Parameters<Parameters<typeof withDb>[1]>[0]): Promise<string> {
+async function databaseActivity(db: Client): Promise<string> {
   const { rows } = await db.query<{ vacuums: number; analyzes: number; checkpoints: number }>(
     `SELECT (SELECT autovacuum_count FROM pg_stat_user_tables WHERE relname = $1)::int AS vacuums,
             (SELECT autoanalyze_count FROM pg_stat_user_tables WHERE relname = $1)::int AS analyzes,

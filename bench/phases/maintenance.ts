@@ -77,7 +77,7 @@ async function loadWhile(
   settings: AckSettings,
   label: string,
   done: () => boolean,
-  windows: { flat: WindowOf; steady: WindowOf | null; rate: number | null },
+  windows: { flat: WindowOf; steady: { window: WindowOf; rate: number } | null },
 ): Promise<void> {
   let slice = 0
   do {
@@ -87,14 +87,15 @@ async function loadWhile(
       warmup: 32,
     })
     windows.flat.add(flat.run)
-    if (windows.steady && windows.rate) {
+    if (windows.steady) {
+      const { window, rate } = windows.steady
       const steady = await runSlice(store, "plugin", 32, settings, {
         prefix: `evt_bench_${settings.runId}_${label}_${slice++}_`,
-        amount: steadySlice(windows.rate),
+        amount: steadySlice(rate),
         warmup: 32,
-        rate: windows.rate,
+        rate,
       })
-      windows.steady.add(steady.run)
+      window.add(steady.run)
     }
   } while (!done())
 }
@@ -133,10 +134,10 @@ export async function runMaintenance(
   // the steady baseline is then some 36 s, long enough to hold the store's own rare pauses as often as
   // the window during the method does (at 10 s it held one or none, and its p99 was that pause or not).
   const flatBefore = new WindowOf()
-  await loadWhile(store, settings, `pre_${input.method}`, times(3), { flat: flatBefore, steady: null, rate: null })
+  await loadWhile(store, settings, `pre_${input.method}`, times(3), { flat: flatBefore, steady: null })
   const rate = Math.round(flatBefore.throughput / 2)
   const steadyBefore = new WindowOf()
-  await loadWhile(store, settings, `pre2_${input.method}`, times(12), { flat: flatBefore, steady: steadyBefore, rate })
+  await loadWhile(store, settings, `pre2_${input.method}`, times(12), { flat: flatBefore, steady: { window: steadyBefore, rate } })
   const before = flatBefore.window()
   const eligibleBefore = countEligible ? await countEligible() : null
   const dir = mkdtempSync(join(tmpdir(), "mpw-bench-maintenance-"))
@@ -161,9 +162,9 @@ export async function runMaintenance(
     }
     const flatDuring = new WindowOf()
     const steadyDuring = new WindowOf()
-    await loadWhile(store, settings, `during_${input.method}`, () => finished, { flat: flatDuring, steady: steadyDuring, rate })
+    await loadWhile(store, settings, `during_${input.method}`, () => finished, { flat: flatDuring, steady: { window: steadyDuring, rate } })
     const duringLoad = flatDuring.window()
-    const steady = { rate, before: steadyBefore.window(), duringLoad: steadyDuring.window() }
+    const steadyWindows = { before: steadyBefore.window(), duringLoad: steadyDuring.window() }
     await exec
     const output = existsSync(outFile) ? (JSON.parse(readFileSync(outFile, "utf8")) as MaintenanceOutput) : null
     return {
@@ -176,7 +177,7 @@ export async function runMaintenance(
       before,
       duringLoad,
       ratios: ratiosOf(duringLoad, before),
-      steady: { ...steady, ratios: ratiosOf(steady.duringLoad, steady.before) },
+      steady: { rate, ...steadyWindows, ratios: ratiosOf(steadyWindows.duringLoad, steadyWindows.before) },
     }
   } finally {
     rmSync(dir, { recursive: true, force: true })
